@@ -1,0 +1,1490 @@
+/*
+ * The streaming parser: assembles each response head in a bounded buffer,
+ * checks it (RFC 9110, RFC 9112), then hands it to llhttp in one piece, so
+ * that neither our findings nor llhttp's reading depend on how the stream
+ * was chunked. Bodies go to llhttp straight from the caller's buffer.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "llhttp.h"
+
+#if defined(__GNUC__)
+#define RC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define RC_PRINTF(f, a)
+#endif
+
+/* clang-format off */
+static const unsigned char token_char[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* HTAB / SP / VCHAR / obs-text: field-vchar, OWS and reason-phrase bytes. */
+static const unsigned char text_char[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+/* clang-format on */
+
+enum phase {
+  PHASE_START,  /* between responses: skipping empty lines */
+  PHASE_HEAD,   /* assembling a status line and header section */
+  PHASE_BODY,   /* llhttp reads the content */
+  PHASE_TUNNEL, /* after 101 or a CONNECT tunnel: not HTTP any more */
+  PHASE_CLOSED  /* after a response that closes the connection */
+};
+
+/* Fields whose presence or value the rules need. */
+enum known_field {
+  KF_CONTENT_LENGTH = 1 << 0,
+  KF_TRANSFER_ENCODING = 1 << 1,
+  KF_CONNECTION = 1 << 2,
+  KF_LOCATION = 1 << 3,
+  KF_WWW_AUTHENTICATE = 1 << 4,
+  KF_PROXY_AUTHENTICATE = 1 << 5,
+  KF_ALLOW = 1 << 6,
+  KF_CONTENT_RANGE = 1 << 7,
+  KF_CONTENT_TYPE = 1 << 8,
+  KF_UPGRADE = 1 << 9,
+  KF_DATE = 1 << 10
+};
+
+/* What the syntax pass learned of a head, for the semantic pass. */
+typedef struct head_facts {
+  unsigned seen; /* enum known_field */
+  uint64_t content_length;
+  int content_length_ok;   /* every Content-Length valid and equal */
+  uint64_t cl_offset;      /* first Content-Length field line */
+  uint64_t te_offset;      /* first Transfer-Encoding field line */
+  unsigned te_codings;     /* transfer codings listed */
+  int te_chunked_final;    /* chunked is the last coding */
+  unsigned te_chunked_count;
+  int conn_close, conn_keep_alive, conn_upgrade;
+  int multipart_byteranges;
+  int obs_fold;
+  uint64_t code_offset; /* of the status code (or where it should be) */
+} head_facts_t;
+
+struct respcheck_parser {
+  llhttp_t llh;
+  llhttp_settings_t head_settings; /* while a head is fed */
+  llhttp_settings_t body_settings; /* while content is fed */
+  respcheck_options_t opts;
+  respcheck_callbacks_t cb;
+  void *user;
+  void *owned; /* the block to free, for respcheck_parser_new */
+
+  uint64_t offset; /* bytes fed so far */
+  int phase;
+  int finished;
+  int closed_reported;
+  respcheck_errno_t error;
+  const char *error_reason;
+  uint64_t error_offset;
+
+  /* Where the buffer llhttp is reading sits in the stream. */
+  const char *feed_ptr;
+  uint64_t feed_abs;
+
+  /* The current response. */
+  int msg_open;
+  uint64_t msg_index;
+  uint64_t msg_offset;
+  uint64_t responses;
+  unsigned counts[4]; /* findings by severity */
+  int head_delivered;
+  int msg_done;  /* llhttp completed the message */
+  int head_done; /* llhttp called on_headers_complete */
+  int interim;   /* the current response is a 1xx (not 101) */
+  int have_empty;
+  uint64_t empty_offset;
+
+  /* Head assembly. */
+  char *buf;
+  size_t buf_len;
+  size_t line_start;
+  size_t nlines;
+  uint64_t head_abs;
+  respcheck_header_t *headers;
+  size_t nheaders;
+  head_facts_t facts;
+  respcheck_response_t resp;
+
+  /* Request contexts, a ring. */
+  respcheck_request_t *queue;
+  size_t q_first;
+  size_t q_len;
+
+  /* Content. */
+  size_t ext_len;       /* chunk-extension bytes of the current chunk */
+  size_t trailer_bytes; /* bytes of trailer fields so far */
+  int tfield_started;
+  int tname_bad;
+  uint64_t tfield_offset;
+  size_t tname_len;
+  char tname[24];
+
+  char errbuf[160];
+  char msg[384];
+};
+
+/* ------------------------------------------------------------------------ */
+/* Findings. */
+
+static void RC_PRINTF(4, 5) emit(respcheck_parser_t *p, respcheck_rule_t rule,
+                                 uint64_t offset, const char *fmt, ...) {
+  respcheck_finding_t f;
+  va_list ap;
+  respcheck_severity_t sev = (respcheck_severity_t)p->opts.severity[rule];
+
+  if (sev == RESPCHECK_SEVERITY_OFF)
+    return;
+  if (sev > RESPCHECK_SEVERITY_ERROR)
+    sev = RESPCHECK_SEVERITY_ERROR;
+  p->counts[sev]++;
+  if (p->cb.on_finding == NULL)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+  va_end(ap);
+  f.rule = rule;
+  f.id = respcheck_rule_id(rule);
+  f.severity = sev;
+  f.offset = offset;
+  f.response_index = p->msg_index;
+  f.message = p->msg;
+  f.reference = respcheck_rule_reference(rule);
+  p->cb.on_finding(p->user, &f);
+}
+
+/* Quotes untrusted bytes for a message: printable ASCII as is, the rest as
+ * \xNN, at most 40 input bytes. */
+static const char *quote(char *out, size_t cap, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  size_t i, o = 0;
+  for (i = 0; i < n && i < 40 && o + 8 < cap; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
+      out[o++] = (char)c;
+    } else {
+      out[o++] = '\\';
+      out[o++] = 'x';
+      out[o++] = hex[c >> 4];
+      out[o++] = hex[c & 15];
+    }
+  }
+  if (i < n && o + 4 < cap) {
+    memcpy(out + o, "...", 3);
+    o += 3;
+  }
+  out[o] = '\0';
+  return out;
+}
+
+static void set_error(respcheck_parser_t *p, respcheck_errno_t err,
+                      uint64_t offset, const char *reason) {
+  if (p->error != RESPCHECK_E_OK)
+    return;
+  p->error = err;
+  p->error_offset = offset;
+  p->error_reason = reason;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Message bookkeeping. */
+
+static void open_message(respcheck_parser_t *p, uint64_t offset) {
+  if (p->msg_open)
+    return;
+  p->msg_open = 1;
+  p->msg_index = p->responses++;
+  p->msg_offset = offset;
+  memset(p->counts, 0, sizeof(p->counts));
+  p->head_delivered = 0;
+  p->msg_done = 0;
+  p->head_done = 0;
+  p->interim = 0;
+}
+
+static const respcheck_request_t *current_request(const respcheck_parser_t *p) {
+  return p->q_len ? &p->queue[p->q_first] : &p->opts.default_request;
+}
+
+static void end_message(respcheck_parser_t *p, uint64_t end, unsigned flags) {
+  respcheck_message_end_t m;
+  if (!p->msg_open)
+    return;
+  m.index = p->msg_index;
+  m.offset = p->msg_offset;
+  m.end_offset = end;
+  m.flags = flags | (p->head_delivered ? RESPCHECK_END_HEAD : 0u);
+  m.verdict = p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT
+                                                   : RESPCHECK_ACCEPT;
+  m.error_count = p->counts[RESPCHECK_SEVERITY_ERROR];
+  m.warning_count = p->counts[RESPCHECK_SEVERITY_WARNING];
+  m.info_count = p->counts[RESPCHECK_SEVERITY_INFO];
+  /* A final response consumes its request context; a 1xx does not. */
+  if (p->head_delivered && !p->interim && p->q_len) {
+    p->q_first = (p->q_first + 1) % p->opts.max_pending_requests;
+    p->q_len--;
+  }
+  p->msg_open = 0;
+  if (p->cb.on_message_end)
+    p->cb.on_message_end(p->user, &m);
+}
+
+/* A fatal stop: the finding has been emitted; close the message. */
+static void abort_message(respcheck_parser_t *p, uint64_t end) {
+  end_message(p, end, RESPCHECK_END_ABORTED);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The syntax pass over an assembled head (RFC 9112 2-5, RFC 9110 5). */
+
+static uint64_t at(const respcheck_parser_t *p, size_t i) {
+  return p->head_abs + i;
+}
+
+static int is_ows(char c) { return c == ' ' || c == '\t'; }
+
+static enum known_field classify(const char *n, size_t len) {
+  switch (len) {
+  case 4:
+    return respcheck__ieq(n, len, "date", 4) ? KF_DATE : 0;
+  case 5:
+    return respcheck__ieq(n, len, "allow", 5) ? KF_ALLOW : 0;
+  case 7:
+    return respcheck__ieq(n, len, "upgrade", 7) ? KF_UPGRADE : 0;
+  case 8:
+    return respcheck__ieq(n, len, "location", 8) ? KF_LOCATION : 0;
+  case 10:
+    return respcheck__ieq(n, len, "connection", 10) ? KF_CONNECTION : 0;
+  case 12:
+    return respcheck__ieq(n, len, "content-type", 12) ? KF_CONTENT_TYPE : 0;
+  case 13:
+    return respcheck__ieq(n, len, "content-range", 13) ? KF_CONTENT_RANGE : 0;
+  case 14:
+    return respcheck__ieq(n, len, "content-length", 14) ? KF_CONTENT_LENGTH
+                                                         : 0;
+  case 16:
+    return respcheck__ieq(n, len, "www-authenticate", 16)
+               ? KF_WWW_AUTHENTICATE
+               : 0;
+  case 17:
+    return respcheck__ieq(n, len, "transfer-encoding", 17)
+               ? KF_TRANSFER_ENCODING
+               : 0;
+  case 18:
+    return respcheck__ieq(n, len, "proxy-authenticate", 18)
+               ? KF_PROXY_AUTHENTICATE
+               : 0;
+  default:
+    return 0;
+  }
+}
+
+/* Content-Length = 1*DIGIT (RFC 9110 8.6). */
+static void check_content_length(respcheck_parser_t *p, const char *v,
+                                 size_t n, uint64_t off) {
+  head_facts_t *f = &p->facts;
+  uint64_t value = 0;
+  size_t i;
+  char q[200];
+  int ok = n > 0;
+
+  for (i = 0; ok && i < n; i++) {
+    unsigned d = (unsigned)((unsigned char)v[i] - '0');
+    if (d > 9 || value > (UINT64_MAX - d) / 10)
+      ok = 0;
+    else
+      value = value * 10 + d;
+  }
+  if (!ok) {
+    emit(p, RESPCHECK_RULE_CONTENT_LENGTH_INVALID, off,
+         "Content-Length \"%s\" is not a decimal number",
+         quote(q, sizeof(q), v, n));
+    f->content_length_ok = 0;
+  } else if (f->seen & KF_CONTENT_LENGTH) {
+    if (f->content_length_ok && value != f->content_length) {
+      emit(p, RESPCHECK_RULE_CONTENT_LENGTH_INVALID, off,
+           "Content-Length %llu differs from the earlier %llu",
+           (unsigned long long)value, (unsigned long long)f->content_length);
+      f->content_length_ok = 0;
+    }
+  } else {
+    f->content_length = value;
+    f->content_length_ok = 1;
+    f->cl_offset = off;
+  }
+}
+
+/* Transfer-Encoding = #transfer-coding (RFC 9112 6.1, RFC 9110 5.6.1):
+ * empty list elements are allowed and ignored. */
+static void check_transfer_encoding(respcheck_parser_t *p, const char *v,
+                                    size_t n, uint64_t off) {
+  head_facts_t *f = &p->facts;
+  size_t i = 0;
+  char q[200];
+  int bad = 0, twice = 0;
+
+  if (!(f->seen & KF_TRANSFER_ENCODING))
+    f->te_offset = off;
+  while (i <= n) {
+    size_t s, e, name_end;
+    while (i < n && is_ows(v[i]))
+      i++;
+    s = i;
+    while (i < n && v[i] != ',')
+      i++;
+    e = i;
+    while (e > s && is_ows(v[e - 1]))
+      e--;
+    i++; /* past the comma */
+    if (e == s)
+      continue;
+    name_end = s;
+    while (name_end < e && token_char[(unsigned char)v[name_end]])
+      name_end++;
+    if (name_end == s) {
+      bad = 1;
+      continue;
+    }
+    if (name_end < e) {
+      size_t k = name_end;
+      while (k < e && is_ows(v[k]))
+        k++;
+      if (k == e || v[k] != ';')
+        bad = 1;
+      else if (respcheck__ieq(v + s, name_end - s, "chunked", 7))
+        bad = 1; /* chunked takes no parameters (RFC 9112 7) */
+    }
+    f->te_codings++;
+    if (respcheck__ieq(v + s, name_end - s, "chunked", 7)) {
+      /* "A sender MUST NOT apply the chunked transfer coding more than
+       * once to a message body" (RFC 9112 6.1). */
+      if (++f->te_chunked_count == 2)
+        twice = 1;
+      f->te_chunked_final = 1;
+    } else {
+      f->te_chunked_final = 0;
+    }
+  }
+  if (bad)
+    emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID, off,
+         "Transfer-Encoding \"%s\" is not a list of transfer codings",
+         quote(q, sizeof(q), v, n));
+  if (twice)
+    emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID, off,
+         "chunked is applied more than once");
+}
+
+/* Connection = #connection-option (RFC 9110 7.6.1). */
+static void check_connection(respcheck_parser_t *p, const char *v, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    size_t s, e;
+    while (i < n && (is_ows(v[i]) || v[i] == ','))
+      i++;
+    s = i;
+    while (i < n && v[i] != ',')
+      i++;
+    e = i;
+    while (e > s && is_ows(v[e - 1]))
+      e--;
+    if (respcheck__ieq(v + s, e - s, "close", 5))
+      p->facts.conn_close = 1;
+    else if (respcheck__ieq(v + s, e - s, "keep-alive", 10))
+      p->facts.conn_keep_alive = 1;
+    else if (respcheck__ieq(v + s, e - s, "upgrade", 7))
+      p->facts.conn_upgrade = 1;
+  }
+}
+
+static void check_content_type(respcheck_parser_t *p, const char *v,
+                               size_t n) {
+  static const char mb[] = "multipart/byteranges";
+  size_t k = sizeof(mb) - 1;
+  if (n >= k && respcheck__ieq(v, k, mb, k) &&
+      (n == k || is_ows(v[k]) || v[k] == ';'))
+    p->facts.multipart_byteranges = 1;
+}
+
+/* status-line = HTTP-version SP status-code SP [ reason-phrase ]
+ * (RFC 9112 4). The shape llhttp itself refuses ("HTTP/" and the version
+ * digits) is left to it. */
+static void check_status_line(respcheck_parser_t *p, size_t end) {
+  const char *s = p->buf;
+  head_facts_t *f = &p->facts;
+  size_t i = 8, nsp = 0, nd = 0, rs;
+  char q[200];
+
+  f->code_offset = at(p, 9);
+  if (end < 8 || memcmp(s, "HTTP/", 5) != 0 || s[5] < '0' || s[5] > '9' ||
+      s[6] != '.' || s[7] < '0' || s[7] > '9')
+    return;
+  while (i < end && (s[i] == ' ' || s[i] == '\t')) {
+    i++;
+    nsp++;
+  }
+  f->code_offset = at(p, i);
+  if (nsp != 1 || s[8] != ' ')
+    emit(p, RESPCHECK_RULE_STATUS_LINE_SYNTAX, at(p, 8),
+         "expected one SP between HTTP-version and status-code");
+  while (i + nd < end && s[i + nd] >= '0' && s[i + nd] <= '9')
+    nd++;
+  if (nd != 3)
+    emit(p, RESPCHECK_RULE_STATUS_CODE_SYNTAX, at(p, i),
+         "status code has %zu digits; it must be exactly 3", nd);
+  i += nd;
+  if (i == end) {
+    /* "A server MUST send the space that separates the status-code from
+     * the reason-phrase even when the reason-phrase is absent." */
+    emit(p, RESPCHECK_RULE_STATUS_LINE_SYNTAX, at(p, i),
+         "no SP after the status code (required even without a reason)");
+    p->resp.reason.ptr = s + i;
+    p->resp.reason.len = 0;
+    return;
+  }
+  if (s[i] != ' ') {
+    emit(p, RESPCHECK_RULE_STATUS_CODE_SYNTAX, at(p, i),
+         "byte \"%s\" after the status code where SP belongs",
+         quote(q, sizeof(q), s + i, 1));
+    return;
+  }
+  rs = ++i;
+  for (; i < end; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (!text_char[c] && c != '\r') {
+      emit(p, RESPCHECK_RULE_REASON_PHRASE_INVALID, at(p, i),
+           "control byte \"%s\" in the reason phrase",
+           quote(q, sizeof(q), s + i, 1));
+      break;
+    }
+  }
+  p->resp.reason.ptr = s + rs;
+  p->resp.reason.len = end - rs;
+  if (end - rs > p->opts.max_reason_length)
+    emit(p, RESPCHECK_RULE_REASON_PHRASE_TOO_LONG,
+         at(p, rs + p->opts.max_reason_length),
+         "reason phrase of %zu bytes exceeds the limit of %zu", end - rs,
+         p->opts.max_reason_length);
+}
+
+/* Validates one value's bytes; reports the first bad one. */
+static void check_value_bytes(respcheck_parser_t *p, size_t s, size_t e) {
+  const unsigned char *v = (const unsigned char *)p->buf;
+  size_t i;
+  char q[16];
+  for (i = s; i < e; i++) {
+    if (!text_char[v[i]] && v[i] != '\r') {
+      emit(p, RESPCHECK_RULE_HEADER_VALUE_INVALID, at(p, i),
+           "control byte \"%s\" in a field value",
+           quote(q, sizeof(q), (const char *)v + i, 1));
+      return;
+    }
+  }
+}
+
+static void check_field_line(respcheck_parser_t *p, size_t s, size_t e) {
+  char *b = p->buf;
+  const char *colon = memchr(b + s, ':', e - s);
+  size_t c, vs, ve, i;
+  respcheck_header_t *h;
+  enum known_field kf;
+  char q[200];
+
+  if (colon == NULL) {
+    emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, s),
+         "field line \"%s\" has no colon", quote(q, sizeof(q), b + s, e - s));
+    return;
+  }
+  c = (size_t)(colon - b);
+  if (c == s) {
+    emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, s), "empty field name");
+  } else if (is_ows(b[c - 1])) {
+    /* "No whitespace is allowed between the field name and colon"
+     * (RFC 9112 5.1): it has served request smuggling. */
+    emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, c - 1),
+         "whitespace between the field name \"%s\" and the colon",
+         quote(q, sizeof(q), b + s, c - s));
+  } else {
+    for (i = s; i < c; i++) {
+      if (!token_char[(unsigned char)b[i]] && b[i] != '\r') {
+        emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, i),
+             "byte \"%s\" is not allowed in the field name \"%s\"",
+             quote(q, 16, b + i, 1), quote(q + 16, sizeof(q) - 16, b + s, c - s));
+        break;
+      }
+    }
+  }
+  vs = c + 1;
+  ve = e;
+  while (vs < ve && is_ows(b[vs]))
+    vs++;
+  while (ve > vs && is_ows(b[ve - 1]))
+    ve--;
+  check_value_bytes(p, vs, ve);
+
+  h = &p->headers[p->nheaders++];
+  h->name.ptr = b + s;
+  h->name.len = c - s;
+  h->value.ptr = b + vs;
+  h->value.len = ve - vs;
+  h->offset = at(p, s);
+
+  kf = classify(b + s, c - s);
+  switch (kf) {
+  case KF_CONTENT_LENGTH:
+    check_content_length(p, b + vs, ve - vs, at(p, s));
+    break;
+  case KF_TRANSFER_ENCODING:
+    check_transfer_encoding(p, b + vs, ve - vs, at(p, s));
+    break;
+  case KF_CONNECTION:
+    check_connection(p, b + vs, ve - vs);
+    break;
+  case KF_CONTENT_TYPE:
+    check_content_type(p, b + vs, ve - vs);
+    break;
+  default:
+    break;
+  }
+  p->facts.seen |= (unsigned)kf;
+}
+
+/* An obs-fold line continues the previous field's value (RFC 9112 5.2). */
+static void check_fold_line(respcheck_parser_t *p, size_t s, size_t e) {
+  respcheck_header_t *h = &p->headers[p->nheaders - 1];
+  size_t ve = e;
+  char q[200];
+  if (!p->facts.obs_fold)
+    emit(p, RESPCHECK_RULE_OBS_FOLD, at(p, s),
+         "obsolete line folding continues the field \"%s\"",
+         quote(q, sizeof(q), h->name.ptr, h->name.len));
+  p->facts.obs_fold = 1;
+  while (ve > s && is_ows(p->buf[ve - 1]))
+    ve--;
+  check_value_bytes(p, s, ve);
+  if (ve > s) {
+    size_t vs = s;
+    while (vs < ve && is_ows(p->buf[vs]))
+      vs++;
+    if (h->value.len == 0)
+      h->value.ptr = p->buf + vs;
+    h->value.len = (size_t)(p->buf + ve - h->value.ptr);
+  }
+}
+
+static void check_head_syntax(respcheck_parser_t *p) {
+  const char *b = p->buf;
+  size_t n = p->buf_len, ls = 0, line = 0;
+  int bare_lf = 0;
+  char q[200];
+
+  memset(&p->facts, 0, sizeof(p->facts));
+  p->nheaders = 0;
+  p->resp.reason.ptr = b;
+  p->resp.reason.len = 0;
+
+  while (ls < n) {
+    const char *lf = memchr(b + ls, '\n', n - ls);
+    size_t e = (size_t)(lf - b), ce = e;
+    const char *cr;
+    if (ce > ls && b[ce - 1] == '\r')
+      ce--;
+    else if (!bare_lf) {
+      emit(p, RESPCHECK_RULE_BARE_LF, at(p, e),
+           "line ends with LF without CR (first such line)");
+      bare_lf = 1;
+    }
+    /* "A sender MUST NOT generate a bare CR ... A recipient of such a bare
+     * CR MUST consider that element to be invalid" (RFC 9112 2.2). */
+    cr = memchr(b + ls, '\r', ce - ls);
+    if (cr)
+      emit(p, RESPCHECK_RULE_BARE_CR, at(p, (size_t)(cr - b)),
+           "CR not followed by LF");
+    if (line == 0) {
+      check_status_line(p, ce);
+    } else if (ce == ls) {
+      break; /* the empty line that ends the head */
+    } else if (is_ows(b[ls])) {
+      if (p->nheaders == 0) {
+        /* RFC 9112 2.2: such lines are consumed without processing. */
+        emit(p, RESPCHECK_RULE_WHITESPACE_BEFORE_FIELD, at(p, ls),
+             "line \"%s\" starts with whitespace after the status line",
+             quote(q, sizeof(q), b + ls, ce - ls));
+      } else {
+        check_fold_line(p, ls, ce);
+      }
+    } else {
+      check_field_line(p, ls, ce);
+    }
+    line++;
+    ls = e + 1;
+  }
+
+  if ((p->facts.seen & KF_CONTENT_LENGTH) &&
+      (p->facts.seen & KF_TRANSFER_ENCODING))
+    emit(p, RESPCHECK_RULE_FRAMING_CONFLICT,
+         p->facts.cl_offset > p->facts.te_offset ? p->facts.cl_offset
+                                                 : p->facts.te_offset,
+         "Content-Length and Transfer-Encoding in one response");
+  if ((p->facts.seen & KF_TRANSFER_ENCODING) && p->facts.te_codings == 0)
+    emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID, p->facts.te_offset,
+         "Transfer-Encoding lists no transfer coding");
+}
+
+/* ------------------------------------------------------------------------ */
+/* The semantic pass, once llhttp has read the head (its status and version
+ * are the ones the stream will be framed by). */
+
+static int is_1xx(int status) { return status >= 100 && status <= 199; }
+
+static void check_head_semantics(respcheck_parser_t *p) {
+  const head_facts_t *f = &p->facts;
+  const respcheck_request_t *req = current_request(p);
+  respcheck_response_t *r = &p->resp;
+  int st = r->status;
+  uint64_t head = p->head_abs;
+  const respcheck_status_info_t *info = r->info;
+  char q[200];
+
+  if (r->version_major != 1)
+    emit(p, RESPCHECK_RULE_VERSION_INVALID, head + 5,
+         "HTTP/%u.%u is not HTTP/1.x", r->version_major, r->version_minor);
+  else if (r->version_minor > 1)
+    emit(p, RESPCHECK_RULE_VERSION_UNKNOWN_MINOR, head + 7,
+         "HTTP/1.%u: a recipient treats it as HTTP/1.1", r->version_minor);
+
+  if (st < 100 || st > 599) {
+    emit(p, RESPCHECK_RULE_STATUS_CLASS_INVALID, f->code_offset,
+         "status code %d is outside 100-599; handled as 500", st);
+  } else if (info == NULL) {
+    if (st / 100 == 3)
+      emit(p, RESPCHECK_RULE_STATUS_UNREGISTERED, f->code_offset,
+           "status code %d is not registered; handled as 300 Multiple "
+           "Choices (RFC 1945 9.3)",
+           st);
+    else
+      emit(p, RESPCHECK_RULE_STATUS_UNREGISTERED, f->code_offset,
+           "status code %d is not registered; handled as %d", st,
+           r->effective_status);
+  } else {
+    switch (info->state) {
+    case RESPCHECK_STATUS_RESERVED:
+      emit(p, RESPCHECK_RULE_STATUS_RESERVED, f->code_offset,
+           "status code %d is reserved (unused); handled as %d", st,
+           r->effective_status);
+      break;
+    case RESPCHECK_STATUS_TEMPORARY:
+      emit(p, RESPCHECK_RULE_STATUS_TEMPORARY, f->code_offset,
+           "status code %d is a temporary registration expiring %s", st,
+           info->expires ? info->expires : "(unknown)");
+      break;
+    case RESPCHECK_STATUS_DEPRECATED:
+      emit(p, RESPCHECK_RULE_STATUS_DEPRECATED, f->code_offset,
+           "status code %d is deprecated", st);
+      break;
+    case RESPCHECK_STATUS_OBSOLETED:
+      emit(p, RESPCHECK_RULE_STATUS_OBSOLETED, f->code_offset,
+           "status code %d is marked obsoleted", st);
+      break;
+    default:
+      break;
+    }
+    if (r->reason.len && info->state != RESPCHECK_STATUS_RESERVED &&
+        respcheck_status_by_phrase(r->reason.ptr, r->reason.len) != info)
+      emit(p, RESPCHECK_RULE_REASON_PHRASE_MISMATCH,
+           (uint64_t)(r->reason.ptr - p->buf) + head,
+           "reason \"%s\" for %d; the registered phrase is \"%s\"",
+           quote(q, sizeof(q), r->reason.ptr, r->reason.len), st,
+           info->phrase);
+  }
+
+  if (is_1xx(st)) {
+    /* RFC 1945 9.1: HTTP/1.0 defines no 1xx; RFC 9110 15.2: "a server
+     * MUST NOT send a 1xx response to an HTTP/1.0 client". */
+    int v10 = r->version_major == 1 && r->version_minor == 0;
+    int req10 = req->version_major == 1 && req->version_minor == 0;
+    if (v10 || req10)
+      emit(p, RESPCHECK_RULE_STATUS_1XX_HTTP10, f->code_offset,
+           "%d response %s", st,
+           v10 ? "in HTTP/1.0" : "to an HTTP/1.0 request");
+  }
+  if (is_1xx(st) || st == 204) {
+    if (f->seen & KF_CONTENT_LENGTH)
+      emit(p, RESPCHECK_RULE_CONTENT_LENGTH_FORBIDDEN, f->cl_offset,
+           "Content-Length in a %d response", st);
+    if (f->seen & KF_TRANSFER_ENCODING)
+      emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_FORBIDDEN, f->te_offset,
+           "Transfer-Encoding in a %d response", st);
+  }
+  if ((f->seen & KF_TRANSFER_ENCODING) && r->version_major == 1 &&
+      r->version_minor == 0)
+    emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_HTTP10, f->te_offset,
+         "Transfer-Encoding in an HTTP/1.0 response: framing is faulty");
+  if (st == 205 && ((f->seen & KF_TRANSFER_ENCODING) ||
+                    (f->content_length_ok && f->content_length > 0)))
+    emit(p, RESPCHECK_RULE_CONTENT_FORBIDDEN, f->code_offset,
+         "205 response with content");
+
+  switch (st) {
+  case 301:
+  case 302:
+  case 303:
+  case 307:
+  case 308:
+    if (!(f->seen & KF_LOCATION))
+      emit(p, RESPCHECK_RULE_LOCATION_MISSING, f->code_offset,
+           "%d response without Location", st);
+    break;
+  case 401:
+    if (!(f->seen & KF_WWW_AUTHENTICATE))
+      emit(p, RESPCHECK_RULE_WWW_AUTHENTICATE_MISSING, f->code_offset,
+           "401 response without WWW-Authenticate");
+    break;
+  case 407:
+    if (!(f->seen & KF_PROXY_AUTHENTICATE))
+      emit(p, RESPCHECK_RULE_PROXY_AUTHENTICATE_MISSING, f->code_offset,
+           "407 response without Proxy-Authenticate");
+    break;
+  case 405:
+    if (!(f->seen & KF_ALLOW))
+      emit(p, RESPCHECK_RULE_ALLOW_MISSING, f->code_offset,
+           "405 response without Allow");
+    break;
+  case 206:
+    if (!(f->seen & KF_CONTENT_RANGE) && !f->multipart_byteranges)
+      emit(p, RESPCHECK_RULE_CONTENT_RANGE_MISSING, f->code_offset,
+           "206 response without Content-Range or multipart/byteranges");
+    break;
+  case 101:
+  case 426:
+    if (!(f->seen & KF_UPGRADE))
+      emit(p, RESPCHECK_RULE_UPGRADE_MISSING, f->code_offset,
+           "%d response without Upgrade", st);
+    break;
+  default:
+    break;
+  }
+  if (st >= 200 && st <= 499 && !(f->seen & KF_DATE))
+    emit(p, RESPCHECK_RULE_DATE_MISSING, f->code_offset,
+         "%d response without Date", st);
+}
+
+/* How the response is framed (RFC 9112 6.3), and whether the connection
+ * persists after it (RFC 9112 9.3). */
+static unsigned decide_framing(respcheck_parser_t *p) {
+  const head_facts_t *f = &p->facts;
+  const respcheck_request_t *req = current_request(p);
+  const respcheck_response_t *r = &p->resp;
+  int st = r->status;
+  unsigned fr = 0;
+  int v10 = r->version_major == 1 && r->version_minor == 0;
+
+  if (st == 101)
+    return RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_NO_BODY;
+  if (req->method == RESPCHECK_METHOD_CONNECT && st >= 200 && st <= 299)
+    return RESPCHECK_FRAMING_TUNNEL | RESPCHECK_FRAMING_NO_BODY;
+  if (is_1xx(st))
+    return RESPCHECK_FRAMING_NO_BODY | RESPCHECK_FRAMING_KEEP_ALIVE;
+  if (st == 204 || st == 304 || req->method == RESPCHECK_METHOD_HEAD)
+    fr = RESPCHECK_FRAMING_NO_BODY;
+  else if ((f->seen & KF_TRANSFER_ENCODING) && f->te_codings)
+    fr = f->te_chunked_final ? RESPCHECK_FRAMING_CHUNKED
+                             : RESPCHECK_FRAMING_CLOSE_DELIMITED;
+  else if ((f->seen & KF_CONTENT_LENGTH) && f->content_length_ok)
+    fr = RESPCHECK_FRAMING_CONTENT_LENGTH;
+  else
+    fr = RESPCHECK_FRAMING_CLOSE_DELIMITED;
+
+  if (!(fr & RESPCHECK_FRAMING_CLOSE_DELIMITED) && !f->conn_close &&
+      (v10 ? f->conn_keep_alive : r->version_major == 1) &&
+      !(v10 && (f->seen & KF_TRANSFER_ENCODING)))
+    fr |= RESPCHECK_FRAMING_KEEP_ALIVE;
+  return fr;
+}
+
+/* Where llhttp frames the content otherwise than RFC 9112 6.3 does, the
+ * two would read different responses from the rest of the stream. */
+static void check_tokenizer_framing(respcheck_parser_t *p, unsigned fr) {
+  unsigned flags = p->llh.flags;
+  int ll_chunked = (flags & F_CHUNKED) != 0;
+  int ll_cl = (flags & F_CONTENT_LENGTH) != 0;
+  int ours_chunked = (fr & RESPCHECK_FRAMING_CHUNKED) != 0;
+  int ours_cl = (fr & RESPCHECK_FRAMING_CONTENT_LENGTH) != 0;
+
+  if (fr & RESPCHECK_FRAMING_NO_BODY)
+    return;
+  if (ll_chunked != ours_chunked || (!ll_chunked && ll_cl != ours_cl))
+    emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID,
+         p->facts.seen & KF_TRANSFER_ENCODING ? p->facts.te_offset
+                                              : p->head_abs,
+         "llhttp frames this body as %s but RFC 9112 6.3 reads %s",
+         ll_chunked ? "chunked" : ll_cl ? "Content-Length" : "close-delimited",
+         ours_chunked ? "chunked" : ours_cl ? "Content-Length"
+                                            : "close-delimited");
+}
+
+/* Shows an obs-fold as spaces, as a recipient must (RFC 9112 5.2); done
+ * after llhttp has read the bytes. */
+static void unfold(respcheck_parser_t *p) {
+  size_t i;
+  for (i = 0; i < p->nheaders; i++) {
+    char *v = p->buf + (p->headers[i].value.ptr - p->buf);
+    size_t k;
+    for (k = 0; k < p->headers[i].value.len; k++) {
+      if (v[k] == '\r' || v[k] == '\n')
+        v[k] = ' ';
+    }
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* llhttp callbacks. */
+
+static respcheck_parser_t *from_llhttp(llhttp_t *l) {
+  return (respcheck_parser_t *)l->data;
+}
+
+static uint64_t feed_offset(const respcheck_parser_t *p, const char *ptr) {
+  return p->feed_abs + (uint64_t)(ptr - p->feed_ptr);
+}
+
+static int on_headers_complete(llhttp_t *l) {
+  respcheck_parser_t *p = from_llhttp(l);
+  respcheck_response_t *r = &p->resp;
+  unsigned fr;
+
+  p->head_done = 1;
+  r->index = p->msg_index;
+  r->offset = p->head_abs;
+  r->head_length = p->buf_len;
+  r->version_major = l->http_major;
+  r->version_minor = l->http_minor;
+  r->status = l->status_code;
+  r->effective_status = respcheck_status_effective(r->status);
+  r->info = respcheck_status_lookup(r->status);
+  r->headers = p->headers;
+  r->header_count = p->nheaders;
+  r->request = *current_request(p);
+
+  check_head_semantics(p);
+  fr = decide_framing(p);
+  check_tokenizer_framing(p, fr);
+  if (p->facts.obs_fold)
+    unfold(p);
+  r->framing = fr;
+  r->content_length =
+      (fr & RESPCHECK_FRAMING_CONTENT_LENGTH) ? p->facts.content_length : 0;
+  r->verdict = p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT
+                                                    : RESPCHECK_ACCEPT;
+  p->interim = is_1xx(r->status) && r->status != 101;
+  p->head_delivered = 1;
+  p->ext_len = 0;
+  p->trailer_bytes = 0;
+  p->tfield_started = 0;
+  l->settings = &p->body_settings;
+  if (p->cb.on_head && p->cb.on_head(p->user, r) != 0) {
+    set_error(p, RESPCHECK_E_CALLBACK, p->head_abs + p->buf_len,
+              "on_head asked to stop");
+    return -1;
+  }
+  if (fr & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))
+    return 2;
+  return (fr & RESPCHECK_FRAMING_NO_BODY) ? 1 : 0;
+}
+
+static int on_message_complete(llhttp_t *l) {
+  respcheck_parser_t *p = from_llhttp(l);
+  p->msg_done = 1;
+  /* Pause so that the message's end offset is known (the error position);
+   * an upgrade pauses by itself. */
+  return l->upgrade ? 0 : HPE_PAUSED;
+}
+
+static int on_body(llhttp_t *l, const char *data, size_t len) {
+  respcheck_parser_t *p = from_llhttp(l);
+  if (p->cb.on_body && p->cb.on_body(p->user, data, len) != 0) {
+    set_error(p, RESPCHECK_E_CALLBACK, feed_offset(p, data),
+              "on_body asked to stop");
+    return -1;
+  }
+  return 0;
+}
+
+static int on_chunk_extension(llhttp_t *l, const char *data, size_t len) {
+  respcheck_parser_t *p = from_llhttp(l);
+  size_t max = p->opts.max_chunk_extension;
+  if (len > max - p->ext_len) {
+    uint64_t off = feed_offset(p, data) + (max - p->ext_len);
+    emit(p, RESPCHECK_RULE_CHUNK_EXTENSION_TOO_LONG, off,
+         "chunk extensions longer than the limit of %zu bytes", max);
+    set_error(p, RESPCHECK_E_LIMIT, off, "chunk extension too long");
+    return -1;
+  }
+  p->ext_len += len;
+  return 0;
+}
+
+static int on_chunk_header(llhttp_t *l) {
+  from_llhttp(l)->ext_len = 0;
+  return 0;
+}
+
+static int count_trailer(respcheck_parser_t *p, const char *data,
+                         size_t len) {
+  size_t max = p->opts.max_header_bytes;
+  if (len > max - p->trailer_bytes) {
+    uint64_t off = feed_offset(p, data) + (max - p->trailer_bytes);
+    emit(p, RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE, off,
+         "trailer section larger than the limit of %zu bytes", max);
+    set_error(p, RESPCHECK_E_LIMIT, off, "trailer section too large");
+    return -1;
+  }
+  p->trailer_bytes += len;
+  return 0;
+}
+
+static int on_trailer_name(llhttp_t *l, const char *data, size_t len) {
+  respcheck_parser_t *p = from_llhttp(l);
+  size_t i;
+  if (count_trailer(p, data, len))
+    return -1;
+  if (!p->tfield_started) {
+    p->tfield_started = 1;
+    p->tfield_offset = feed_offset(p, data);
+    p->tname_len = 0;
+    p->tname_bad = 0;
+  }
+  for (i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)data[i];
+    if (!token_char[c])
+      p->tname_bad = 1;
+    if (p->tname_len < sizeof(p->tname))
+      p->tname[p->tname_len] = (char)respcheck__lower(c);
+    p->tname_len++;
+  }
+  return 0;
+}
+
+/* RFC 9110 6.5.1: framing, routing, authentication, response control and
+ * content-processing fields cannot be trailers. */
+static const char *const forbidden_trailers[] = {
+    "content-length", "transfer-encoding", "host",       "trailer",
+    "content-type",   "content-encoding",  "content-range", "connection",
+    "keep-alive",     "upgrade",           "te",         "www-authenticate",
+    "proxy-authenticate", "authorization", "proxy-authorization",
+    "location",          "cache-control", "expires",
+    "age",            "date",              "retry-after", "vary"};
+
+static int on_trailer_name_complete(llhttp_t *l) {
+  respcheck_parser_t *p = from_llhttp(l);
+  size_t i, n = p->tname_len;
+  char q[64];
+  p->tfield_started = 0;
+  if (p->tname_bad || n == 0) {
+    emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, p->tfield_offset,
+         "trailer field name is not a token");
+    return 0;
+  }
+  if (n > sizeof(p->tname))
+    return 0;
+  for (i = 0; i < sizeof(forbidden_trailers) / sizeof(*forbidden_trailers);
+       i++) {
+    if (strlen(forbidden_trailers[i]) == n &&
+        memcmp(forbidden_trailers[i], p->tname, n) == 0) {
+      emit(p, RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN, p->tfield_offset,
+           "%s sent as a trailer field", quote(q, sizeof(q), p->tname, n));
+      break;
+    }
+  }
+  return 0;
+}
+
+static int on_trailer_value(llhttp_t *l, const char *data, size_t len) {
+  respcheck_parser_t *p = from_llhttp(l);
+  size_t i;
+  char q[16];
+  if (count_trailer(p, data, len))
+    return -1;
+  for (i = 0; i < len; i++) {
+    if (!text_char[(unsigned char)data[i]]) {
+      emit(p, RESPCHECK_RULE_HEADER_VALUE_INVALID, feed_offset(p, data + i),
+           "control byte \"%s\" in a trailer field value",
+           quote(q, sizeof(q), data + i, 1));
+      break;
+    }
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Driving llhttp. */
+
+static void after_message(respcheck_parser_t *p, uint64_t end) {
+  unsigned fr = p->resp.framing;
+  int interim = p->interim;
+  end_message(p, end, RESPCHECK_END_COMPLETE);
+  if (fr & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))
+    p->phase = PHASE_TUNNEL;
+  else if (interim || (fr & RESPCHECK_FRAMING_KEEP_ALIVE))
+    p->phase = PHASE_START;
+  else
+    p->phase = PHASE_CLOSED;
+  p->llh.settings = &p->head_settings;
+}
+
+/* Reports llhttp's refusal (unless one of our callbacks caused it). */
+static void llhttp_failed(respcheck_parser_t *p, llhttp_errno_t e,
+                          uint64_t off) {
+  if (p->error == RESPCHECK_E_OK) {
+    const char *reason = llhttp_get_error_reason(&p->llh);
+    snprintf(p->errbuf, sizeof(p->errbuf), "%s: %s", llhttp_errno_name(e),
+             reason ? reason : "");
+    emit(p, RESPCHECK_RULE_PARSE_ERROR, off, "llhttp %s", p->errbuf);
+    set_error(p, RESPCHECK_E_PARSE, off, p->errbuf);
+  }
+  abort_message(p, off);
+}
+
+/* Feeds llhttp; returns the bytes it consumed. A message end pauses it. */
+static size_t run_llhttp(respcheck_parser_t *p, const char *ptr, size_t len,
+                         uint64_t abs) {
+  llhttp_errno_t e;
+  const char *ep;
+  size_t used;
+
+  p->feed_ptr = ptr;
+  p->feed_abs = abs;
+  e = llhttp_execute(&p->llh, ptr, len);
+  if (e == HPE_OK)
+    return len;
+  ep = llhttp_get_error_pos(&p->llh);
+  used = (ep >= ptr && ep <= ptr + len) ? (size_t)(ep - ptr) : len;
+  if (e == HPE_PAUSED && p->msg_done) {
+    llhttp_resume(&p->llh);
+    after_message(p, abs + used);
+    return used;
+  }
+  if (e == HPE_PAUSED_UPGRADE && p->msg_done) {
+    llhttp_resume_after_upgrade(&p->llh);
+    after_message(p, abs + used);
+    return used;
+  }
+  llhttp_failed(p, e, abs + used);
+  return used;
+}
+
+static void fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
+                       uint64_t off, const char *reason) {
+  switch (rule) {
+  case RESPCHECK_RULE_LINE_TOO_LONG:
+    emit(p, rule, off, "line longer than the limit of %zu bytes",
+         p->opts.max_line_length);
+    break;
+  case RESPCHECK_RULE_TOO_MANY_HEADERS:
+    emit(p, rule, off, "more than %zu field lines", p->opts.max_headers);
+    break;
+  default:
+    emit(p, rule, off, "status line and header section larger than %zu bytes",
+         p->opts.max_header_bytes);
+    break;
+  }
+  set_error(p, RESPCHECK_E_LIMIT, off, reason);
+  abort_message(p, off);
+}
+
+/* The head is complete in buf: check it, then let llhttp read it whole. */
+static void finish_head(respcheck_parser_t *p) {
+  size_t used;
+  check_head_syntax(p);
+  p->llh.settings = &p->head_settings;
+  used = run_llhttp(p, p->buf, p->buf_len, p->head_abs);
+  if (p->error != RESPCHECK_E_OK)
+    return;
+  if (!p->head_done || used != p->buf_len) {
+    /* llhttp and RFC 9112 disagree on where the head ends: what follows
+     * cannot be read reliably. */
+    uint64_t off = p->head_abs + used;
+    snprintf(p->errbuf, sizeof(p->errbuf),
+             "llhttp ended the header section at another place than the "
+             "empty line");
+    emit(p, RESPCHECK_RULE_PARSE_ERROR, off, "%s", p->errbuf);
+    set_error(p, RESPCHECK_E_PARSE, off, p->errbuf);
+    abort_message(p, off);
+    return;
+  }
+  if (!p->msg_done)
+    p->phase = PHASE_BODY;
+}
+
+/* Reads head bytes into buf, line by line, up to the empty line that ends
+ * the head, enforcing the limits. Returns the bytes consumed. */
+static size_t feed_head(respcheck_parser_t *p, const char *data, size_t len) {
+  size_t room = p->opts.max_header_bytes - p->buf_len;
+  size_t n = len < room ? len : room, i = 0;
+  size_t max_line = p->opts.max_line_length;
+
+  while (i < n) {
+    const char *lf = memchr(data + i, '\n', n - i);
+    size_t take = lf ? (size_t)(lf - (data + i)) + 1 : n - i;
+    size_t line_len, content;
+    memcpy(p->buf + p->buf_len, data + i, take);
+    p->buf_len += take;
+    i += take;
+    line_len = p->buf_len - p->line_start;
+    if (!lf) {
+      /* A partial line: one byte more than the limit may still be a CR. */
+      if (line_len > max_line + 1) {
+        fail_limit(p, RESPCHECK_RULE_LINE_TOO_LONG,
+                   p->head_abs + p->line_start + max_line, "line too long");
+        return i;
+      }
+      break;
+    }
+    content = line_len - 1;
+    if (content && p->buf[p->buf_len - 2] == '\r')
+      content--;
+    if (content == 0 && p->nlines > 0) {
+      finish_head(p);
+      return i;
+    }
+    if (content > max_line) {
+      fail_limit(p, RESPCHECK_RULE_LINE_TOO_LONG,
+                 p->head_abs + p->line_start + max_line, "line too long");
+      return i;
+    }
+    if (p->nlines++ > p->opts.max_headers) {
+      fail_limit(p, RESPCHECK_RULE_TOO_MANY_HEADERS,
+                 p->head_abs + p->line_start, "too many header fields");
+      return i;
+    }
+    p->line_start = p->buf_len;
+  }
+  if (n < len || (n == 0 && len > 0)) {
+    fail_limit(p, RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE,
+               p->head_abs + p->opts.max_header_bytes,
+               "header section too large");
+    return i;
+  }
+  return i;
+}
+
+/* Between responses: llhttp skips CR and LF there; so do we, and say so. */
+static size_t feed_start(respcheck_parser_t *p, const char *data, size_t len,
+                         uint64_t abs) {
+  size_t i = 0;
+  while (i < len && (data[i] == '\r' || data[i] == '\n'))
+    i++;
+  if (i > 0 && !p->have_empty) {
+    p->have_empty = 1;
+    p->empty_offset = abs;
+  }
+  if (i == len)
+    return i;
+  open_message(p, p->have_empty ? p->empty_offset : abs + i);
+  if (p->have_empty) {
+    emit(p, RESPCHECK_RULE_EMPTY_LINE_BEFORE_STATUS, p->empty_offset,
+         "empty line before the status line");
+    p->have_empty = 0;
+  }
+  p->phase = PHASE_HEAD;
+  p->head_abs = abs + i;
+  p->buf_len = 0;
+  p->line_start = 0;
+  p->nlines = 0;
+  return i;
+}
+
+static size_t feed_closed(respcheck_parser_t *p, const char *data, size_t len,
+                          uint64_t abs) {
+  size_t i = 0;
+  if (p->closed_reported)
+    return len;
+  while (i < len && (data[i] == '\r' || data[i] == '\n'))
+    i++;
+  if (i == len)
+    return len;
+  /* RFC 9112 9.6: a server that sends "close" (or a response that is
+   * not persistent) closes the connection after it. */
+  open_message(p, abs + i);
+  emit(p, RESPCHECK_RULE_DATA_AFTER_CLOSE, abs + i,
+       "%llu bytes after a response that ends the connection (ignored)",
+       (unsigned long long)(len - i));
+  end_message(p, abs + len, RESPCHECK_END_ABORTED);
+  p->closed_reported = 1;
+  return len;
+}
+
+respcheck_errno_t respcheck_execute(respcheck_parser_t *p, const char *data,
+                                    size_t len) {
+  if (p == NULL || (data == NULL && len > 0))
+    return RESPCHECK_E_INVAL;
+  if (p->error != RESPCHECK_E_OK)
+    return p->error;
+  if (p->finished)
+    return RESPCHECK_E_FINISHED;
+
+  while (len > 0 && p->error == RESPCHECK_E_OK) {
+    size_t used;
+    uint64_t abs = p->offset;
+    switch (p->phase) {
+    case PHASE_START:
+      used = feed_start(p, data, len, abs);
+      break;
+    case PHASE_HEAD:
+      used = feed_head(p, data, len);
+      break;
+    case PHASE_BODY:
+      used = run_llhttp(p, data, len, abs);
+      break;
+    case PHASE_TUNNEL:
+      if (p->cb.on_tunnel)
+        p->cb.on_tunnel(p->user, data, len, abs);
+      used = len;
+      break;
+    default:
+      used = feed_closed(p, data, len, abs);
+      break;
+    }
+    p->offset += used;
+    data += used;
+    len -= used;
+  }
+  return p->error;
+}
+
+respcheck_errno_t respcheck_finish(respcheck_parser_t *p) {
+  llhttp_errno_t e;
+  if (p == NULL)
+    return RESPCHECK_E_INVAL;
+  if (p->error != RESPCHECK_E_OK)
+    return p->error;
+  if (p->finished)
+    return RESPCHECK_E_FINISHED;
+  p->finished = 1;
+  switch (p->phase) {
+  case PHASE_HEAD:
+    emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
+         "the stream ended inside the header section");
+    abort_message(p, p->offset);
+    break;
+  case PHASE_BODY:
+    p->feed_ptr = NULL;
+    p->feed_abs = p->offset;
+    e = llhttp_finish(&p->llh);
+    if (p->msg_done && (e == HPE_OK || e == HPE_PAUSED)) {
+      end_message(p, p->offset, RESPCHECK_END_COMPLETE);
+    } else if (p->error == RESPCHECK_E_OK) {
+      emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
+           "the stream ended inside the content");
+      abort_message(p, p->offset);
+    } else {
+      abort_message(p, p->offset);
+    }
+    p->phase = PHASE_CLOSED;
+    break;
+  default:
+    break;
+  }
+  return p->error;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Set-up. */
+
+static size_t align_up(size_t n) {
+  size_t a = sizeof(void *) > sizeof(uint64_t) ? sizeof(void *)
+                                                : sizeof(uint64_t);
+  return (n + a - 1) / a * a;
+}
+
+/* Offsets of the parts of a parser's block; 0 when the options are bad. */
+static size_t layout(const respcheck_options_t *o, size_t *headers_at,
+                     size_t *queue_at) {
+  /* Limits past these are mistakes, and keep the sums below from
+   * overflowing on any platform. */
+  const size_t big = (size_t)1 << 28;
+  size_t n;
+  if (o->max_header_bytes < 16 || o->max_header_bytes > big ||
+      o->max_headers == 0 || o->max_headers > big / 64 ||
+      o->max_line_length == 0 || o->max_reason_length == 0 ||
+      o->max_chunk_extension == 0 || o->max_pending_requests == 0 ||
+      o->max_pending_requests > big / 64)
+    return 0;
+  n = align_up(sizeof(respcheck_parser_t)) + align_up(o->max_header_bytes);
+  *headers_at = n;
+  n += align_up(o->max_headers * sizeof(respcheck_header_t));
+  *queue_at = n;
+  n += align_up(o->max_pending_requests * sizeof(respcheck_request_t));
+  return n;
+}
+
+size_t respcheck_parser_size(const respcheck_options_t *opts) {
+  respcheck_options_t d;
+  size_t h, q;
+  if (opts == NULL) {
+    respcheck_options_init(&d);
+    opts = &d;
+  }
+  return layout(opts, &h, &q);
+}
+
+static void init_llhttp(respcheck_parser_t *p) {
+  llhttp_settings_init(&p->head_settings);
+  p->head_settings.on_headers_complete = on_headers_complete;
+  p->head_settings.on_message_complete = on_message_complete;
+
+  llhttp_settings_init(&p->body_settings);
+  p->body_settings.on_headers_complete = on_headers_complete;
+  p->body_settings.on_message_complete = on_message_complete;
+  p->body_settings.on_body = on_body;
+  p->body_settings.on_chunk_header = on_chunk_header;
+  p->body_settings.on_chunk_extension_name = on_chunk_extension;
+  p->body_settings.on_chunk_extension_value = on_chunk_extension;
+  p->body_settings.on_header_field = on_trailer_name;
+  p->body_settings.on_header_field_complete = on_trailer_name_complete;
+  p->body_settings.on_header_value = on_trailer_value;
+
+  llhttp_init(&p->llh, HTTP_RESPONSE, &p->head_settings);
+  p->llh.data = p;
+  /* Persistence is decided here (RFC 9112 9.3), not by llhttp, which would
+   * otherwise drop what follows a 1xx with "Connection: close". */
+  llhttp_set_lenient_keep_alive(&p->llh, 1);
+}
+
+respcheck_parser_t *respcheck_parser_init(void *mem, size_t size,
+                                          const respcheck_options_t *opts,
+                                          const respcheck_callbacks_t *cb,
+                                          void *user) {
+  respcheck_options_t d;
+  respcheck_parser_t *p = mem;
+  size_t need, h = 0, q = 0;
+  if (opts == NULL) {
+    respcheck_options_init(&d);
+    opts = &d;
+  }
+  need = layout(opts, &h, &q);
+  if (mem == NULL || need == 0 || size < need)
+    return NULL;
+  memset(p, 0, sizeof(*p));
+  p->opts = *opts;
+  if (cb)
+    p->cb = *cb;
+  p->user = user;
+  p->buf = (char *)mem + align_up(sizeof(respcheck_parser_t));
+  p->headers = (respcheck_header_t *)(void *)((char *)mem + h);
+  p->queue = (respcheck_request_t *)(void *)((char *)mem + q);
+  respcheck_parser_reset(p);
+  return p;
+}
+
+respcheck_parser_t *respcheck_parser_new(const respcheck_options_t *opts,
+                                         const respcheck_callbacks_t *cb,
+                                         void *user) {
+  size_t n = respcheck_parser_size(opts);
+  void *mem;
+  respcheck_parser_t *p;
+  if (n == 0 || (mem = malloc(n)) == NULL)
+    return NULL;
+  p = respcheck_parser_init(mem, n, opts, cb, user);
+  if (p == NULL) {
+    free(mem);
+    return NULL;
+  }
+  p->owned = mem;
+  return p;
+}
+
+void respcheck_parser_free(respcheck_parser_t *p) {
+  if (p != NULL)
+    free(p->owned);
+}
+
+void respcheck_parser_reset(respcheck_parser_t *p) {
+  if (p == NULL)
+    return;
+  init_llhttp(p);
+  p->offset = 0;
+  p->phase = PHASE_START;
+  p->finished = 0;
+  p->closed_reported = 0;
+  p->error = RESPCHECK_E_OK;
+  p->error_reason = NULL;
+  p->error_offset = 0;
+  p->msg_open = 0;
+  p->responses = 0;
+  p->have_empty = 0;
+  p->buf_len = 0;
+  p->q_first = 0;
+  p->q_len = 0;
+}
+
+respcheck_errno_t respcheck_push_request(respcheck_parser_t *p,
+                                         const respcheck_request_t *req) {
+  if (p == NULL || req == NULL)
+    return RESPCHECK_E_INVAL;
+  if (p->q_len == p->opts.max_pending_requests)
+    return RESPCHECK_E_FULL;
+  p->queue[(p->q_first + p->q_len) % p->opts.max_pending_requests] = *req;
+  p->q_len++;
+  return RESPCHECK_E_OK;
+}
+
+respcheck_errno_t respcheck_parser_error(const respcheck_parser_t *p) {
+  return p ? p->error : RESPCHECK_E_INVAL;
+}
+
+const char *respcheck_parser_error_reason(const respcheck_parser_t *p) {
+  return p && p->error_reason ? p->error_reason : "";
+}
+
+uint64_t respcheck_parser_error_offset(const respcheck_parser_t *p) {
+  return p ? p->error_offset : 0;
+}
+
+uint64_t respcheck_parser_offset(const respcheck_parser_t *p) {
+  return p ? p->offset : 0;
+}
+
+int respcheck_parser_in_tunnel(const respcheck_parser_t *p) {
+  return p != NULL && p->phase == PHASE_TUNNEL;
+}
+
+uint64_t respcheck_parser_response_count(const respcheck_parser_t *p) {
+  return p ? p->responses : 0;
+}
