@@ -455,6 +455,14 @@ static void check_status_line(respcheck_parser_t *p, size_t end) {
   if (end < 8 || memcmp(s, "HTTP/", 5) != 0 || s[5] < '0' || s[5] > '9' ||
       s[6] != '.' || s[7] < '0' || s[7] > '9')
     return;
+  /* HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 2.3); checked here on
+   * the raw bytes, before llhttp accepts or refuses them. */
+  if (s[5] != '1')
+    emit(p, RESPCHECK_RULE_VERSION_INVALID, at(p, 5),
+         "HTTP/%c.%c is not HTTP/1.x", s[5], s[7]);
+  else if (s[7] > '1')
+    emit(p, RESPCHECK_RULE_VERSION_UNKNOWN_MINOR, at(p, 7),
+         "HTTP/1.%c: a recipient treats it as HTTP/1.1", s[7]);
   while (i < end && (s[i] == ' ' || s[i] == '\t')) {
     i++;
     nsp++;
@@ -523,7 +531,6 @@ static void check_field_line(respcheck_parser_t *p, size_t s, size_t e) {
   const char *colon = memchr(b + s, ':', e - s);
   size_t c, vs, ve, i;
   respcheck_header_t *h;
-  enum known_field kf;
   char q[200];
 
   if (colon == NULL) {
@@ -565,24 +572,6 @@ static void check_field_line(respcheck_parser_t *p, size_t s, size_t e) {
   h->value.len = ve - vs;
   h->offset = at(p, s);
 
-  kf = classify(b + s, c - s);
-  switch (kf) {
-  case KF_CONTENT_LENGTH:
-    check_content_length(p, b + vs, ve - vs, at(p, s));
-    break;
-  case KF_TRANSFER_ENCODING:
-    check_transfer_encoding(p, b + vs, ve - vs, at(p, s));
-    break;
-  case KF_CONNECTION:
-    check_connection(p, b + vs, ve - vs);
-    break;
-  case KF_CONTENT_TYPE:
-    check_content_type(p, b + vs, ve - vs);
-    break;
-  default:
-    break;
-  }
-  p->facts.seen |= (unsigned)kf;
 }
 
 /* An obs-fold line continues the previous field's value (RFC 9112 5.2). */
@@ -605,6 +594,32 @@ static void check_fold_line(respcheck_parser_t *p, size_t s, size_t e) {
     if (h->value.len == 0)
       h->value.ptr = p->buf + vs;
     h->value.len = (size_t)(p->buf + ve - h->value.ptr);
+  }
+}
+
+/* The fields the rules read, once obs-folds have joined their lines. */
+static void check_known_fields(respcheck_parser_t *p) {
+  size_t i;
+  for (i = 0; i < p->nheaders; i++) {
+    const respcheck_header_t *h = &p->headers[i];
+    enum known_field kf = classify(h->name.ptr, h->name.len);
+    switch (kf) {
+    case KF_CONTENT_LENGTH:
+      check_content_length(p, h->value.ptr, h->value.len, h->offset);
+      break;
+    case KF_TRANSFER_ENCODING:
+      check_transfer_encoding(p, h->value.ptr, h->value.len, h->offset);
+      break;
+    case KF_CONNECTION:
+      check_connection(p, h->value.ptr, h->value.len);
+      break;
+    case KF_CONTENT_TYPE:
+      check_content_type(p, h->value.ptr, h->value.len);
+      break;
+    default:
+      break;
+    }
+    p->facts.seen |= (unsigned)kf;
   }
 }
 
@@ -656,15 +671,16 @@ static void check_head_syntax(respcheck_parser_t *p) {
     ls = e + 1;
   }
 
+  check_known_fields(p);
+  if ((p->facts.seen & KF_TRANSFER_ENCODING) && p->facts.te_codings == 0)
+    emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID, p->facts.te_offset,
+         "Transfer-Encoding lists no transfer coding");
   if ((p->facts.seen & KF_CONTENT_LENGTH) &&
       (p->facts.seen & KF_TRANSFER_ENCODING))
     emit(p, RESPCHECK_RULE_FRAMING_CONFLICT,
          p->facts.cl_offset > p->facts.te_offset ? p->facts.cl_offset
                                                  : p->facts.te_offset,
          "Content-Length and Transfer-Encoding in one response");
-  if ((p->facts.seen & KF_TRANSFER_ENCODING) && p->facts.te_codings == 0)
-    emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID, p->facts.te_offset,
-         "Transfer-Encoding lists no transfer coding");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -681,13 +697,6 @@ static void check_head_semantics(respcheck_parser_t *p) {
   uint64_t head = p->head_abs;
   const respcheck_status_info_t *info = r->info;
   char q[200];
-
-  if (r->version_major != 1)
-    emit(p, RESPCHECK_RULE_VERSION_INVALID, head + 5,
-         "HTTP/%u.%u is not HTTP/1.x", r->version_major, r->version_minor);
-  else if (r->version_minor > 1)
-    emit(p, RESPCHECK_RULE_VERSION_UNKNOWN_MINOR, head + 7,
-         "HTTP/1.%u: a recipient treats it as HTTP/1.1", r->version_minor);
 
   if (st < 100 || st > 599) {
     emit(p, RESPCHECK_RULE_STATUS_CLASS_INVALID, f->code_offset,
@@ -1078,7 +1087,9 @@ static void llhttp_failed(respcheck_parser_t *p, llhttp_errno_t e,
     emit(p, RESPCHECK_RULE_PARSE_ERROR, off, "llhttp %s", p->errbuf);
     set_error(p, RESPCHECK_E_PARSE, off, p->errbuf);
   }
-  abort_message(p, off);
+  /* Our own callbacks stop llhttp at the end of a span; the error they set
+   * has the exact offset. */
+  abort_message(p, p->error_offset);
 }
 
 /* Feeds llhttp; returns the bytes it consumed. A message end pauses it. */
@@ -1243,10 +1254,8 @@ static size_t feed_closed(respcheck_parser_t *p, const char *data, size_t len,
    * not persistent) closes the connection after it. */
   open_message(p, abs + i);
   emit(p, RESPCHECK_RULE_DATA_AFTER_CLOSE, abs + i,
-       "%llu bytes after a response that ends the connection (ignored)",
-       (unsigned long long)(len - i));
-  end_message(p, abs + len, RESPCHECK_END_ABORTED);
-  p->closed_reported = 1;
+       "bytes after a response that ends the connection (ignored)");
+  p->closed_reported = 1; /* the message ends with the stream */
   return len;
 }
 
@@ -1302,6 +1311,9 @@ respcheck_errno_t respcheck_finish(respcheck_parser_t *p) {
     emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
          "the stream ended inside the header section");
     abort_message(p, p->offset);
+    break;
+  case PHASE_CLOSED:
+    end_message(p, p->offset, RESPCHECK_END_ABORTED);
     break;
   case PHASE_BODY:
     p->feed_ptr = NULL;
