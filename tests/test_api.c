@@ -1,0 +1,295 @@
+/* The parser's contract beyond the rules: memory, errors, request contexts,
+ * tunnels, spans. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "respcheck.h"
+
+/* Allocation counting: the test binary is linked with --wrap for these. */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t a, size_t b);
+void *__real_realloc(void *p, size_t n);
+static volatile long allocations;
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t a, size_t b);
+void *__wrap_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n) {
+  allocations++;
+  return __real_malloc(n);
+}
+void *__wrap_calloc(size_t a, size_t b) {
+  allocations++;
+  return __real_calloc(a, b);
+}
+void *__wrap_realloc(void *p, size_t n) {
+  allocations++;
+  return __real_realloc(p, n);
+}
+
+typedef struct counts {
+  int heads, ends, findings, errors, tunnel_bytes, body_bytes;
+  int stop_at_head;
+  int last_status;
+  respcheck_method_t methods[8];
+  char first_header[64];
+} counts_t;
+
+static void on_finding(void *u, const respcheck_finding_t *f) {
+  counts_t *c = u;
+  c->findings++;
+  if (f->severity == RESPCHECK_SEVERITY_ERROR)
+    c->errors++;
+}
+static int on_head(void *u, const respcheck_response_t *r) {
+  counts_t *c = u;
+  if (c->heads < 8)
+    c->methods[c->heads] = r->request.method;
+  c->heads++;
+  c->last_status = r->status;
+  if (r->header_count)
+    snprintf(c->first_header, sizeof(c->first_header), "%.*s: %.*s",
+             (int)r->headers[0].name.len, r->headers[0].name.ptr,
+             (int)r->headers[0].value.len, r->headers[0].value.ptr);
+  return c->stop_at_head;
+}
+static int on_body(void *u, const char *at, size_t len) {
+  (void)at;
+  ((counts_t *)u)->body_bytes += (int)len;
+  return 0;
+}
+static void on_end(void *u, const respcheck_message_end_t *m) {
+  (void)m;
+  ((counts_t *)u)->ends++;
+}
+static void on_tunnel(void *u, const char *at, size_t len, uint64_t off) {
+  (void)at;
+  (void)off;
+  ((counts_t *)u)->tunnel_bytes += (int)len;
+}
+static const respcheck_callbacks_t callbacks = {on_finding, on_head, on_body,
+                                                on_end, on_tunnel};
+
+static const char mix[] =
+    "HTTP/1.1 100 Continue\r\n\r\n"
+    "HTTP/1.1 200 OK\r\nDate: Thu, 26 Nov 2026 10:00:00 GMT\r\n"
+    "Content-Type: text/html\r\nContent-Length: 11\r\n\r\nhello world"
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+    "HTTP/1.1 204 No Content\r\n\r\n"
+    "HTTP/1.1 301 Moved Permanently\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n"
+    "HTTP/1.1 999 Bad\r\nContent-Length: 0\r\n\r\n";
+
+Test(memory, no_allocation_after_setup) {
+  counts_t c = {0};
+  respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
+  long before;
+  int i;
+  cr_assert(p != NULL);
+  before = allocations;
+  for (i = 0; i < 2000; i++) {
+    size_t off;
+    for (off = 0; off < sizeof(mix) - 1; off += 7) {
+      size_t n = sizeof(mix) - 1 - off < 7 ? sizeof(mix) - 1 - off : 7;
+      cr_assert_eq(respcheck_execute(p, mix + off, n), RESPCHECK_E_OK);
+    }
+  }
+  respcheck_finish(p);
+  cr_assert_eq(allocations, before, "%ld allocations while parsing",
+               allocations - before);
+  cr_assert_eq(c.heads, 2000 * 6);
+  cr_assert_eq(c.ends, 2000 * 6);
+  respcheck_parser_free(p);
+}
+
+Test(memory, the_counter_counts) {
+  long before = allocations;
+  free(malloc(16));
+  cr_assert_eq(allocations, before + 1, "--wrap is not in effect");
+}
+
+Test(memory, caller_provided_block) {
+  respcheck_options_t o;
+  size_t n;
+  void *mem;
+  counts_t c = {0};
+  respcheck_parser_t *p;
+
+  respcheck_options_init(&o);
+  o.max_header_bytes = 1024;
+  o.max_headers = 8;
+  n = respcheck_parser_size(&o);
+  cr_assert(n > 1024 && n < 1024 + 8192, "size %zu", n);
+  cr_assert(respcheck_parser_size(NULL) > 64 * 1024);
+  mem = malloc(n);
+  cr_assert_null(respcheck_parser_init(mem, n - 1, &o, &callbacks, &c));
+  cr_assert_null(respcheck_parser_init(NULL, n, &o, &callbacks, &c));
+  p = respcheck_parser_init(mem, n, &o, &callbacks, &c);
+  cr_assert_not_null(p);
+  cr_assert_eq(respcheck_execute(p, mix, sizeof(mix) - 1), RESPCHECK_E_OK);
+  cr_assert_eq(c.heads, 6);
+  free(mem);
+}
+
+Test(options, invalid_limits_are_refused) {
+  respcheck_options_t o;
+  respcheck_options_init(&o);
+  o.max_headers = 0;
+  cr_assert_eq(respcheck_parser_size(&o), 0);
+  cr_assert_null(respcheck_parser_new(&o, NULL, NULL));
+  respcheck_options_init(&o);
+  o.max_header_bytes = (size_t)-1;
+  cr_assert_eq(respcheck_parser_size(&o), 0);
+}
+
+Test(options, severities) {
+  respcheck_options_t o;
+  counts_t c = {0};
+  respcheck_parser_t *p;
+  static const char r[] = "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n";
+  respcheck_options_init(&o);
+  cr_assert_eq(o.severity[RESPCHECK_RULE_LOCATION_MISSING], RESPCHECK_SEVERITY_WARNING);
+  cr_assert_eq(respcheck_options_set_severity(&o, RESPCHECK_RULE_WWW_AUTHENTICATE_MISSING,
+                                              RESPCHECK_SEVERITY_OFF), RESPCHECK_E_OK);
+  cr_assert_eq(respcheck_options_set_severity(&o, RESPCHECK_RULE_COUNT, RESPCHECK_SEVERITY_OFF),
+               RESPCHECK_E_INVAL);
+  respcheck_options_set_severity(&o, RESPCHECK_RULE_DATE_MISSING, RESPCHECK_SEVERITY_OFF);
+  p = respcheck_parser_new(&o, &callbacks, &c);
+  respcheck_execute(p, r, sizeof(r) - 1);
+  cr_assert_eq(c.findings, 0);
+  respcheck_parser_free(p);
+}
+
+Test(errors, sticky_with_offset) {
+  counts_t c = {0};
+  respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
+  static const char bad[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 2x0 OK\r\n\r\n";
+  cr_assert_eq(respcheck_execute(p, bad, sizeof(bad) - 1), RESPCHECK_E_PARSE);
+  cr_assert_eq(respcheck_parser_error(p), RESPCHECK_E_PARSE);
+  cr_assert_eq(respcheck_parser_error_offset(p), 38 + 10);
+  cr_assert(strstr(respcheck_parser_error_reason(p), "HPE_") != NULL);
+  cr_assert_eq(respcheck_execute(p, mix, sizeof(mix) - 1), RESPCHECK_E_PARSE);
+  cr_assert_eq(respcheck_finish(p), RESPCHECK_E_PARSE);
+  cr_assert_eq(c.heads, 1);
+  respcheck_parser_reset(p);
+  cr_assert_eq(respcheck_parser_error(p), RESPCHECK_E_OK);
+  cr_assert_eq(respcheck_execute(p, mix, sizeof(mix) - 1), RESPCHECK_E_OK);
+  cr_assert_eq(respcheck_finish(p), RESPCHECK_E_OK);
+  cr_assert_eq(respcheck_finish(p), RESPCHECK_E_FINISHED);
+  cr_assert_eq(respcheck_execute(p, "x", 1), RESPCHECK_E_FINISHED);
+  respcheck_parser_free(p);
+}
+
+Test(errors, callback_stops) {
+  counts_t c = {0};
+  respcheck_parser_t *p;
+  c.stop_at_head = 1;
+  p = respcheck_parser_new(NULL, &callbacks, &c);
+  cr_assert_eq(respcheck_execute(p, mix, sizeof(mix) - 1), RESPCHECK_E_CALLBACK);
+  cr_assert_eq(c.heads, 1);
+  cr_assert_eq(respcheck_execute(p, mix, 1), RESPCHECK_E_CALLBACK);
+  respcheck_parser_free(p);
+}
+
+Test(errors, bad_arguments) {
+  cr_assert_eq(respcheck_execute(NULL, "x", 1), RESPCHECK_E_INVAL);
+  cr_assert_eq(respcheck_finish(NULL), RESPCHECK_E_INVAL);
+  cr_assert_eq(respcheck_push_request(NULL, NULL), RESPCHECK_E_INVAL);
+  cr_assert_str_eq(respcheck_errno_name(RESPCHECK_E_LIMIT), "RESPCHECK_E_LIMIT");
+  cr_assert_str_eq(respcheck_strerror((respcheck_errno_t)99), "unknown error");
+}
+
+Test(requests, pipelined_contexts_pair_in_order) {
+  counts_t c = {0};
+  respcheck_options_t o;
+  respcheck_parser_t *p;
+  respcheck_request_t head = {RESPCHECK_METHOD_HEAD, 1, 1};
+  respcheck_request_t get = {RESPCHECK_METHOD_GET, 1, 1};
+  /* 100 + 200 answer the HEAD (no body despite Content-Length); the next
+   * 200 answers the GET and has a body. */
+  static const char s[] =
+      "HTTP/1.1 100 Continue\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  respcheck_options_init(&o);
+  o.max_pending_requests = 2;
+  p = respcheck_parser_new(&o, &callbacks, &c);
+  cr_assert_eq(respcheck_push_request(p, &head), RESPCHECK_E_OK);
+  cr_assert_eq(respcheck_push_request(p, &get), RESPCHECK_E_OK);
+  cr_assert_eq(respcheck_push_request(p, &get), RESPCHECK_E_FULL);
+  cr_assert_eq(respcheck_execute(p, s, sizeof(s) - 1), RESPCHECK_E_OK);
+  cr_assert_eq(c.heads, 3);
+  cr_assert_eq(c.methods[0], RESPCHECK_METHOD_HEAD);
+  cr_assert_eq(c.methods[1], RESPCHECK_METHOD_HEAD);
+  cr_assert_eq(c.methods[2], RESPCHECK_METHOD_GET);
+  cr_assert_eq(c.body_bytes, 5);
+  cr_assert_eq(c.errors, 0);
+  respcheck_parser_free(p);
+}
+
+Test(tunnel, bytes_after_101_are_handed_back) {
+  counts_t c = {0};
+  respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
+  static const char s[] = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                          "Connection: Upgrade\r\n\r\n\x81\x05hello HTTP/1.1 600 x\r\n\r\n";
+  cr_assert_eq(respcheck_execute(p, s, sizeof(s) - 1), RESPCHECK_E_OK);
+  cr_assert(respcheck_parser_in_tunnel(p));
+  cr_assert_eq(c.tunnel_bytes, 26);
+  cr_assert_eq(c.heads, 1);
+  cr_assert_eq(c.findings, 0);
+  cr_assert_eq(respcheck_finish(p), RESPCHECK_E_OK);
+  respcheck_parser_free(p);
+}
+
+Test(spans, obs_fold_shown_as_spaces) {
+  counts_t c = {0};
+  respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
+  static const char s[] = "HTTP/1.1 200 OK\r\nX-A:  one\r\n\ttwo  \r\nContent-Length: 0\r\n\r\n";
+  respcheck_execute(p, s, sizeof(s) - 1);
+  cr_assert_str_eq(c.first_header, "X-A: one  \ttwo");
+  respcheck_parser_free(p);
+}
+
+Test(catalogue, contract_ids) {
+  static const char *const ids[] = {
+      "parse-error", "status-class-invalid", "status-unregistered", "status-reserved",
+      "status-1xx-http10", "version-invalid", "content-length-forbidden",
+      "transfer-encoding-forbidden", "transfer-encoding-http10", "framing-conflict",
+      "content-length-invalid", "location-missing", "www-authenticate-missing",
+      "proxy-authenticate-missing", "allow-missing", "content-range-missing",
+      "upgrade-missing"};
+  static const respcheck_severity_t sev[] = {
+      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_WARNING,
+      RESPCHECK_SEVERITY_WARNING, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_WARNING,
+      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR};
+  size_t i, j;
+  for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+    int r = respcheck_rule_from_id(ids[i], strlen(ids[i]));
+    cr_assert(r >= 0, "rule %s missing", ids[i]);
+    cr_assert_eq(respcheck_rule_default_severity((respcheck_rule_t)r), sev[i], "%s", ids[i]);
+  }
+  for (i = 0; i < RESPCHECK_RULE_COUNT; i++) {
+    const char *ref = respcheck_rule_reference((respcheck_rule_t)i);
+    cr_assert(ref && strncmp(ref, "RFC ", 4) == 0, "rule %zu cites no RFC", i);
+    cr_assert(respcheck_rule_summary((respcheck_rule_t)i)[0] != '\0');
+    for (j = i + 1; j < RESPCHECK_RULE_COUNT; j++)
+      cr_assert_str_neq(respcheck_rule_id((respcheck_rule_t)i), respcheck_rule_id((respcheck_rule_t)j));
+  }
+  cr_assert_eq(respcheck_rule_from_id("nope", 4), -1);
+  cr_assert_null(respcheck_rule_id(RESPCHECK_RULE_COUNT));
+}
+
+Test(catalogue, version_names_registry_date) {
+  cr_assert(strstr(respcheck_version(), "2025-09-15") != NULL, "%s", respcheck_version());
+  cr_assert(strstr(respcheck_version(), "0.1.0") == respcheck_version());
+  cr_assert_eq(respcheck_version_number(), RESPCHECK_VERSION_HEX);
+  cr_assert_eq(respcheck_severity_from_name("warning"), RESPCHECK_SEVERITY_WARNING);
+  cr_assert_eq(respcheck_severity_from_name("fatal"), -1);
+  cr_assert_eq(respcheck_method_from_name("HEAD", 4), RESPCHECK_METHOD_HEAD);
+  cr_assert_eq(respcheck_method_from_name("head", 4), RESPCHECK_METHOD_UNKNOWN);
+  cr_assert_str_eq(respcheck_method_name(RESPCHECK_METHOD_CONNECT), "CONNECT");
+}
