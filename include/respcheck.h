@@ -108,7 +108,8 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
      "status code not in the IANA registry; handled as the x00 of its class")  \
   XX(STATUS_RESERVED, "status-reserved", WARNING, "RFC 9110 15.4.7, 15.5.19",  \
      "status code 306 or 418, reserved as unused")                             \
-  XX(STATUS_1XX_HTTP10, "status-1xx-http10", ERROR, "RFC 1945 9.1; RFC 9110 15.2", \
+  XX(STATUS_1XX_HTTP10, "status-1xx-http10", ERROR,                            \
+     "RFC 1945 9.1; RFC 9110 15.2",                                            \
      "1xx response in HTTP/1.0 or to an HTTP/1.0 request")                     \
   XX(VERSION_INVALID, "version-invalid", ERROR, "RFC 9112 2.3; RFC 9110 6.2",  \
      "HTTP major version other than 1")                                        \
@@ -151,14 +152,15 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
      "status code is marked obsoleted (510)")                                  \
   XX(VERSION_UNKNOWN_MINOR, "version-minor-unknown", WARNING, "RFC 9110 6.2",  \
      "HTTP/1.x with a minor version other than 0 or 1")                        \
-  XX(HEADER_NAME_INVALID, "header-name-invalid", ERROR, "RFC 9110 5.1; RFC 9112 5.1", \
-     "field name empty, not a token, or followed by whitespace")              \
+  XX(HEADER_NAME_INVALID, "header-name-invalid", ERROR,                        \
+     "RFC 9110 5.1; RFC 9112 5.1",                                             \
+     "field name empty, not a token, or followed by whitespace")               \
   XX(HEADER_VALUE_INVALID, "header-value-invalid", ERROR, "RFC 9110 5.5",      \
      "field value holds NUL, CR, LF or other control characters")              \
   XX(OBS_FOLD, "obs-fold", ERROR, "RFC 9112 5.2",                              \
      "obsolete line folding in a field value")                                 \
-  XX(WHITESPACE_BEFORE_FIELD, "whitespace-before-field", ERROR, "RFC 9112 2.2", \
-     "whitespace between the status line and the first field")                 \
+  XX(WHITESPACE_BEFORE_FIELD, "whitespace-before-field", ERROR,                \
+     "RFC 9112 2.2", "whitespace between the status line and the first field") \
   XX(BARE_CR, "bare-cr", ERROR, "RFC 9112 2.2",                                \
      "CR not followed by LF in the status line or header section")             \
   XX(BARE_LF, "bare-lf", WARNING, "RFC 9112 2.2",                              \
@@ -184,7 +186,7 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(REASON_PHRASE_TOO_LONG, "reason-phrase-too-long", ERROR, "RFC 9112 4",    \
      "reason phrase longer than the limit")                                    \
   XX(CHUNK_EXTENSION_TOO_LONG, "chunk-extension-too-long", ERROR,              \
-     "RFC 9112 7.1.1", "chunk extensions longer than the limit")              \
+     "RFC 9112 7.1.1", "chunk extensions longer than the limit")               \
   XX(DATE_MISSING, "date-missing", INFO, "RFC 9110 6.6.1",                     \
      "2xx, 3xx or 4xx response without Date")                                  \
   XX(CONTENT_FORBIDDEN, "content-forbidden", ERROR, "RFC 9110 15.3.6",         \
@@ -194,7 +196,7 @@ typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,
   RESPCHECK_RULE_MAP(RESPCHECK_XX)
 #undef RESPCHECK_XX
-  RESPCHECK_RULE_COUNT
+      RESPCHECK_RULE_COUNT
 } respcheck_rule_t;
 
 /* Room for rules added later without changing the options' layout. */
@@ -227,14 +229,16 @@ typedef struct respcheck_status_info {
   const char *description; /* one line */
   const char *reference;   /* "RFC 9110, Section 15.4.2" */
   respcheck_status_state_t state;
-  const char *expires;         /* "YYYY-MM-DD" for temporary ones, else NULL */
-  const char *const *aliases;  /* former phrases, NULL-terminated */
-  const char *const *name_aliases; /* former names ("IM_A_TEAPOT"), NULL-term. */
+  const char *expires;        /* "YYYY-MM-DD" for temporary ones, else NULL */
+  const char *const *aliases; /* former phrases, NULL-terminated */
+  const char *const
+      *name_aliases; /* former names ("IM_A_TEAPOT"), NULL-term. */
 } respcheck_status_info_t;
 
 /* The registry entry for a code, or NULL when the code is not registered.
  * Reserved codes (306, 418) have entries with state RESERVED. */
-RESPCHECK_EXTERN const respcheck_status_info_t *respcheck_status_lookup(int code);
+RESPCHECK_EXTERN const respcheck_status_info_t *
+respcheck_status_lookup(int code);
 /* By enum-style name (current or former, exact case). NULL when unknown. */
 RESPCHECK_EXTERN const respcheck_status_info_t *
 respcheck_status_by_name(const char *name);
@@ -319,19 +323,19 @@ typedef enum respcheck_verdict {
  * returns, and no longer.
  */
 typedef struct respcheck_response {
-  uint64_t index;  /* 0-based response number in the stream */
-  uint64_t offset; /* absolute offset of the status line's first byte */
+  uint64_t index;       /* 0-based response number in the stream */
+  uint64_t offset;      /* absolute offset of the status line's first byte */
   uint64_t head_length; /* bytes of status line + header section */
   unsigned char version_major;
   unsigned char version_minor;
-  int status;           /* as the tokenizer read it (0-999) */
-  int effective_status; /* respcheck_status_effective(status) */
+  int status;                          /* as the tokenizer read it (0-999) */
+  int effective_status;                /* respcheck_status_effective(status) */
   const respcheck_status_info_t *info; /* registry entry, or NULL */
   respcheck_span_t reason;
   const respcheck_header_t *headers;
   size_t header_count;
-  unsigned framing;        /* enum respcheck_framing */
-  uint64_t content_length; /* with RESPCHECK_FRAMING_CONTENT_LENGTH */
+  unsigned framing;            /* enum respcheck_framing */
+  uint64_t content_length;     /* with RESPCHECK_FRAMING_CONTENT_LENGTH */
   respcheck_request_t request; /* the context this response was read with */
   respcheck_verdict_t verdict; /* of the head: reject on an error finding */
 } respcheck_response_t;
@@ -368,7 +372,8 @@ typedef struct respcheck_callbacks {
   /* Every finding, as it is found. */
   void (*on_finding)(void *user, const respcheck_finding_t *finding);
   /* The response head, once its header section is complete and checked.
-   * Return 0 to go on; anything else stops the parser (RESPCHECK_E_CALLBACK). */
+   * Return 0 to go on; anything else stops the parser (RESPCHECK_E_CALLBACK).
+   */
   int (*on_head)(void *user, const respcheck_response_t *response);
   /* Content bytes (chunked framing removed). Optional. */
   int (*on_body)(void *user, const char *at, size_t len);
@@ -386,9 +391,9 @@ typedef struct respcheck_options {
   size_t max_headers;      /* field lines in a header section */
   size_t max_line_length;  /* status line or one field line, without CRLF */
   size_t max_reason_length;
-  size_t max_chunk_extension; /* bytes of extensions in one chunk header */
+  size_t max_chunk_extension;  /* bytes of extensions in one chunk header */
   size_t max_pending_requests; /* request contexts that can be queued */
-  respcheck_request_t default_request; /* when the queue is empty */
+  respcheck_request_t default_request;        /* when the queue is empty */
   unsigned char severity[RESPCHECK_RULE_MAX]; /* respcheck_severity_t */
 } respcheck_options_t;
 
@@ -434,9 +439,8 @@ RESPCHECK_EXTERN void respcheck_parser_reset(respcheck_parser_t *parser);
  * that follows them. When the queue is empty, opts->default_request is used.
  * RESPCHECK_E_FULL when max_pending_requests are already queued.
  */
-RESPCHECK_EXTERN respcheck_errno_t
-respcheck_push_request(respcheck_parser_t *parser,
-                       const respcheck_request_t *request);
+RESPCHECK_EXTERN respcheck_errno_t respcheck_push_request(
+    respcheck_parser_t *parser, const respcheck_request_t *request);
 
 /*
  * Feeds the next len bytes of the stream, in any chunking: the findings and
@@ -465,7 +469,8 @@ respcheck_parser_error_offset(const respcheck_parser_t *parser);
 RESPCHECK_EXTERN uint64_t
 respcheck_parser_offset(const respcheck_parser_t *parser);
 /* 1 once the stream has left HTTP (after a 101 or a CONNECT tunnel). */
-RESPCHECK_EXTERN int respcheck_parser_in_tunnel(const respcheck_parser_t *parser);
+RESPCHECK_EXTERN int
+respcheck_parser_in_tunnel(const respcheck_parser_t *parser);
 /* Responses begun so far. */
 RESPCHECK_EXTERN uint64_t
 respcheck_parser_response_count(const respcheck_parser_t *parser);

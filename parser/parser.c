@@ -86,11 +86,11 @@ enum known_field {
 typedef struct head_facts {
   unsigned seen; /* enum known_field */
   uint64_t content_length;
-  int content_length_ok;   /* every Content-Length valid and equal */
-  uint64_t cl_offset;      /* first Content-Length field line */
-  uint64_t te_offset;      /* first Transfer-Encoding field line */
-  unsigned te_codings;     /* transfer codings listed */
-  int te_chunked_final;    /* chunked is the last coding */
+  int content_length_ok; /* every Content-Length valid and equal */
+  uint64_t cl_offset;    /* first Content-Length field line */
+  uint64_t te_offset;    /* first Transfer-Encoding field line */
+  unsigned te_codings;   /* transfer codings listed */
+  int te_chunked_final;  /* chunked is the last coding */
   unsigned te_chunked_count;
   int conn_close, conn_keep_alive, conn_upgrade;
   int multipart_byteranges;
@@ -251,8 +251,8 @@ static void end_message(respcheck_parser_t *p, uint64_t end, unsigned flags) {
   m.offset = p->msg_offset;
   m.end_offset = end;
   m.flags = flags | (p->head_delivered ? RESPCHECK_END_HEAD : 0u);
-  m.verdict = p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT
-                                                   : RESPCHECK_ACCEPT;
+  m.verdict =
+      p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT : RESPCHECK_ACCEPT;
   m.error_count = p->counts[RESPCHECK_SEVERITY_ERROR];
   m.warning_count = p->counts[RESPCHECK_SEVERITY_WARNING];
   m.info_count = p->counts[RESPCHECK_SEVERITY_INFO];
@@ -297,12 +297,10 @@ static enum known_field classify(const char *n, size_t len) {
   case 13:
     return respcheck__ieq(n, len, "content-range", 13) ? KF_CONTENT_RANGE : 0;
   case 14:
-    return respcheck__ieq(n, len, "content-length", 14) ? KF_CONTENT_LENGTH
-                                                         : 0;
+    return respcheck__ieq(n, len, "content-length", 14) ? KF_CONTENT_LENGTH : 0;
   case 16:
-    return respcheck__ieq(n, len, "www-authenticate", 16)
-               ? KF_WWW_AUTHENTICATE
-               : 0;
+    return respcheck__ieq(n, len, "www-authenticate", 16) ? KF_WWW_AUTHENTICATE
+                                                          : 0;
   case 17:
     return respcheck__ieq(n, len, "transfer-encoding", 17)
                ? KF_TRANSFER_ENCODING
@@ -317,8 +315,8 @@ static enum known_field classify(const char *n, size_t len) {
 }
 
 /* Content-Length = 1*DIGIT (RFC 9110 8.6). */
-static void check_content_length(respcheck_parser_t *p, const char *v,
-                                 size_t n, uint64_t off) {
+static void check_content_length(respcheck_parser_t *p, const char *v, size_t n,
+                                 uint64_t off) {
   head_facts_t *f = &p->facts;
   uint64_t value = 0;
   size_t i;
@@ -433,8 +431,7 @@ static void check_connection(respcheck_parser_t *p, const char *v, size_t n) {
   }
 }
 
-static void check_content_type(respcheck_parser_t *p, const char *v,
-                               size_t n) {
+static void check_content_type(respcheck_parser_t *p, const char *v, size_t n) {
   static const char mb[] = "multipart/byteranges";
   size_t k = sizeof(mb) - 1;
   if (n >= k && respcheck__ieq(v, k, mb, k) &&
@@ -552,7 +549,8 @@ static void check_field_line(respcheck_parser_t *p, size_t s, size_t e) {
       if (!token_char[(unsigned char)b[i]] && b[i] != '\r') {
         emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, i),
              "byte \"%s\" is not allowed in the field name \"%s\"",
-             quote(q, 16, b + i, 1), quote(q + 16, sizeof(q) - 16, b + s, c - s));
+             quote(q, 16, b + i, 1),
+             quote(q + 16, sizeof(q) - 16, b + s, c - s));
         break;
       }
     }
@@ -571,7 +569,6 @@ static void check_field_line(respcheck_parser_t *p, size_t s, size_t e) {
   h->value.ptr = b + vs;
   h->value.len = ve - vs;
   h->offset = at(p, s);
-
 }
 
 /* An obs-fold line continues the previous field's value (RFC 9112 5.2). */
@@ -739,8 +736,7 @@ static void check_head_semantics(respcheck_parser_t *p) {
       emit(p, RESPCHECK_RULE_REASON_PHRASE_MISMATCH,
            (uint64_t)(r->reason.ptr - p->buf) + head,
            "reason \"%s\" for %d; the registered phrase is \"%s\"",
-           quote(q, sizeof(q), r->reason.ptr, r->reason.len), st,
-           info->phrase);
+           quote(q, sizeof(q), r->reason.ptr, r->reason.len), st, info->phrase);
   }
 
   if (is_1xx(st)) {
@@ -863,9 +859,12 @@ static void check_tokenizer_framing(respcheck_parser_t *p, unsigned fr) {
          p->facts.seen & KF_TRANSFER_ENCODING ? p->facts.te_offset
                                               : p->head_abs,
          "llhttp frames this body as %s but RFC 9112 6.3 reads %s",
-         ll_chunked ? "chunked" : ll_cl ? "Content-Length" : "close-delimited",
-         ours_chunked ? "chunked" : ours_cl ? "Content-Length"
-                                            : "close-delimited");
+         ll_chunked ? "chunked"
+         : ll_cl    ? "Content-Length"
+                    : "close-delimited",
+         ours_chunked ? "chunked"
+         : ours_cl    ? "Content-Length"
+                      : "close-delimited");
 }
 
 /* Shows an obs-fold as spaces, as a recipient must (RFC 9112 5.2); done
@@ -919,8 +918,8 @@ static int on_headers_complete(llhttp_t *l) {
   r->framing = fr;
   r->content_length =
       (fr & RESPCHECK_FRAMING_CONTENT_LENGTH) ? p->facts.content_length : 0;
-  r->verdict = p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT
-                                                    : RESPCHECK_ACCEPT;
+  r->verdict =
+      p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT : RESPCHECK_ACCEPT;
   p->interim = is_1xx(r->status) && r->status != 101;
   p->head_delivered = 1;
   p->ext_len = 0;
@@ -974,8 +973,7 @@ static int on_chunk_header(llhttp_t *l) {
   return 0;
 }
 
-static int count_trailer(respcheck_parser_t *p, const char *data,
-                         size_t len) {
+static int count_trailer(respcheck_parser_t *p, const char *data, size_t len) {
   size_t max = p->opts.max_header_bytes;
   if (len > max - p->trailer_bytes) {
     uint64_t off = feed_offset(p, data) + (max - p->trailer_bytes);
@@ -1012,13 +1010,28 @@ static int on_trailer_name(llhttp_t *l, const char *data, size_t len) {
 
 /* RFC 9110 6.5.1: framing, routing, authentication, response control and
  * content-processing fields cannot be trailers. */
-static const char *const forbidden_trailers[] = {
-    "content-length", "transfer-encoding", "host",       "trailer",
-    "content-type",   "content-encoding",  "content-range", "connection",
-    "keep-alive",     "upgrade",           "te",         "www-authenticate",
-    "proxy-authenticate", "authorization", "proxy-authorization",
-    "location",          "cache-control", "expires",
-    "age",            "date",              "retry-after", "vary"};
+static const char *const forbidden_trailers[] = {"content-length",
+                                                 "transfer-encoding",
+                                                 "host",
+                                                 "trailer",
+                                                 "content-type",
+                                                 "content-encoding",
+                                                 "content-range",
+                                                 "connection",
+                                                 "keep-alive",
+                                                 "upgrade",
+                                                 "te",
+                                                 "www-authenticate",
+                                                 "proxy-authenticate",
+                                                 "authorization",
+                                                 "proxy-authorization",
+                                                 "location",
+                                                 "cache-control",
+                                                 "expires",
+                                                 "age",
+                                                 "date",
+                                                 "retry-after",
+                                                 "vary"};
 
 static int on_trailer_name_complete(llhttp_t *l) {
   respcheck_parser_t *p = from_llhttp(l);
@@ -1340,8 +1353,8 @@ respcheck_errno_t respcheck_finish(respcheck_parser_t *p) {
 /* Set-up. */
 
 static size_t align_up(size_t n) {
-  size_t a = sizeof(void *) > sizeof(uint64_t) ? sizeof(void *)
-                                                : sizeof(uint64_t);
+  size_t a =
+      sizeof(void *) > sizeof(uint64_t) ? sizeof(void *) : sizeof(uint64_t);
   return (n + a - 1) / a * a;
 }
 

@@ -53,8 +53,7 @@ int respcheck_rule_from_id(const char *id, size_t len) {
   return -1;
 }
 
-static const char *const severity_names[] = {"off", "info", "warning",
-                                             "error"};
+static const char *const severity_names[] = {"off", "info", "warning", "error"};
 
 const char *respcheck_severity_name(respcheck_severity_t s) {
   return (unsigned)s <= RESPCHECK_SEVERITY_ERROR ? severity_names[s] : NULL;
@@ -113,9 +112,9 @@ void respcheck_options_init(respcheck_options_t *opts) {
     opts->severity[i] = (unsigned char)rules[i].severity;
 }
 
-respcheck_errno_t respcheck_options_set_severity(respcheck_options_t *opts,
-                                                 respcheck_rule_t rule,
-                                                 respcheck_severity_t severity) {
+respcheck_errno_t
+respcheck_options_set_severity(respcheck_options_t *opts, respcheck_rule_t rule,
+                               respcheck_severity_t severity) {
   if (opts == NULL || !rule_ok(rule) ||
       (unsigned)severity > RESPCHECK_SEVERITY_ERROR)
     return RESPCHECK_E_INVAL;
@@ -162,11 +161,11 @@ int respcheck__ieq(const char *a, size_t alen, const char *b, size_t blen) {
 #define RESPCHECK_STR(x) RESPCHECK_STR2(x)
 
 const char *respcheck_version(void) {
-  return RESPCHECK_STR(RESPCHECK_VERSION_MAJOR) "." RESPCHECK_STR(
-      RESPCHECK_VERSION_MINOR) "." RESPCHECK_STR(RESPCHECK_VERSION_PATCH)
-      " (IANA HTTP Status Code Registry " RESPCHECK_REGISTRY_DATE
-      "; llhttp " RESPCHECK_STR(LLHTTP_VERSION_MAJOR) "." RESPCHECK_STR(
-          LLHTTP_VERSION_MINOR) "." RESPCHECK_STR(LLHTTP_VERSION_PATCH) ")";
+  return RESPCHECK_STR(RESPCHECK_VERSION_MAJOR) "." RESPCHECK_STR(RESPCHECK_VERSION_MINOR) "." RESPCHECK_STR(
+      RESPCHECK_VERSION_PATCH) " (IANA HTTP Status Code "
+                               "Registry " RESPCHECK_REGISTRY_DATE
+                               "; llhttp " RESPCHECK_STR(LLHTTP_VERSION_MAJOR) "." RESPCHECK_STR(
+                                   LLHTTP_VERSION_MINOR) "." RESPCHECK_STR(LLHTTP_VERSION_PATCH) ")";
 }
 
 unsigned respcheck_version_number(void) { return RESPCHECK_VERSION_HEX; }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, from Debian's packages, when
+# it is missing. Sourced by the other scripts; safe to run again.
+set -euo pipefail
+
+respcheck_need_packages() {
+  local missing=()
+  [ -f /usr/share/llhttp/llhttp.c ] || missing+=(node-llhttp)
+  [ -f /usr/include/criterion/criterion.h ] || missing+=(libcriterion-dev)
+  command -v cmake >/dev/null || missing+=(cmake)
+  command -v gcc >/dev/null || missing+=(gcc)
+  command -v make >/dev/null || missing+=(make)
+  command -v clang >/dev/null || missing+=(clang)
+  command -v pkg-config >/dev/null || missing+=(pkg-config)
+  command -v python3 >/dev/null || missing+=(python3)
+  ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.asan-x86_64.a >/dev/null 2>&1 \
+    || missing+=(libclang-rt-14-dev)
+  ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 \
+    || missing+=(libclang-rt-14-dev)
+  command -v llvm-cov-14 >/dev/null || command -v llvm-cov >/dev/null || missing+=(llvm-14)
+  printf '%s\n' "${missing[@]}" | sort -u | grep -v '^$' || true
+}
+
+respcheck_install_deps() {
+  local pkgs
+  pkgs=$(respcheck_need_packages)
+  if [ -n "$pkgs" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "missing packages: $pkgs (run as root, or install them)" >&2
+      return 1
+    fi
+    echo "installing: $pkgs"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+  fi
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  respcheck_install_deps
+fi
