@@ -19,7 +19,7 @@ typedef struct log {
   size_t data_len;
 } log_t;
 
-static void add(log_t *l, const char *fmt, ...) {
+__attribute__((format(printf, 2, 3))) static void add(log_t *l, const char *fmt, ...) {
   va_list ap;
   int n;
   if (l->cap - l->len < 512) {
@@ -131,7 +131,7 @@ static char *run(const rc_vector_t *v, size_t split, size_t step) {
   options_for(v, &o);
   p = respcheck_parser_new(&o, &cb, &l);
   cr_assert(p != NULL);
-  add(&l, "");
+  add(&l, "%s", "");
   while (off < v->len) {
     size_t n = v->len - off;
     if (step && n > step)

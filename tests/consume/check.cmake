@@ -8,6 +8,7 @@ if(rc)
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE}/tests/consume -B ${WORK}/b
                 -DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_C_COMPILER=${CC}
+                "-DCMAKE_C_FLAGS=${FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${FLAGS}"
                 RESULT_VARIABLE rc OUTPUT_QUIET)
 if(rc)
   message(FATAL_ERROR "find_package(respcheck) failed")
@@ -27,7 +28,8 @@ if(rc)
   message(FATAL_ERROR "pkg-config respcheck failed")
 endif()
 separate_arguments(flags UNIX_COMMAND "${flags}")
-execute_process(COMMAND ${CC} ${SOURCE}/tests/consume/main.c ${flags} -o ${WORK}/consume-pc
+separate_arguments(extra UNIX_COMMAND "${FLAGS}")
+execute_process(COMMAND ${CC} ${extra} ${SOURCE}/tests/consume/main.c ${flags} -o ${WORK}/consume-pc
                 RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "building with pkg-config flags failed")

@@ -1,0 +1,30 @@
+# Tests of the respcheck command. Included from tests/CMakeLists.txt:
+#   include(${CMAKE_CURRENT_SOURCE_DIR}/cli/cli.cmake)
+# The command's target is defined in tools/, which the top level adds after
+# tests/; generator expressions resolve at generate time, so the order does
+# not matter, but the target must be built at all.
+if(NOT (RESPCHECK_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt))
+  message(STATUS "respcheck: CLI tests skipped (the command is not built)")
+  return()
+endif()
+find_package(Python3 COMPONENTS Interpreter)
+if(NOT Python3_Interpreter_FOUND)
+  message(STATUS "respcheck: CLI tests skipped (no python3)")
+  return()
+endif()
+
+# Reports a child's peak RSS (see the file's comment).
+add_executable(respcheck_rss_probe ${CMAKE_CURRENT_LIST_DIR}/rss_probe.c)
+respcheck_warnings_relaxed(respcheck_rss_probe)
+
+set(_rc_cli_script ${CMAKE_CURRENT_LIST_DIR}/run_cli_tests.py)
+foreach(_rc_group golden json sarif cli rss)
+  add_test(NAME cli-${_rc_group}
+           COMMAND ${Python3_EXECUTABLE} ${_rc_cli_script}
+                   --respcheck $<TARGET_FILE:respcheck>
+                   --rss-probe $<TARGET_FILE:respcheck_rss_probe>
+                   --group ${_rc_group})
+  set_tests_properties(cli-${_rc_group} PROPERTIES TIMEOUT 300 LABELS cli)
+endforeach()
+unset(_rc_group)
+unset(_rc_cli_script)
