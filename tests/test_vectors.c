@@ -332,3 +332,32 @@ Test(vectors, names_are_unique) {
     for (j = i + 1; j < RC_VECTOR_COUNT; j++)
       cr_assert_str_neq(rc_vectors[i].name, rc_vectors[j].name);
 }
+
+static int word_in(const char *list, const char *id) {
+  size_t n = strlen(id);
+  const char *s = list;
+  while (s && (s = strstr(s, id)) != NULL) {
+    int start = s == list || s[-1] == ' ';
+    int end = s[n] == '\0' || s[n] == ' ' || s[n] == '@';
+    if (start && end)
+      return 1;
+    s += n;
+  }
+  return 0;
+}
+
+/* Every rule of the catalogue fires in some vector and is a near miss in
+ * another. */
+Test(vectors, every_rule_fires_and_has_a_near_miss) {
+  size_t r, i;
+  for (r = 0; r < RESPCHECK_RULE_COUNT; r++) {
+    const char *id = respcheck_rule_id((respcheck_rule_t)r);
+    int fires = 0, near = 0;
+    for (i = 0; i < RC_VECTOR_COUNT; i++) {
+      fires |= word_in(rc_vectors[i].expect, id) || word_in(rc_vectors[i].info, id);
+      near |= word_in(rc_vectors[i].absent, id);
+    }
+    cr_expect(fires, "no vector makes %s fire", id);
+    cr_expect(near, "no vector is a near miss for %s", id);
+  }
+}
