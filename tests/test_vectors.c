@@ -173,7 +173,7 @@ static void normalise(char *s) {
 }
 
 /* The warnings and errors of a log, as "rule@offset" words. */
-static int expect_matches(const char *log, const char *expect, char *got,
+__attribute__((unused)) static int expect_matches(const char *log, const char *expect, char *got,
                           size_t cap) {
   const char *line = log;
   const char *e = expect;
@@ -233,7 +233,7 @@ static void check_words(const char *log, const char *words, int want,
 }
 
 /* The message ends as "status>effective:A" words. */
-static void check_responses(const char *log, const char *want, const char *name) {
+__attribute__((unused)) static void check_responses(const char *log, const char *want, const char *name) {
   char got[1024] = "";
   const char *line = log;
   int last_status = -1, last_eff = -1;
@@ -291,13 +291,30 @@ Test(vectors, expected_findings_and_responses) {
   for (i = 0; i < RC_VECTOR_COUNT; i++) {
     const rc_vector_t *v = &rc_vectors[i];
     char *log = run(v, 0, 0);
+#ifndef RC_LLHTTP_LOOSE
     char got[2048];
     cr_expect(expect_matches(log, v->expect, got, sizeof(got)),
               "%s: expected \"%s\", got \"%s\"\n%s", v->name, v->expect, got, log);
-    check_words(log, v->info, 1, v->name);
     check_words(log, v->absent, 0, v->name);
     if (v->responses)
       check_responses(log, v->responses, v->name);
+#else
+    /* llhttp's loose mode refuses less, so parse-error may not come and
+     * what follows may differ; the layer's own findings, and the rejection,
+     * must not depend on it. */
+    char want[512], *tok, *save = NULL;
+    snprintf(want, sizeof(want), "%s", v->expect);
+    for (tok = strtok_r(want, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+      char *at = strchr(tok, '@');
+      if (at)
+        *at = '\0';
+      if (strcmp(tok, "parse-error") != 0)
+        cr_expect(has_rule(log, tok), "%s: %s missing in loose mode\n%s", v->name, tok, log);
+    }
+    if (v->responses && strstr(v->responses, ":R"))
+      cr_expect(strstr(log, " reject") != NULL, "%s: not rejected in loose mode\n%s", v->name, log);
+#endif
+    check_words(log, v->info, 1, v->name);
     free(log);
   }
 }
