@@ -686,6 +686,20 @@ static void check_head_syntax(respcheck_parser_t *p) {
 
 static int is_1xx(int status) { return status >= 100 && status <= 199; }
 
+/* The reason is the registered phrase or a former one, in any case. */
+static int phrase_matches(const respcheck_status_info_t *info,
+                          respcheck_span_t reason) {
+  const char *const *a;
+  if (respcheck__ieq(reason.ptr, reason.len, info->phrase,
+                     strlen(info->phrase)))
+    return 1;
+  for (a = info->aliases; a && *a; a++) {
+    if (respcheck__ieq(reason.ptr, reason.len, *a, strlen(*a)))
+      return 1;
+  }
+  return 0;
+}
+
 static void check_head_semantics(respcheck_parser_t *p) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = current_request(p);
@@ -732,7 +746,7 @@ static void check_head_semantics(respcheck_parser_t *p) {
       break;
     }
     if (r->reason.len && info->state != RESPCHECK_STATUS_RESERVED &&
-        respcheck_status_by_phrase(r->reason.ptr, r->reason.len) != info)
+        !phrase_matches(info, r->reason))
       emit(p, RESPCHECK_RULE_REASON_PHRASE_MISMATCH,
            (uint64_t)(r->reason.ptr - p->buf) + head,
            "reason \"%s\" for %d; the registered phrase is \"%s\"",
