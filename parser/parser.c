@@ -151,6 +151,7 @@ struct respcheck_parser {
   /* Content. */
   size_t ext_len;       /* chunk-extension bytes of the current chunk */
   size_t trailer_bytes; /* bytes of trailer fields so far */
+  size_t trailer_fields;
   int tfield_started;
   int tname_bad;
   uint64_t tfield_offset;
@@ -280,6 +281,10 @@ static uint64_t at(const respcheck_parser_t *p, size_t i) {
 
 static int is_ows(char c) { return c == ' ' || c == '\t'; }
 
+/* Inside a list value, an obs-fold's CR LF counts as whitespace too: it is
+ * read as SP (RFC 9112 5.2). A bare CR is reported on its own. */
+static int is_lws(char c) { return is_ows(c) || c == '\r' || c == '\n'; }
+
 static enum known_field classify(const char *n, size_t len) {
   switch (len) {
   case 4:
@@ -362,13 +367,13 @@ static void check_transfer_encoding(respcheck_parser_t *p, const char *v,
     f->te_offset = off;
   while (i <= n) {
     size_t s, e, name_end;
-    while (i < n && is_ows(v[i]))
+    while (i < n && is_lws(v[i]))
       i++;
     s = i;
     while (i < n && v[i] != ',')
       i++;
     e = i;
-    while (e > s && is_ows(v[e - 1]))
+    while (e > s && is_lws(v[e - 1]))
       e--;
     i++; /* past the comma */
     if (e == s)
@@ -382,7 +387,7 @@ static void check_transfer_encoding(respcheck_parser_t *p, const char *v,
     }
     if (name_end < e) {
       size_t k = name_end;
-      while (k < e && is_ows(v[k]))
+      while (k < e && is_lws(v[k]))
         k++;
       if (k == e || v[k] != ';')
         bad = 1;
@@ -414,13 +419,13 @@ static void check_connection(respcheck_parser_t *p, const char *v, size_t n) {
   size_t i = 0;
   while (i < n) {
     size_t s, e;
-    while (i < n && (is_ows(v[i]) || v[i] == ','))
+    while (i < n && (is_lws(v[i]) || v[i] == ','))
       i++;
     s = i;
     while (i < n && v[i] != ',')
       i++;
     e = i;
-    while (e > s && is_ows(v[e - 1]))
+    while (e > s && is_lws(v[e - 1]))
       e--;
     if (respcheck__ieq(v + s, e - s, "close", 5))
       p->facts.conn_close = 1;
@@ -938,6 +943,7 @@ static int on_headers_complete(llhttp_t *l) {
   p->head_delivered = 1;
   p->ext_len = 0;
   p->trailer_bytes = 0;
+  p->trailer_fields = 0;
   p->tfield_started = 0;
   l->settings = &p->body_settings;
   if (p->cb.on_head && p->cb.on_head(p->user, r) != 0) {
@@ -1006,6 +1012,13 @@ static int on_trailer_name(llhttp_t *l, const char *data, size_t len) {
   if (count_trailer(p, data, len))
     return -1;
   if (!p->tfield_started) {
+    if (++p->trailer_fields > p->opts.max_headers) {
+      uint64_t off = feed_offset(p, data);
+      emit(p, RESPCHECK_RULE_TOO_MANY_HEADERS, off,
+           "more than %zu trailer fields", p->opts.max_headers);
+      set_error(p, RESPCHECK_E_LIMIT, off, "too many trailer fields");
+      return -1;
+    }
     p->tfield_started = 1;
     p->tfield_offset = feed_offset(p, data);
     p->tname_len = 0;

@@ -223,6 +223,8 @@ static const rc_vector_t rc_vectors[] = {
   {"te-chunked-tab", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\t\r\n\r\n1\r\na\r\n0\r\n\r\n"), 0, 0, NOLIM, "transfer-encoding-invalid@17", "", "", "200:R"},
   {"101-with-content-length", S("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nContent-Length: 5\r\n\r\nABCDEFGH"), 0, 0, NOLIM, "content-length-forbidden@46", "", "", "101:R"},
   {"trailer-connection-close", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nConnection: close\r\n\r\n" OK200), 0, 0, NOLIM, "trailer-field-forbidden@50", "", "data-after-close", "200:R 200:A"},
+  {"too-many-trailers", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n"), 0, 0, {0, 2, 0, 0, 0}, "too-many-headers@62", "", "", "200:R"},
+  {"te-folded-gzip-near", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip,\r\n deflate\r\nConnection: close\r\n\r\nxyz"), 0, 0, NOLIM, "obs-fold@43", "", "transfer-encoding-invalid", "200:R"},
 };
 /* clang-format on */
 

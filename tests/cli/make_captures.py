@@ -64,7 +64,7 @@ TEST_CAPTURES = {
     # quote and a backslash, in the reason phrase and in field values.
     "hostile-bytes.http":
         b"HTTP/1.1 200 \xff\xfe caf\xc3\xa9 \xe2\x80\xa8 \"q\" \\\r\n" + DATE +
-        b"X-Bytes: \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xe2\x82\r\n"
+        b"X-Bytes: \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xc2\x85\xc2\x9b[2J \xe2\x82\r\n"
         b"X-Sep: para\xe2\x80\xa9graph\r\n"
         b"Content-Length: 2\r\n\r\nok",
     # A terminal escape sequence in the reason phrase, a control byte in a

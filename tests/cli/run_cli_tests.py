@@ -292,13 +292,15 @@ def group_json():
     rel = "tests/cli/captures/hostile-bytes.http"
     _, out, _ = run(["--format=json", rel])
     obj = json.loads(out.decode().splitlines()[0])
-    want = {"X-Bytes": json_decoding(b"\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xe2\x82"),
+    want = {"X-Bytes": json_decoding(b"\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xc2\x85\xc2\x9b[2J \xe2\x82"),
             "X-Sep": "para\u2029graph"}
     got = dict((n, v) for n, v in obj["headers"])
     for name, value in want.items():
         check(got.get(name) == value, f"hostile: {name} is {got.get(name)!r}, want {value!r}")
     check(b"\\u2028" in out and b"\\u2029" in out, "hostile: U+2028/2029 escaped")
     check(b"\\u00ff" in out and "café".encode() in out, "hostile: 0xFF escaped, é raw")
+    check(b"\\u0085\\u009b[2J" in out, "hostile: C1 controls escaped")
+    check(b"\xc2\x85" not in out and b"\xc2\x9b" not in out, "hostile: no raw C1 control")
 
 
 # --------------------------------------------------------------------------
