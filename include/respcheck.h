@@ -114,11 +114,14 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(VERSION_INVALID, "version-invalid", ERROR, "RFC 9112 2.3; RFC 9110 6.2",  \
      "HTTP major version other than 1")                                        \
   XX(CONTENT_LENGTH_FORBIDDEN, "content-length-forbidden", ERROR,              \
-     "RFC 9110 8.6", "Content-Length in a 1xx or 204 response")                \
+     "RFC 9110 8.6",                                                           \
+     "Content-Length in a 1xx, 204, or 2xx-to-CONNECT response")               \
   XX(TRANSFER_ENCODING_FORBIDDEN, "transfer-encoding-forbidden", ERROR,        \
-     "RFC 9112 6.1", "Transfer-Encoding in a 1xx or 204 response")             \
+     "RFC 9112 6.1",                                                           \
+     "Transfer-Encoding in a 1xx, 204, or 2xx-to-CONNECT response")            \
   XX(TRANSFER_ENCODING_HTTP10, "transfer-encoding-http10", ERROR,              \
-     "RFC 9112 6.1", "Transfer-Encoding in an HTTP/1.0 response")              \
+     "RFC 9112 6.1",                                                           \
+     "Transfer-Encoding in an HTTP/1.0 response or to an HTTP/1.0 request")    \
   XX(FRAMING_CONFLICT, "framing-conflict", ERROR, "RFC 9112 6.3",              \
      "Content-Length together with Transfer-Encoding")                         \
   XX(CONTENT_LENGTH_INVALID, "content-length-invalid", ERROR,                  \

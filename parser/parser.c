@@ -768,18 +768,29 @@ static void check_head_semantics(respcheck_parser_t *p) {
            "%d response %s", st,
            v10 ? "in HTTP/1.0" : "to an HTTP/1.0 request");
   }
-  if (is_1xx(st) || st == 204) {
+  /* RFC 9110 8.6 and RFC 9112 6.1: neither field in a 1xx, a 204, or a
+   * 2xx to CONNECT. */
+  if (is_1xx(st) || st == 204 ||
+      (req->method == RESPCHECK_METHOD_CONNECT && st >= 200 && st <= 299)) {
+    const char *to = st >= 200 && st != 204 ? " to CONNECT" : "";
     if (f->seen & KF_CONTENT_LENGTH)
       emit(p, RESPCHECK_RULE_CONTENT_LENGTH_FORBIDDEN, f->cl_offset,
-           "Content-Length in a %d response", st);
+           "Content-Length in a %d response%s", st, to);
     if (f->seen & KF_TRANSFER_ENCODING)
       emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_FORBIDDEN, f->te_offset,
-           "Transfer-Encoding in a %d response", st);
+           "Transfer-Encoding in a %d response%s", st, to);
   }
-  if ((f->seen & KF_TRANSFER_ENCODING) && r->version_major == 1 &&
-      r->version_minor == 0)
-    emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_HTTP10, f->te_offset,
-         "Transfer-Encoding in an HTTP/1.0 response: framing is faulty");
+  if (f->seen & KF_TRANSFER_ENCODING) {
+    /* RFC 9112 6.1: a recipient of an HTTP/1.0 message with
+     * Transfer-Encoding "MUST treat the message as if the framing is
+     * faulty"; a server MUST NOT send it unless the request was HTTP/1.1. */
+    if (r->version_major == 1 && r->version_minor == 0)
+      emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_HTTP10, f->te_offset,
+           "Transfer-Encoding in an HTTP/1.0 response: framing is faulty");
+    else if (req->version_major == 1 && req->version_minor == 0)
+      emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_HTTP10, f->te_offset,
+           "Transfer-Encoding in a response to an HTTP/1.0 request");
+  }
   if (st == 205 && ((f->seen & KF_TRANSFER_ENCODING) ||
                     (f->content_length_ok && f->content_length > 0)))
     emit(p, RESPCHECK_RULE_CONTENT_FORBIDDEN, f->code_offset,

@@ -206,7 +206,7 @@ static const rc_vector_t rc_vectors[] = {
   {"truncated-chunked", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"), 0, 0, NOLIM, "message-truncated@53", "", "", "200:R"},
   {"head-request-no-body", S("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\n"), RESPCHECK_METHOD_HEAD, 0, NOLIM, "", "", "parse-error", "200:A 404:A"},
   {"connect-tunnel", S("HTTP/1.1 200 Connection Established\r\n\r\n\x16\x03\x01 TLS bytes"), RESPCHECK_METHOD_CONNECT, 0, NOLIM, "", "", "parse-error", "200:A"},
-  {"connect-refused-has-body", S("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 2\r\n\r\nno" OK200), RESPCHECK_METHOD_CONNECT, 0, NOLIM, "", "", "", "407:A 200:A"},
+  {"connect-refused-has-body", S("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 2\r\n\r\nnoHTTP/1.1 200 Connection Established\r\n\r\nraw"), RESPCHECK_METHOD_CONNECT, 0, NOLIM, "", "", "content-length-forbidden", "407:A 200:A"},
 
   /* --- limits --- */
   {"too-many-headers", S("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n"), 0, 0, {0, 2, 0, 0, 0}, "too-many-headers@29", "", "", "-:R"},
@@ -225,6 +225,10 @@ static const rc_vector_t rc_vectors[] = {
   {"trailer-connection-close", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nConnection: close\r\n\r\n" OK200), 0, 0, NOLIM, "trailer-field-forbidden@50", "", "data-after-close", "200:R 200:A"},
   {"too-many-trailers", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n"), 0, 0, {0, 2, 0, 0, 0}, "too-many-headers@62", "", "", "200:R"},
   {"te-folded-gzip-near", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip,\r\n deflate\r\nConnection: close\r\n\r\nxyz"), 0, 0, NOLIM, "obs-fold@43", "", "transfer-encoding-invalid", "200:R"},
+  {"cl-in-connect-2xx", S("HTTP/1.1 200 Connection Established\r\nContent-Length: 0\r\n\r\ntunnel"), RESPCHECK_METHOD_CONNECT, 0, NOLIM, "content-length-forbidden@37", "", "", "200:R"},
+  {"te-in-connect-2xx", S("HTTP/1.1 200 Connection Established\r\nTransfer-Encoding: chunked\r\n\r\ntunnel"), RESPCHECK_METHOD_CONNECT, 0, NOLIM, "transfer-encoding-forbidden@37", "", "", "200:R"},
+  {"te-to-http10-request", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 0, 1, NOLIM, "transfer-encoding-http10@17", "", "", "200:R"},
+  {"cl-to-http10-request-near", S("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), 0, 1, NOLIM, "", "", "transfer-encoding-http10", "200:A"},
 };
 /* clang-format on */
 
