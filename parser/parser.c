@@ -12,6 +12,14 @@
 #include "internal.h"
 #include "llhttp.h"
 
+/* Set by the build when llhttp is compiled here in strict mode. */
+#ifndef RESPCHECK_LLHTTP_IS_STRICT
+#define RESPCHECK_LLHTTP_IS_STRICT 0
+#endif
+#ifndef RESPCHECK_VERIFY_FAST_PATH
+#define RESPCHECK_VERIFY_FAST_PATH 0
+#endif
+
 #if defined(__GNUC__)
 #define RC_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
@@ -131,6 +139,8 @@ struct respcheck_parser {
   int interim;   /* the current response is a 1xx (not 101) */
   int have_empty;
   uint64_t empty_offset;
+  int bytes_pending; /* check_line_bytes has not run on this head */
+  int verifying;
 
   /* Head assembly. */
   char *buf;
@@ -138,6 +148,7 @@ struct respcheck_parser {
   size_t line_start;
   size_t nlines;
   uint64_t head_abs;
+  uint32_t *line_ends; /* one past each line's LF, for nlines lines */
   respcheck_header_t *headers;
   size_t nheaders;
   head_facts_t facts;
@@ -171,6 +182,13 @@ static void RC_PRINTF(4, 5) emit(respcheck_parser_t *p, respcheck_rule_t rule,
   va_list ap;
   respcheck_severity_t sev = (respcheck_severity_t)p->opts.severity[rule];
 
+#if RESPCHECK_VERIFY_FAST_PATH
+  if (p->verifying) {
+    fprintf(stderr, "respcheck: strict llhttp accepted a head where %s fires\n",
+            respcheck_rule_id(rule));
+    abort();
+  }
+#endif
   if (sev == RESPCHECK_SEVERITY_OFF)
     return;
   if (sev > RESPCHECK_SEVERITY_ERROR)
@@ -285,35 +303,42 @@ static int is_ows(char c) { return c == ' ' || c == '\t'; }
  * read as SP (RFC 9112 5.2). A bare CR is reported on its own. */
 static int is_lws(char c) { return is_ows(c) || c == '\r' || c == '\n'; }
 
+/* n equals the lower-case literal l, ignoring ASCII case. */
+static int name_is(const char *n, const char *l, size_t len) {
+  size_t i;
+  for (i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)n[i];
+    if (l[i] >= 'a' ? (c | 0x20) != (unsigned char)l[i]
+                    : c != (unsigned char)l[i])
+      return 0;
+  }
+  return 1;
+}
+
 static enum known_field classify(const char *n, size_t len) {
   switch (len) {
   case 4:
-    return respcheck__ieq(n, len, "date", 4) ? KF_DATE : 0;
+    return name_is(n, "date", len) ? KF_DATE : 0;
   case 5:
-    return respcheck__ieq(n, len, "allow", 5) ? KF_ALLOW : 0;
+    return name_is(n, "allow", len) ? KF_ALLOW : 0;
   case 7:
-    return respcheck__ieq(n, len, "upgrade", 7) ? KF_UPGRADE : 0;
+    return name_is(n, "upgrade", len) ? KF_UPGRADE : 0;
   case 8:
-    return respcheck__ieq(n, len, "location", 8) ? KF_LOCATION : 0;
+    return name_is(n, "location", len) ? KF_LOCATION : 0;
   case 10:
-    return respcheck__ieq(n, len, "connection", 10) ? KF_CONNECTION : 0;
+    return name_is(n, "connection", len) ? KF_CONNECTION : 0;
   case 12:
-    return respcheck__ieq(n, len, "content-type", 12) ? KF_CONTENT_TYPE : 0;
+    return name_is(n, "content-type", len) ? KF_CONTENT_TYPE : 0;
   case 13:
-    return respcheck__ieq(n, len, "content-range", 13) ? KF_CONTENT_RANGE : 0;
+    return name_is(n, "content-range", len) ? KF_CONTENT_RANGE : 0;
   case 14:
-    return respcheck__ieq(n, len, "content-length", 14) ? KF_CONTENT_LENGTH : 0;
+    return name_is(n, "content-length", len) ? KF_CONTENT_LENGTH : 0;
   case 16:
-    return respcheck__ieq(n, len, "www-authenticate", 16) ? KF_WWW_AUTHENTICATE
-                                                          : 0;
+    return name_is(n, "www-authenticate", len) ? KF_WWW_AUTHENTICATE : 0;
   case 17:
-    return respcheck__ieq(n, len, "transfer-encoding", 17)
-               ? KF_TRANSFER_ENCODING
-               : 0;
+    return name_is(n, "transfer-encoding", len) ? KF_TRANSFER_ENCODING : 0;
   case 18:
-    return respcheck__ieq(n, len, "proxy-authenticate", 18)
-               ? KF_PROXY_AUTHENTICATE
-               : 0;
+    return name_is(n, "proxy-authenticate", len) ? KF_PROXY_AUTHENTICATE : 0;
   default:
     return 0;
   }
@@ -514,24 +539,132 @@ static void check_status_line(respcheck_parser_t *p, size_t end) {
 }
 
 /* Validates one value's bytes; reports the first bad one. */
+/* 1 when one of the 8 bytes is a control (below 0x20, or 0x7f): the
+ * "has less than" and "has zero" word tricks; bytes >= 0x80 never match. */
+static int has_ctl8(uint64_t x) {
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  uint64_t del = x ^ (ones * 0x7f);
+  return (((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs ? 1 : 0;
+}
+
+/* Validates a value's bytes (RFC 9110 5.5; a CR is bare here, RFC 9112
+ * 2.2); reports the first of each kind. Eight bytes at a time: values are
+ * most of a head, and almost never hold a control byte (HTAB aside). */
 static void check_value_bytes(respcheck_parser_t *p, size_t s, size_t e) {
   const unsigned char *v = (const unsigned char *)p->buf;
-  size_t i;
+  size_t i = s;
+  int cr = 0, ctl = 0;
   char q[16];
-  for (i = s; i < e; i++) {
-    if (!text_char[v[i]] && v[i] != '\r') {
-      emit(p, RESPCHECK_RULE_HEADER_VALUE_INVALID, at(p, i),
-           "control byte \"%s\" in a field value",
-           quote(q, sizeof(q), (const char *)v + i, 1));
-      return;
+
+  while (i < e) {
+    size_t stop = i + 8;
+    if (stop <= e) {
+      uint64_t x;
+      memcpy(&x, v + i, 8);
+      if (!has_ctl8(x)) {
+        i = stop;
+        continue;
+      }
+    } else {
+      stop = e;
+    }
+    for (; i < stop; i++) {
+      unsigned char c = v[i];
+      if (text_char[c])
+        continue;
+      if (c == '\r') {
+        if (!cr)
+          emit(p, RESPCHECK_RULE_BARE_CR, at(p, i), "CR not followed by LF");
+        cr = 1;
+      } else if (!ctl) {
+        emit(p, RESPCHECK_RULE_HEADER_VALUE_INVALID, at(p, i),
+             "control byte \"%s\" in a field value",
+             quote(q, sizeof(q), (const char *)v + i, 1));
+        ctl = 1;
+      }
     }
   }
 }
 
+/* A bare CR anywhere in [s, e), for the lines that are not field lines. */
+static void check_bare_cr(respcheck_parser_t *p, size_t s, size_t e) {
+  const char *cr = memchr(p->buf + s, '\r', e - s);
+  if (cr)
+    emit(p, RESPCHECK_RULE_BARE_CR, at(p, (size_t)(cr - p->buf)),
+         "CR not followed by LF");
+}
+
+/* The rare field name that is not a plain token (RFC 9110 5.1): a bare
+ * CR, whitespace before the colon, or another byte. c is the colon. */
+static void check_odd_name(respcheck_parser_t *p, size_t s, size_t c) {
+  char *b = p->buf;
+  size_t i;
+  char q[200];
+
+  check_bare_cr(p, s, c);
+  if (c > s && is_ows(b[c - 1])) {
+    /* "No whitespace is allowed between the field name and colon"
+     * (RFC 9112 5.1): it has served request smuggling. */
+    emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, c - 1),
+         "whitespace between the field name \"%s\" and the colon",
+         quote(q, sizeof(q), b + s, c - s));
+    return;
+  }
+  for (i = s; i < c; i++) {
+    if (!token_char[(unsigned char)b[i]] && b[i] != '\r') {
+      emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, i),
+           "byte \"%s\" is not allowed in the field name \"%s\"",
+           quote(q, 16, b + i, 1), quote(q + 16, sizeof(q) - 16, b + s, c - s));
+      break;
+    }
+  }
+}
+
+/*
+ * The byte-level checks of the field lines: names are tokens, values hold
+ * no control byte, no bare CR (RFC 9110 5.1, 5.5; RFC 9112 2.2). llhttp in
+ * strict mode refuses every head where one of these fires, so with it they
+ * run only to explain a refusal; otherwise they run on every head.
+ */
+static void check_line_bytes(respcheck_parser_t *p) {
+  const char *b = p->buf;
+  size_t line, ls = p->line_ends[0];
+  for (line = 1; line < p->nlines; line++) {
+    size_t e = p->line_ends[line] - 1, ce = e;
+    if (ce > ls && b[ce - 1] == '\r')
+      ce--;
+    if (is_ows(b[ls])) {
+      check_value_bytes(p, ls, ce); /* an obs-fold, or ignored whitespace */
+    } else {
+      const char *colon = memchr(b + ls, ':', ce - ls);
+      size_t c = colon ? (size_t)(colon - b) : ce, i = ls, vs, ve;
+      while (i < c && token_char[(unsigned char)b[i]])
+        i++;
+      if (colon == NULL) {
+        check_bare_cr(p, ls, ce);
+      } else {
+        if (i < c)
+          check_odd_name(p, ls, c);
+        vs = c + 1;
+        ve = ce;
+        while (vs < ve && is_ows(b[vs]))
+          vs++;
+        while (ve > vs && is_ows(b[ve - 1]))
+          ve--;
+        check_value_bytes(p, vs, ve);
+      }
+    }
+    ls = e + 1;
+  }
+}
+
+/* A field line's shape: name, colon, value without its surrounding
+ * whitespace (RFC 9112 5). The bytes themselves are checked by
+ * check_line_bytes. */
 static void check_field_line(respcheck_parser_t *p, size_t s, size_t e) {
   char *b = p->buf;
   const char *colon = memchr(b + s, ':', e - s);
-  size_t c, vs, ve, i;
+  size_t c, vs, ve;
   respcheck_header_t *h;
   char q[200];
 
@@ -541,33 +674,14 @@ static void check_field_line(respcheck_parser_t *p, size_t s, size_t e) {
     return;
   }
   c = (size_t)(colon - b);
-  if (c == s) {
+  if (c == s)
     emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, s), "empty field name");
-  } else if (is_ows(b[c - 1])) {
-    /* "No whitespace is allowed between the field name and colon"
-     * (RFC 9112 5.1): it has served request smuggling. */
-    emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, c - 1),
-         "whitespace between the field name \"%s\" and the colon",
-         quote(q, sizeof(q), b + s, c - s));
-  } else {
-    for (i = s; i < c; i++) {
-      if (!token_char[(unsigned char)b[i]] && b[i] != '\r') {
-        emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, i),
-             "byte \"%s\" is not allowed in the field name \"%s\"",
-             quote(q, 16, b + i, 1),
-             quote(q + 16, sizeof(q) - 16, b + s, c - s));
-        break;
-      }
-    }
-  }
   vs = c + 1;
   ve = e;
   while (vs < ve && is_ows(b[vs]))
     vs++;
   while (ve > vs && is_ows(b[ve - 1]))
     ve--;
-  check_value_bytes(p, vs, ve);
-
   h = &p->headers[p->nheaders++];
   h->name.ptr = b + s;
   h->name.len = c - s;
@@ -588,7 +702,6 @@ static void check_fold_line(respcheck_parser_t *p, size_t s, size_t e) {
   p->facts.obs_fold = 1;
   while (ve > s && is_ows(p->buf[ve - 1]))
     ve--;
-  check_value_bytes(p, s, ve);
   if (ve > s) {
     size_t vs = s;
     while (vs < ve && is_ows(p->buf[vs]))
@@ -627,7 +740,7 @@ static void check_known_fields(respcheck_parser_t *p) {
 
 static void check_head_syntax(respcheck_parser_t *p) {
   const char *b = p->buf;
-  size_t n = p->buf_len, ls = 0, line = 0;
+  size_t n = p->buf_len, ls = 0, line;
   int bare_lf = 0;
   char q[200];
 
@@ -636,10 +749,10 @@ static void check_head_syntax(respcheck_parser_t *p) {
   p->resp.reason.ptr = b;
   p->resp.reason.len = 0;
 
-  while (ls < n) {
-    const char *lf = memchr(b + ls, '\n', n - ls);
-    size_t e = (size_t)(lf - b), ce = e;
-    const char *cr;
+  /* feed_head found the line ends already; the head's last line is the
+   * empty one. */
+  for (line = 0; line <= p->nlines; line++) {
+    size_t e = line < p->nlines ? p->line_ends[line] - 1 : n - 1, ce = e;
     if (ce > ls && b[ce - 1] == '\r')
       ce--;
     else if (!bare_lf) {
@@ -648,12 +761,10 @@ static void check_head_syntax(respcheck_parser_t *p) {
       bare_lf = 1;
     }
     /* "A sender MUST NOT generate a bare CR ... A recipient of such a bare
-     * CR MUST consider that element to be invalid" (RFC 9112 2.2). */
-    cr = memchr(b + ls, '\r', ce - ls);
-    if (cr)
-      emit(p, RESPCHECK_RULE_BARE_CR, at(p, (size_t)(cr - b)),
-           "CR not followed by LF");
+     * CR MUST consider that element to be invalid" (RFC 9112 2.2): field
+     * lines are searched for one as their bytes are checked. */
     if (line == 0) {
+      check_bare_cr(p, ls, ce);
       check_status_line(p, ce);
     } else if (ce == ls) {
       break; /* the empty line that ends the head */
@@ -669,7 +780,6 @@ static void check_head_syntax(respcheck_parser_t *p) {
     } else {
       check_field_line(p, ls, ce);
     }
-    line++;
     ls = e + 1;
   }
 
@@ -928,6 +1038,16 @@ static int on_headers_complete(llhttp_t *l) {
   unsigned fr;
 
   p->head_done = 1;
+  if (p->bytes_pending) {
+    p->bytes_pending = 0;
+#if RESPCHECK_VERIFY_FAST_PATH
+    /* Strict llhttp accepted the head, so the byte checks must find
+     * nothing: a finding here is a bug, and stops the process. */
+    p->verifying = 1;
+    check_line_bytes(p);
+    p->verifying = 0;
+#endif
+  }
   r->index = p->msg_index;
   r->offset = p->head_abs;
   r->head_length = p->buf_len;
@@ -1131,6 +1251,12 @@ static void after_message(respcheck_parser_t *p, uint64_t end) {
 /* Reports llhttp's refusal (unless one of our callbacks caused it). */
 static void llhttp_failed(respcheck_parser_t *p, llhttp_errno_t e,
                           uint64_t off) {
+  if (p->bytes_pending) {
+    /* Strict llhttp refused the head: say what in its bytes is wrong. */
+    p->bytes_pending = 0;
+    if (p->error == RESPCHECK_E_OK)
+      check_line_bytes(p);
+  }
   if (p->error == RESPCHECK_E_OK) {
     const char *reason = llhttp_get_error_reason(&p->llh);
     snprintf(p->errbuf, sizeof(p->errbuf), "%s: %s", llhttp_errno_name(e),
@@ -1194,6 +1320,11 @@ static void fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
 static void finish_head(respcheck_parser_t *p) {
   size_t used;
   check_head_syntax(p);
+#if RESPCHECK_LLHTTP_IS_STRICT
+  p->bytes_pending = 1;
+#else
+  check_line_bytes(p);
+#endif
   p->llh.settings = &p->head_settings;
   used = run_llhttp(p, p->buf, p->buf_len, p->head_abs);
   if (p->error != RESPCHECK_E_OK)
@@ -1214,6 +1345,25 @@ static void finish_head(respcheck_parser_t *p) {
     p->phase = PHASE_BODY;
 }
 
+/* A response starts with "HTTP/" (RFC 9112 2.3): anything else is refused
+ * at once rather than buffered up to a limit. */
+static int not_http(const respcheck_parser_t *p) {
+  size_t n = p->buf_len < 5 ? p->buf_len : 5;
+  return memcmp(p->buf, "HTTP/", n) != 0;
+}
+
+static void reject_not_http(respcheck_parser_t *p) {
+  p->llh.settings = &p->head_settings;
+  run_llhttp(p, p->buf, p->buf_len, p->head_abs);
+  if (p->error == RESPCHECK_E_OK) {
+    /* A tokenizer that takes it (another llhttp build) is overruled. */
+    snprintf(p->errbuf, sizeof(p->errbuf), "not an HTTP/1.x status line");
+    emit(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs, "%s", p->errbuf);
+    set_error(p, RESPCHECK_E_PARSE, p->head_abs, p->errbuf);
+    abort_message(p, p->head_abs);
+  }
+}
+
 /* Reads head bytes into buf, line by line, up to the empty line that ends
  * the head, enforcing the limits. Returns the bytes consumed. */
 static size_t feed_head(respcheck_parser_t *p, const char *data, size_t len) {
@@ -1228,6 +1378,10 @@ static size_t feed_head(respcheck_parser_t *p, const char *data, size_t len) {
     memcpy(p->buf + p->buf_len, data + i, take);
     p->buf_len += take;
     i += take;
+    if (p->nlines == 0 && p->buf_len - take < 5 && not_http(p)) {
+      reject_not_http(p);
+      return i;
+    }
     line_len = p->buf_len - p->line_start;
     if (!lf) {
       /* A partial line: one byte more than the limit may still be a CR. */
@@ -1250,11 +1404,12 @@ static size_t feed_head(respcheck_parser_t *p, const char *data, size_t len) {
                  p->head_abs + p->line_start + max_line, "line too long");
       return i;
     }
-    if (p->nlines++ > p->opts.max_headers) {
+    if (p->nlines > p->opts.max_headers) {
       fail_limit(p, RESPCHECK_RULE_TOO_MANY_HEADERS,
                  p->head_abs + p->line_start, "too many header fields");
       return i;
     }
+    p->line_ends[p->nlines++] = (uint32_t)p->buf_len;
     p->line_start = p->buf_len;
   }
   if (n < len || (n == 0 && len > 0)) {
@@ -1398,7 +1553,7 @@ static size_t align_up(size_t n) {
 
 /* Offsets of the parts of a parser's block; 0 when the options are bad. */
 static size_t layout(const respcheck_options_t *o, size_t *headers_at,
-                     size_t *queue_at) {
+                     size_t *lines_at, size_t *queue_at) {
   /* Limits past these are mistakes, and keep the sums below from
    * overflowing on any platform. */
   const size_t big = (size_t)1 << 28;
@@ -1412,6 +1567,8 @@ static size_t layout(const respcheck_options_t *o, size_t *headers_at,
   n = align_up(sizeof(respcheck_parser_t)) + align_up(o->max_header_bytes);
   *headers_at = n;
   n += align_up(o->max_headers * sizeof(respcheck_header_t));
+  *lines_at = n;
+  n += align_up((o->max_headers + 1) * sizeof(uint32_t));
   *queue_at = n;
   n += align_up(o->max_pending_requests * sizeof(respcheck_request_t));
   return n;
@@ -1419,12 +1576,12 @@ static size_t layout(const respcheck_options_t *o, size_t *headers_at,
 
 size_t respcheck_parser_size(const respcheck_options_t *opts) {
   respcheck_options_t d;
-  size_t h, q;
+  size_t h, l, q;
   if (opts == NULL) {
     respcheck_options_init(&d);
     opts = &d;
   }
-  return layout(opts, &h, &q);
+  return layout(opts, &h, &l, &q);
 }
 
 static void init_llhttp(respcheck_parser_t *p) {
@@ -1456,12 +1613,12 @@ respcheck_parser_t *respcheck_parser_init(void *mem, size_t size,
                                           void *user) {
   respcheck_options_t d;
   respcheck_parser_t *p = mem;
-  size_t need, h = 0, q = 0;
+  size_t need, h = 0, l = 0, q = 0;
   if (opts == NULL) {
     respcheck_options_init(&d);
     opts = &d;
   }
-  need = layout(opts, &h, &q);
+  need = layout(opts, &h, &l, &q);
   if (mem == NULL || need == 0 || size < need)
     return NULL;
   memset(p, 0, sizeof(*p));
@@ -1471,6 +1628,7 @@ respcheck_parser_t *respcheck_parser_init(void *mem, size_t size,
   p->user = user;
   p->buf = (char *)mem + align_up(sizeof(respcheck_parser_t));
   p->headers = (respcheck_header_t *)(void *)((char *)mem + h);
+  p->line_ends = (uint32_t *)(void *)((char *)mem + l);
   p->queue = (respcheck_request_t *)(void *)((char *)mem + q);
   respcheck_parser_reset(p);
   return p;

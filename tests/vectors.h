@@ -229,6 +229,8 @@ static const rc_vector_t rc_vectors[] = {
   {"te-in-connect-2xx", S("HTTP/1.1 200 Connection Established\r\nTransfer-Encoding: chunked\r\n\r\ntunnel"), RESPCHECK_METHOD_CONNECT, 0, NOLIM, "transfer-encoding-forbidden@37", "", "", "200:R"},
   {"te-to-http10-request", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 0, 1, NOLIM, "transfer-encoding-http10@17", "", "", "200:R"},
   {"cl-to-http10-request-near", S("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), 0, 1, NOLIM, "", "", "transfer-encoding-http10", "200:A"},
+  {"not-http-no-empty-line", S("SSH-2.0-OpenSSH_9.2\r\n"), 0, 0, NOLIM, "parse-error@0", "", "message-truncated", "-:R"},
+  {"not-http-after-response", S(OK200 "HTTX/1.1 200 OK\r\n"), 0, 0, NOLIM, "parse-error@41", "", "message-truncated", "200:A -:R"},
 };
 /* clang-format on */
 
