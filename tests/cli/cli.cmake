@@ -9,8 +9,7 @@ if(NOT (RESPCHECK_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.
 endif()
 find_package(Python3 COMPONENTS Interpreter)
 if(NOT Python3_Interpreter_FOUND)
-  message(STATUS "respcheck: CLI tests skipped (no python3)")
-  return()
+  message(FATAL_ERROR "python3 is needed by the CLI tests (scripts/deps.sh installs it)")
 endif()
 
 # Reports a child's peak RSS (see the file's comment).

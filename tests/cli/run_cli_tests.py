@@ -109,6 +109,16 @@ def normalize(fmt, data, version, keep_rules=False):
 FORMATS = (("text", ".txt"), ("json", ".jsonl"), ("sarif", ".sarif"))
 
 
+def compare(path, got, label):
+    """Checks got against the expected file; prints a diff when they differ."""
+    import difflib
+    with open(path, encoding="utf-8", newline="") as f:
+        want = f.read()
+    if not check(got == want, f"{label}: output differs from {path}"):
+        sys.stderr.writelines(difflib.unified_diff(
+            want.splitlines(True), got.splitlines(True), path, "actual", n=2))
+
+
 def group_golden(update):
     version = tool_version()
     os.makedirs(EXPECTED, exist_ok=True)
@@ -127,12 +137,7 @@ def group_golden(update):
                 continue
             if not check(os.path.exists(path), f"{path} missing (run with --update)"):
                 continue
-            with open(path, encoding="utf-8", newline="") as f:
-                want = f.read()
-            if not check(got == want, f"{rel} {fmt}: output differs from {path}"):
-                import difflib
-                sys.stderr.writelines(difflib.unified_diff(
-                    want.splitlines(True), got.splitlines(True), path, "actual", n=2))
+            compare(path, got, f"{rel} {fmt}")
             # The output must not depend on how the file is read.
             for rs in ("1", "7", "4096"):
                 s2, out2, _ = run(opts + ["--format=" + fmt, "--read-size=" + rs, rel])
@@ -149,8 +154,7 @@ def group_golden(update):
             with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(got)
         elif check(os.path.exists(path), f"{path} missing (run with --update)"):
-            with open(path, encoding="utf-8", newline="") as f:
-                check(f.read() == got, f"--list-rules {fmt}: output differs from {path}")
+            compare(path, got, f"--list-rules {fmt}")
     if update:
         for name in os.listdir(EXPECTED):
             if name not in seen:
@@ -214,14 +218,18 @@ def check_objects(rel, data, lines, catalogue, status):
             check(re.fullmatch(r"\d\.\d", obj["version"]) is not None, f"{w}: version")
             check(0 <= obj["status"] <= 999, f"{w}: status")
             check(100 <= obj["effective_status"] <= 599, f"{w}: effective_status")
-            # The status line is at the offset: check version and status.
-            head = data[obj["offset"]:obj["offset"] + 16]
+            # The status line is at the offset, after any empty lines:
+            # check version and status.
+            start = obj["offset"]
+            while data[start:start + 1] in (b"\r", b"\n"):
+                start += 1
+            head = data[start:start + 16]
             check(head.startswith(b"HTTP/" + obj["version"].encode()),
                   f"{w}: the capture has no HTTP/{obj['version']} at the offset")
             check(head[9:12] == b"%03d" % obj["status"], f"{w}: status not at offset")
             # The reason, read back, is the capture's reason.
-            eol = data.find(b"\n", obj["offset"])
-            raw_reason = data[obj["offset"] + 13:eol].rstrip(b"\r")
+            eol = data.find(b"\n", start)
+            raw_reason = data[start + 13:eol].rstrip(b"\r")
             check(obj["reason"] == json_decoding(raw_reason),
                   f"{w}: reason {obj['reason']!r} is not the capture's {raw_reason!r}")
         for h in obj["headers"]:
@@ -443,13 +451,14 @@ def group_cli():
     s, out, _ = run(["--help"])
     check(s == 0 and b"Usage: respcheck" in out and b"--list-rules" in out, "--help")
     s, out, _ = run(["--version"])
-    text = out.decode()
-    m = re.search(r"IANA HTTP Status Code Registry:? (\d{4}-\d{2}-\d{2})", text)
-    check(s == 0 and text.startswith("respcheck ") and m is not None, f"--version: {text!r}")
+    lines = out.decode().splitlines()
+    m = re.fullmatch(r"IANA HTTP Status Code Registry: (\d{4}-\d{2}-\d{2})",
+                     lines[1] if len(lines) > 1 else "")
+    check(s == 0 and lines and lines[0].startswith("respcheck ") and m is not None,
+          f"--version: {lines!r}")
     if m:
-        check(text.count(m.group(1)) >= 1 and
-              re.search(r"Registry (\d{4}-\d{2}-\d{2})", text.splitlines()[0]) is not None,
-              "--version's first line has the registry date")
+        check(m.group(1) in lines[0],
+              "--version's first line (respcheck_version()) has the registry date")
 
     # --list-rules: every format, severities and references.
     s, out, _ = run(["--list-rules"])
@@ -617,6 +626,24 @@ def group_cli():
         check(uri.endswith("/evil%1B%5B2J%0A.http"), f"sarif uri percent-encoded: {uri}")
     finally:
         shutil.rmtree(tmp)
+
+    # Findings far behind the read position are still placed: empty lines
+    # before a status line (reported at the first one) and a response cut
+    # after a long body (reported at the end; the head pinned).
+    resp = b"HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 0\r\n\r\n"
+    for name, data in (("leading", b"\r\n" * 100000 + resp),
+                       ("between", resp + b"\r\n" * 100000 + resp),
+                       ("lf-only", resp + b"x\n" + b"\n" * 300000 + resp)):
+        s, out, _ = run(["--format=json", "-"], input_bytes=data)
+        flat = [f for l in out.decode().splitlines() for f in json.loads(l)["findings"]]
+        check(flat != [] and all((f["line"], f["column"]) == place(data, f["offset"]) for f in flat),
+              f"far-back findings placed ({name}): {flat}")
+    big = (b"HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 3000000\r\n\r\n" +
+           b"line\n" * 400000)
+    s, out, _ = run(["--format=json", "-"], input_bytes=big)
+    flat = [f for l in out.decode().splitlines() for f in json.loads(l)["findings"]]
+    check(s == 1 and flat and all((f["line"], f["column"]) == place(big, f["offset"]) for f in flat),
+          f"truncated long body placed: {flat}")
 
     # "--" ends the options.
     s, out, err = run(["--", "--format=json"])
