@@ -134,9 +134,10 @@ struct respcheck_parser {
   uint64_t responses;
   unsigned counts[4]; /* findings by severity */
   int head_delivered;
-  int msg_done;  /* llhttp completed the message */
-  int head_done; /* llhttp called on_headers_complete */
-  int interim;   /* the current response is a 1xx (not 101) */
+  int msg_done;       /* llhttp completed the message */
+  int head_done;      /* llhttp called on_headers_complete */
+  int interim;        /* the current response is a 1xx (not 101) */
+  int awaiting_final; /* the last response was a 1xx */
   int have_empty;
   uint64_t empty_offset;
   int bytes_pending; /* check_line_bytes has not run on this head */
@@ -1238,6 +1239,7 @@ static int on_trailer_value(llhttp_t *l, const char *data, size_t len) {
 static void after_message(respcheck_parser_t *p, uint64_t end) {
   unsigned fr = p->resp.framing;
   int interim = p->interim;
+  p->awaiting_final = interim;
   end_message(p, end, RESPCHECK_END_COMPLETE);
   if (fr & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))
     p->phase = PHASE_TUNNEL;
@@ -1513,6 +1515,16 @@ respcheck_errno_t respcheck_finish(respcheck_parser_t *p) {
     return RESPCHECK_E_FINISHED;
   p->finished = 1;
   switch (p->phase) {
+  case PHASE_START:
+    if (p->awaiting_final) {
+      /* RFC 9110 15.2: a 1xx is interim; the final response never came. */
+      open_message(p, p->offset);
+      emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
+           "the stream ended after an interim (1xx) response, before the "
+           "final response");
+      abort_message(p, p->offset);
+    }
+    break;
   case PHASE_HEAD:
     emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
          "the stream ended inside the header section");
@@ -1670,6 +1682,7 @@ void respcheck_parser_reset(respcheck_parser_t *p) {
   p->msg_open = 0;
   p->responses = 0;
   p->have_empty = 0;
+  p->awaiting_final = 0;
   p->buf_len = 0;
   p->q_first = 0;
   p->q_len = 0;

@@ -231,6 +231,8 @@ static const rc_vector_t rc_vectors[] = {
   {"cl-to-http10-request-near", S("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), 0, 1, NOLIM, "", "", "transfer-encoding-http10", "200:A"},
   {"not-http-no-empty-line", S("SSH-2.0-OpenSSH_9.2\r\n"), 0, 0, NOLIM, "parse-error@0", "", "message-truncated", "-:R"},
   {"not-http-after-response", S(OK200 "HTTX/1.1 200 OK\r\n"), 0, 0, NOLIM, "parse-error@41", "", "message-truncated", "200:A -:R"},
+  {"interim-then-end-of-stream", S("HTTP/1.1 100 Continue\r\n\r\n"), 0, 0, NOLIM, "message-truncated@25", "", "", "100:A -:R"},
+  {"final-then-end-of-stream-near", S("HTTP/1.1 100 Continue\r\n\r\n" OK200), 0, 0, NOLIM, "", "", "message-truncated", "100:A 200:A"},
 };
 /* clang-format on */
 
