@@ -468,7 +468,9 @@ RESPCHECK_EXTERN const char *
 respcheck_parser_error_reason(const respcheck_parser_t *parser);
 RESPCHECK_EXTERN uint64_t
 respcheck_parser_error_offset(const respcheck_parser_t *parser);
-/* Bytes fed so far (the absolute offset of the next byte). */
+/* The absolute offset of the next byte the parser reads: every byte fed so
+ * far, except after a sticky error, where it is the offset at which the
+ * parser stopped (the bytes from there on were not read). */
 RESPCHECK_EXTERN uint64_t
 respcheck_parser_offset(const respcheck_parser_t *parser);
 /* 1 once the stream has left HTTP (after a 101 or a CONNECT tunnel). */

@@ -1464,6 +1464,17 @@ static size_t feed_start(respcheck_parser_t *p, const char *data, size_t len,
     p->have_empty = 1;
     p->empty_offset = abs;
   }
+  if (p->have_empty && abs + i - p->empty_offset > p->opts.max_header_bytes) {
+    /* They count against the head's limit: a peer cannot make a reader
+     * wait on them without end. */
+    uint64_t off = p->empty_offset + p->opts.max_header_bytes;
+    open_message(p, p->empty_offset);
+    emit(p, RESPCHECK_RULE_EMPTY_LINE_BEFORE_STATUS, p->empty_offset,
+         "empty line before the status line");
+    fail_limit(p, RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE, off,
+               "empty lines before the status line");
+    return (size_t)(off - abs);
+  }
   if (i == len)
     return i;
   open_message(p, p->have_empty ? p->empty_offset : abs + i);

@@ -18,6 +18,10 @@ respcheck_need_packages() {
   ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 \
     || missing+=(libclang-rt-14-dev)
   command -v llvm-cov-14 >/dev/null || command -v llvm-cov >/dev/null || missing+=(llvm-14)
+  # The proxy (libuv) and its integration tests (a real nginx, curl).
+  pkg-config --exists libuv 2>/dev/null || missing+=(libuv1-dev)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v curl >/dev/null || missing+=(curl)
   printf '%s\n' "${missing[@]}" | sort -u | grep -v '^$' || true
 }
 
@@ -32,8 +36,20 @@ respcheck_install_deps() {
     echo "installing: $pkgs"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
+    # Packages must not start services (nginx would take port 80): the
+    # tests start their own, on free loopback ports.
+    local policy=/usr/sbin/policy-rc.d own_policy=0
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' >"$policy"
+      chmod +x "$policy"
+      own_policy=1
+    fi
     # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+    apt-get install -y -qq --no-install-recommends $pkgs >/dev/null || {
+      [ "$own_policy" = 1 ] && rm -f "$policy"
+      return 1
+    }
+    [ "$own_policy" = 1 ] && rm -f "$policy"
   fi
 }
 

@@ -233,6 +233,8 @@ static const rc_vector_t rc_vectors[] = {
   {"not-http-after-response", S(OK200 "HTTX/1.1 200 OK\r\n"), 0, 0, NOLIM, "parse-error@41", "", "message-truncated", "200:A -:R"},
   {"interim-then-end-of-stream", S("HTTP/1.1 100 Continue\r\n\r\n"), 0, 0, NOLIM, "message-truncated@25", "", "", "100:A -:R"},
   {"final-then-end-of-stream-near", S("HTTP/1.1 100 Continue\r\n\r\n" OK200), 0, 0, NOLIM, "", "", "message-truncated", "100:A 200:A"},
+  {"empty-lines-over-limit", S("\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n" OK200), 0, 0, {16, 0, 0, 0, 0}, "empty-line-before-status@0 header-section-too-large@16", "", "", "-:R"},
+  {"empty-lines-at-limit", S("\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n" OK200), 0, 0, {64, 0, 0, 0, 0}, "empty-line-before-status@0", "", "header-section-too-large", "200:A"},
 };
 /* clang-format on */
 
