@@ -66,7 +66,8 @@ typedef struct respcheck_span {
   XX(4, INVAL, "invalid argument")                                             \
   XX(5, NOMEM, "out of memory or buffer too small")                            \
   XX(6, FULL, "request context queue is full")                                 \
-  XX(7, FINISHED, "the stream was already finished")
+  XX(7, FINISHED, "the stream was already finished")                           \
+  XX(8, FRAMING, "llhttp frames the content otherwise than RFC 9112")
 
 typedef enum respcheck_errno {
 #define RESPCHECK_XX(num, name, msg) RESPCHECK_E_##name = num,

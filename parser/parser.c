@@ -108,6 +108,7 @@ typedef struct head_facts {
   int multipart_byteranges;
   int obs_fold;
   uint64_t code_offset; /* of the status code (or where it should be) */
+  int code_misread;     /* bad spacing: llhttp's status is not the code */
 } head_facts_t;
 
 struct respcheck_parser {
@@ -519,9 +520,11 @@ static void check_status_line(respcheck_parser_t *p, size_t end) {
     nsp++;
   }
   f->code_offset = at(p, i);
-  if (nsp != 1 || s[8] != ' ')
+  if (nsp != 1 || s[8] != ' ') {
     emit(p, RESPCHECK_RULE_STATUS_LINE_SYNTAX, at(p, 8),
          "expected one SP between HTTP-version and status-code");
+    f->code_misread = 1;
+  }
   while (i + nd < end && s[i + nd] >= '0' && s[i + nd] <= '9')
     nd++;
   if (nd != 3)
@@ -846,7 +849,9 @@ static void check_head_semantics(respcheck_parser_t *p) {
   const respcheck_status_info_t *info = r->info;
   char q[200];
 
-  if (st < 100 || st > 599) {
+  if (f->code_misread) {
+    /* status-line-syntax said it: llhttp's number is not the code sent. */
+  } else if (st < 100 || st > 599) {
     emit(p, RESPCHECK_RULE_STATUS_CLASS_INVALID, f->code_offset,
          "status code %d is outside 100-599; handled as 500", st);
   } else if (info == NULL) {
@@ -1007,7 +1012,7 @@ static unsigned decide_framing(respcheck_parser_t *p) {
 
 /* Where llhttp frames the content otherwise than RFC 9112 6.3 does, the
  * two would read different responses from the rest of the stream. */
-static void check_tokenizer_framing(respcheck_parser_t *p, unsigned fr) {
+static int check_tokenizer_framing(respcheck_parser_t *p, unsigned fr) {
   unsigned flags = p->llh.flags;
   int ll_chunked = (flags & F_CHUNKED) != 0;
   int ll_cl = (flags & F_CONTENT_LENGTH) != 0;
@@ -1015,18 +1020,19 @@ static void check_tokenizer_framing(respcheck_parser_t *p, unsigned fr) {
   int ours_cl = (fr & RESPCHECK_FRAMING_CONTENT_LENGTH) != 0;
 
   if (fr & RESPCHECK_FRAMING_NO_BODY)
-    return;
-  if (ll_chunked != ours_chunked || (!ll_chunked && ll_cl != ours_cl))
-    emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID,
-         p->facts.seen & KF_TRANSFER_ENCODING ? p->facts.te_offset
-                                              : p->head_abs,
-         "llhttp frames this body as %s but RFC 9112 6.3 reads %s",
-         ll_chunked ? "chunked"
-         : ll_cl    ? "Content-Length"
-                    : "close-delimited",
-         ours_chunked ? "chunked"
-         : ours_cl    ? "Content-Length"
-                      : "close-delimited");
+    return 0;
+  if (ll_chunked == ours_chunked && (ll_chunked || ll_cl == ours_cl))
+    return 0;
+  emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID,
+       p->facts.seen & KF_TRANSFER_ENCODING ? p->facts.te_offset : p->head_abs,
+       "llhttp frames this body as %s but RFC 9112 6.3 reads %s",
+       ll_chunked ? "chunked"
+       : ll_cl    ? "Content-Length"
+                  : "close-delimited",
+       ours_chunked ? "chunked"
+       : ours_cl    ? "Content-Length"
+                    : "close-delimited");
+  return 1;
 }
 
 /* Shows an obs-fold as spaces, as a recipient must (RFC 9112 5.2); done
@@ -1058,6 +1064,7 @@ static int on_headers_complete(llhttp_t *l) {
   respcheck_parser_t *p = from_llhttp(l);
   respcheck_response_t *r = &p->resp;
   unsigned fr;
+  int desync;
 
   p->head_done = 1;
   if (p->bytes_pending) {
@@ -1084,7 +1091,7 @@ static int on_headers_complete(llhttp_t *l) {
 
   check_head_semantics(p);
   fr = decide_framing(p);
-  check_tokenizer_framing(p, fr);
+  desync = check_tokenizer_framing(p, fr);
   if (p->facts.obs_fold)
     unfold(p);
   r->framing = fr;
@@ -1102,6 +1109,13 @@ static int on_headers_complete(llhttp_t *l) {
   if (p->cb.on_head && p->cb.on_head(p->user, r) != 0) {
     set_error(p, RESPCHECK_E_CALLBACK, p->head_abs + p->buf_len,
               "on_head asked to stop");
+    return -1;
+  }
+  if (desync) {
+    /* llhttp would read the content, and every response after it, in
+     * another place than the RFC: nothing after this head can be read. */
+    set_error(p, RESPCHECK_E_FRAMING, p->head_abs + p->buf_len,
+              "llhttp frames the content otherwise than RFC 9112 6.3");
     return -1;
   }
   if (fr & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))

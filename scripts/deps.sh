@@ -22,6 +22,8 @@ respcheck_need_packages() {
   pkg-config --exists libuv 2>/dev/null || missing+=(libuv1-dev)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   command -v curl >/dev/null || missing+=(curl)
+  # The differential test's third client.
+  command -v node >/dev/null || missing+=(nodejs)
   printf '%s\n' "${missing[@]}" | sort -u | grep -v '^$' || true
 }
 

@@ -293,3 +293,18 @@ Test(catalogue, version_names_registry_date) {
   cr_assert_eq(respcheck_method_from_name("head", 4), RESPCHECK_METHOD_UNKNOWN);
   cr_assert_str_eq(respcheck_method_name(RESPCHECK_METHOD_CONNECT), "CONNECT");
 }
+
+Test(errors, framing_disagreement_stops_the_stream) {
+  /* RFC 9110 5.6.1 reads "chunked," as chunked; llhttp 8.1 reads the body
+   * to the close. Reading on would put the 404 inside the first body. */
+  counts_t c = {0};
+  respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
+  static const char s[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked,\r\n\r\n"
+                          "5\r\nhello\r\n0\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nNF";
+  cr_assert_eq(respcheck_execute(p, s, sizeof(s) - 1), RESPCHECK_E_FRAMING);
+  cr_assert_eq(respcheck_parser_error_offset(p), 48);
+  cr_assert_eq(c.heads, 1);
+  cr_assert_eq(c.body_bytes, 0);
+  cr_assert_eq(c.ends, 1);
+  respcheck_parser_free(p);
+}

@@ -102,7 +102,7 @@ static const rc_vector_t rc_vectors[] = {
 
   /* --- status line --- */
   {"status-line-no-sp-after-code", S("HTTP/1.1 200\r\n" CL0 "\r\n"), 0, 0, NOLIM, "status-line-syntax@12", "", "", "200:R"},
-  {"status-line-two-spaces", S("HTTP/1.1  200 OK\r\n" CL0 "\r\n"), 0, 0, NOLIM, "status-line-syntax@8 status-class-invalid", "", "", "0>500:R"},
+  {"status-line-two-spaces", S("HTTP/1.1  200 OK\r\n" CL0 "\r\n"), 0, 0, NOLIM, "status-line-syntax@8", "", "status-class-invalid", "0>500:R"},
   {"reason-control-byte", S("HTTP/1.1 200 O\x01K\r\n" CL0 "\r\n"), 0, 0, NOLIM, "reason-phrase-invalid@14", "", "", "200:R"},
   {"reason-nul", S("HTTP/1.1 200 O\x00K\r\n" CL0 "\r\n"), 0, 0, NOLIM, "reason-phrase-invalid@14", "", "", "200:R"},
   {"reason-mismatch", S("HTTP/1.1 200 Fine\r\n" CL0 "\r\n"), 0, 0, NOLIM, "", "reason-phrase-mismatch", "", "200:A"},
@@ -235,6 +235,7 @@ static const rc_vector_t rc_vectors[] = {
   {"final-then-end-of-stream-near", S("HTTP/1.1 100 Continue\r\n\r\n" OK200), 0, 0, NOLIM, "", "", "message-truncated", "100:A 200:A"},
   {"empty-lines-over-limit", S("\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n" OK200), 0, 0, {16, 0, 0, 0, 0}, "empty-line-before-status@0 header-section-too-large@16", "", "", "-:R"},
   {"empty-lines-at-limit", S("\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n" OK200), 0, 0, {64, 0, 0, 0, 0}, "empty-line-before-status@0", "", "header-section-too-large", "200:A"},
+  {"te-desync-stops-the-stream", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked,\r\n\r\n5\r\nhello\r\n0\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nNF"), 0, 0, NOLIM, "transfer-encoding-invalid@17", "", "parse-error", "200:R"},
 };
 /* clang-format on */
 
