@@ -416,7 +416,8 @@ respcheck_options_set_severity(respcheck_options_t *opts, respcheck_rule_t rule,
 typedef struct respcheck_parser respcheck_parser_t;
 
 /* Bytes a parser needs with these options (NULL: the defaults); 0 when the
- * options are invalid (a zero limit, or limits too large to size). */
+ * options are invalid: a zero limit, max_header_bytes or max_line_length
+ * below 16 (no status line fits), or limits too large to size. */
 RESPCHECK_EXTERN size_t respcheck_parser_size(const respcheck_options_t *opts);
 
 /*

@@ -146,6 +146,7 @@ struct respcheck_parser {
   int have_empty;
   uint64_t empty_offset;
   int bytes_pending; /* check_line_bytes has not run on this head */
+  int head_whole;    /* the head is assembled: llhttp is reading it */
   int verifying;
 
   /* Head assembly. */
@@ -174,6 +175,9 @@ struct respcheck_parser {
   uint64_t tfield_offset;
   size_t tname_len;
   char tname[24];
+  int tvalue_started;
+  uint64_t tvalue_offset;
+  size_t tvalue_len;
 
   char errbuf[160];
   char msg[384];
@@ -1052,6 +1056,9 @@ static void unfold(respcheck_parser_t *p) {
 /* ------------------------------------------------------------------------ */
 /* llhttp callbacks. */
 
+static const char head_mismatch[] =
+    "llhttp ended the header section at another place than the empty line";
+
 static respcheck_parser_t *from_llhttp(llhttp_t *l) {
   return (respcheck_parser_t *)l->data;
 }
@@ -1105,6 +1112,8 @@ static int on_headers_complete(llhttp_t *l) {
   p->trailer_bytes = 0;
   p->trailer_fields = 0;
   p->tfield_started = 0;
+  p->tvalue_started = 0;
+  p->tvalue_len = 0;
   l->settings = &p->body_settings;
   if (p->cb.on_head && p->cb.on_head(p->user, r) != 0) {
     set_error(p, RESPCHECK_E_CALLBACK, p->head_abs + p->buf_len,
@@ -1131,8 +1140,20 @@ static int on_message_complete(llhttp_t *l) {
   return l->upgrade ? 0 : HPE_PAUSED;
 }
 
+/* llhttp in loose mode can end a head before its empty line (after a bare
+ * CR): the rest of the head would then be read as content. */
+static int head_overrun(respcheck_parser_t *p, const char *at) {
+  if (p->phase != PHASE_HEAD)
+    return 0;
+  set_error(p, RESPCHECK_E_PARSE, feed_offset(p, at), head_mismatch);
+  emit(p, RESPCHECK_RULE_PARSE_ERROR, p->error_offset, "%s", head_mismatch);
+  return 1;
+}
+
 static int on_body(llhttp_t *l, const char *data, size_t len) {
   respcheck_parser_t *p = from_llhttp(l);
+  if (head_overrun(p, data))
+    return -1;
   if (p->cb.on_body && p->cb.on_body(p->user, data, len) != 0) {
     set_error(p, RESPCHECK_E_CALLBACK, feed_offset(p, data),
               "on_body asked to stop");
@@ -1156,18 +1177,29 @@ static int on_chunk_extension(llhttp_t *l, const char *data, size_t len) {
 }
 
 static int on_chunk_header(llhttp_t *l) {
-  from_llhttp(l)->ext_len = 0;
+  respcheck_parser_t *p = from_llhttp(l);
+  if (p->phase == PHASE_HEAD) {
+    set_error(p, RESPCHECK_E_PARSE, p->head_abs, head_mismatch);
+    emit(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs, "%s", head_mismatch);
+    return -1;
+  }
+  p->ext_len = 0;
   return 0;
 }
 
-static int count_trailer(respcheck_parser_t *p, const char *data, size_t len) {
+/* Trailer limits are checked once a name or a value is complete: llhttp
+ * hands over the part of a span read before an error only when a chunk
+ * boundary fell inside it, so checking partial spans would depend on the
+ * chunking. Nothing of a trailer is kept, so nothing grows meanwhile. */
+static int trailer_too_large(respcheck_parser_t *p, uint64_t start,
+                             size_t len) {
   size_t max = p->opts.max_header_bytes;
   if (len > max - p->trailer_bytes) {
-    uint64_t off = feed_offset(p, data) + (max - p->trailer_bytes);
+    uint64_t off = start + (max - p->trailer_bytes);
     emit(p, RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE, off,
          "trailer section larger than the limit of %zu bytes", max);
     set_error(p, RESPCHECK_E_LIMIT, off, "trailer section too large");
-    return -1;
+    return 1;
   }
   p->trailer_bytes += len;
   return 0;
@@ -1176,16 +1208,7 @@ static int count_trailer(respcheck_parser_t *p, const char *data, size_t len) {
 static int on_trailer_name(llhttp_t *l, const char *data, size_t len) {
   respcheck_parser_t *p = from_llhttp(l);
   size_t i;
-  if (count_trailer(p, data, len))
-    return -1;
   if (!p->tfield_started) {
-    if (++p->trailer_fields > p->opts.max_headers) {
-      uint64_t off = feed_offset(p, data);
-      emit(p, RESPCHECK_RULE_TOO_MANY_HEADERS, off,
-           "more than %zu trailer fields", p->opts.max_headers);
-      set_error(p, RESPCHECK_E_LIMIT, off, "too many trailer fields");
-      return -1;
-    }
     p->tfield_started = 1;
     p->tfield_offset = feed_offset(p, data);
     p->tname_len = 0;
@@ -1229,9 +1252,20 @@ static const char *const forbidden_trailers[] = {"content-length",
 
 static int on_trailer_name_complete(llhttp_t *l) {
   respcheck_parser_t *p = from_llhttp(l);
-  size_t i, n = p->tname_len;
+  size_t i, n = p->tfield_started ? p->tname_len : 0;
+  uint64_t start = p->tfield_started ? p->tfield_offset : p->offset;
   char q[64];
   p->tfield_started = 0;
+  p->tvalue_started = 0;
+  p->tvalue_len = 0;
+  if (++p->trailer_fields > p->opts.max_headers) {
+    emit(p, RESPCHECK_RULE_TOO_MANY_HEADERS, start,
+         "more than %zu trailer fields", p->opts.max_headers);
+    set_error(p, RESPCHECK_E_LIMIT, start, "too many trailer fields");
+    return -1;
+  }
+  if (trailer_too_large(p, start, n))
+    return -1;
   if (p->tname_bad || n == 0) {
     emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, p->tfield_offset,
          "trailer field name is not a token");
@@ -1255,8 +1289,11 @@ static int on_trailer_value(llhttp_t *l, const char *data, size_t len) {
   respcheck_parser_t *p = from_llhttp(l);
   size_t i;
   char q[16];
-  if (count_trailer(p, data, len))
-    return -1;
+  if (!p->tvalue_started) {
+    p->tvalue_started = 1;
+    p->tvalue_offset = feed_offset(p, data);
+  }
+  p->tvalue_len += len;
   for (i = 0; i < len; i++) {
     if (!text_char[(unsigned char)data[i]]) {
       emit(p, RESPCHECK_RULE_HEADER_VALUE_INVALID, feed_offset(p, data + i),
@@ -1266,6 +1303,15 @@ static int on_trailer_value(llhttp_t *l, const char *data, size_t len) {
     }
   }
   return 0;
+}
+
+static int on_trailer_value_complete(llhttp_t *l) {
+  respcheck_parser_t *p = from_llhttp(l);
+  int over = p->tvalue_started &&
+             trailer_too_large(p, p->tvalue_offset, p->tvalue_len);
+  p->tvalue_started = 0;
+  p->tvalue_len = 0;
+  return over ? -1 : 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1302,8 +1348,13 @@ static void llhttp_failed(respcheck_parser_t *p, llhttp_errno_t e,
     set_error(p, RESPCHECK_E_PARSE, off, p->errbuf);
   }
   /* Our own callbacks stop llhttp at the end of a span; the error they set
-   * has the exact offset. */
-  abort_message(p, p->error_offset);
+   * has the exact offset. A head refused by llhttp was read whole first
+   * (its findings may lie past llhttp's stop): the message ends after it. */
+  if (p->phase == PHASE_HEAD && p->head_whole &&
+      p->head_abs + p->buf_len > p->error_offset)
+    abort_message(p, p->head_abs + p->buf_len);
+  else
+    abort_message(p, p->error_offset);
 }
 
 /* Feeds llhttp; returns the bytes it consumed. A message end pauses it. */
@@ -1320,6 +1371,14 @@ static size_t run_llhttp(respcheck_parser_t *p, const char *ptr, size_t len,
     return len;
   ep = llhttp_get_error_pos(&p->llh);
   used = (ep >= ptr && ep <= ptr + len) ? (size_t)(ep - ptr) : len;
+  if ((e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) && p->msg_done &&
+      p->phase == PHASE_HEAD && used != len) {
+    /* The message ended inside its own head: see head_overrun. */
+    set_error(p, RESPCHECK_E_PARSE, abs + used, head_mismatch);
+    emit(p, RESPCHECK_RULE_PARSE_ERROR, abs + used, "%s", head_mismatch);
+    abort_message(p, p->head_abs + p->buf_len);
+    return used;
+  }
   if (e == HPE_PAUSED && p->msg_done) {
     llhttp_resume(&p->llh);
     after_message(p, abs + used);
@@ -1356,6 +1415,7 @@ static void fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
 /* The head is complete in buf: check it, then let llhttp read it whole. */
 static void finish_head(respcheck_parser_t *p) {
   size_t used;
+  p->head_whole = 1;
   check_head_syntax(p);
 #if RESPCHECK_LLHTTP_IS_STRICT
   p->bytes_pending = 1;
@@ -1370,12 +1430,9 @@ static void finish_head(respcheck_parser_t *p) {
     /* llhttp and RFC 9112 disagree on where the head ends: what follows
      * cannot be read reliably. */
     uint64_t off = p->head_abs + used;
-    snprintf(p->errbuf, sizeof(p->errbuf),
-             "llhttp ended the header section at another place than the "
-             "empty line");
-    emit(p, RESPCHECK_RULE_PARSE_ERROR, off, "%s", p->errbuf);
-    set_error(p, RESPCHECK_E_PARSE, off, p->errbuf);
-    abort_message(p, off);
+    emit(p, RESPCHECK_RULE_PARSE_ERROR, off, "%s", head_mismatch);
+    set_error(p, RESPCHECK_E_PARSE, off, head_mismatch);
+    abort_message(p, p->head_abs + p->buf_len);
     return;
   }
   if (!p->msg_done)
@@ -1498,6 +1555,7 @@ static size_t feed_start(respcheck_parser_t *p, const char *data, size_t len,
     p->have_empty = 0;
   }
   p->phase = PHASE_HEAD;
+  p->head_whole = 0;
   p->head_abs = abs + i;
   p->buf_len = 0;
   p->line_start = 0;
@@ -1628,7 +1686,7 @@ static size_t layout(const respcheck_options_t *o, size_t *headers_at,
   size_t n;
   if (o->max_header_bytes < 16 || o->max_header_bytes > big ||
       o->max_headers == 0 || o->max_headers > big / 64 ||
-      o->max_line_length == 0 || o->max_reason_length == 0 ||
+      o->max_line_length < 16 || o->max_reason_length == 0 ||
       o->max_chunk_extension == 0 || o->max_pending_requests == 0 ||
       o->max_pending_requests > big / 64)
     return 0;
@@ -1667,6 +1725,7 @@ static void init_llhttp(respcheck_parser_t *p) {
   p->body_settings.on_header_field = on_trailer_name;
   p->body_settings.on_header_field_complete = on_trailer_name_complete;
   p->body_settings.on_header_value = on_trailer_value;
+  p->body_settings.on_header_value_complete = on_trailer_value_complete;
 
   llhttp_init(&p->llh, HTTP_RESPONSE, &p->head_settings);
   p->llh.data = p;

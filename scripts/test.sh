@@ -36,7 +36,7 @@ cmake --build "$out/asan" -j "$jobs"
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j "$jobs")
 
 if [ -x "$root/fuzz/run.sh" ]; then
-  echo "== fuzzing, ${RESPCHECK_FUZZ_SECONDS:-45} s per harness"
-  "$root/fuzz/run.sh" "${RESPCHECK_FUZZ_SECONDS:-45}" "$out/fuzz"
+  echo "== fuzzing, ${RESPCHECK_FUZZ_SECONDS:-60} s per harness"
+  "$root/fuzz/run.sh" "${RESPCHECK_FUZZ_SECONDS:-60}" "$out/fuzz"
 fi
 echo "== all tests passed"

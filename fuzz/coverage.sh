@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Line coverage of parser/*.c reached by the fuzz harnesses' corpora: builds
+# the standalone replay harnesses with clang source-based coverage
+# (-fprofile-instr-generate -fcoverage-mapping), replays the corpora and
+# prints llvm-cov's report, then the lines of parser/parser.c never run.
+#
+#   fuzz/coverage.sh [--corpus DIR] [BUILD_DIR]
+#
+#   --corpus DIR  replay DIR/NAME/corpus (what fuzz/run.sh left in its build
+#                 dir) or DIR/NAME; default: the committed fuzz/corpus/NAME
+#   BUILD_DIR     default /tmp/respcheck-fuzz-coverage
+# fuzz/regressions/NAME is always replayed too.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+corpus_root=""
+build=/tmp/respcheck-fuzz-coverage
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --corpus) corpus_root=$2; shift ;;
+    -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "coverage.sh: unknown option $1" >&2; exit 2 ;;
+    *) build=$1 ;;
+  esac
+  shift
+done
+
+cc=${CC:-clang}
+ver=$("$cc" --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -1)
+pick() {
+  for t in "$1-$ver" "$1"; do
+    if command -v "$t" >/dev/null; then echo "$t"; return; fi
+  done
+  echo "coverage.sh: $1 not found (apt-get install llvm)" >&2
+  exit 2
+}
+profdata=$(pick llvm-profdata)
+llvmcov=$(pick llvm-cov)
+
+harnesses=(stream split registry output)
+[ -f "$root/tools/output.c" ] || harnesses=(stream split registry)
+
+echo "== building the replay harnesses with coverage in $build"
+cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping" \
+  -DRESPCHECK_BUILD_FUZZERS=OFF -DRESPCHECK_BUILD_TESTS=OFF \
+  -DRESPCHECK_BUILD_TOOLS=OFF >"$build.cmake.log" 2>&1 ||
+  { cat "$build.cmake.log"; exit 1; }
+targets=()
+for h in "${harnesses[@]}"; do targets+=("fuzz_${h}_replay"); done
+cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target "${targets[@]}" \
+  >"$build.build.log" 2>&1 || { tail -50 "$build.build.log"; exit 1; }
+
+rm -rf "$build/profiles"
+mkdir -p "$build/profiles"
+objects=()
+for h in "${harnesses[@]}"; do
+  if [ -n "$corpus_root" ]; then
+    if [ -d "$corpus_root/$h/corpus" ]; then c=$corpus_root/$h/corpus; else c=$corpus_root/$h; fi
+  else
+    c=$here/corpus/$h
+  fi
+  echo "   $h: replaying $(find "$c" -type f | wc -l) inputs from $c"
+  LLVM_PROFILE_FILE="$build/profiles/$h-%p.profraw" \
+    "$build/fuzz/fuzz_${h}_replay" "$c" --if-exists="$here/regressions/$h" 2>/dev/null
+  if [ ${#objects[@]} -eq 0 ]; then objects+=("$build/fuzz/fuzz_${h}_replay")
+  else objects+=(-object "$build/fuzz/fuzz_${h}_replay"); fi
+done
+"$profdata" merge -sparse "$build"/profiles/*.profraw -o "$build/merged.profdata"
+
+echo "== line coverage of parser/ ($llvmcov report)"
+"$llvmcov" report -instr-profile="$build/merged.profdata" "${objects[@]}" \
+  "$root"/parser/*.c | sed "s|$root/||"
+
+"$llvmcov" show -instr-profile="$build/merged.profdata" "${objects[@]}" \
+  "$root/parser/parser.c" >"$build/parser.c.coverage.txt"
+awk -F'|' '$2 ~ /^ *0 *$/ { gsub(/ /, "", $1); printf "%s ", $1 } END { print "" }' \
+  "$build/parser.c.coverage.txt" >"$build/parser.c.uncovered"
+echo "== lines of parser/parser.c never run: $(wc -w <"$build/parser.c.uncovered")"
+fold -s -w 100 "$build/parser.c.uncovered"
+echo "(annotated source: $build/parser.c.coverage.txt)"
