@@ -36,11 +36,37 @@
 #define RESPCHECK_FUZZ_COMMON_H
 
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "respcheck.h"
+
+/* A broken invariant: where, what, then abort() so that libFuzzer (or the
+ * standalone driver) keeps the input. */
+#define CHECK(cond, ...)                                                       \
+  do {                                                                         \
+    if (!(cond))                                                               \
+      rcf_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);                        \
+  } while (0)
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5), noreturn, unused))
+#endif
+static void rcf_fail(const char *file, int line, const char *cond,
+                     const char *fmt, ...);
+static void rcf_fail(const char *file, int line, const char *cond,
+                     const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "%s:%d: invariant broken: %s\n  ", file, line, cond);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  abort();
+}
 
 #define RCF_CONFIG_SIZE 32
 #define RCF_MAX_PUSH 15

@@ -37,25 +37,6 @@
 #include "fuzz_common.h"
 #include "respcheck.h"
 
-#define CHECK(cond, ...)                                                       \
-  do {                                                                         \
-    if (!(cond))                                                               \
-      fail(__LINE__, #cond, __VA_ARGS__);                                      \
-  } while (0)
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4), noreturn))
-#endif
-static void fail(int line, const char *cond, const char *fmt, ...);
-static void fail(int line, const char *cond, const char *fmt, ...) {
-  va_list ap;
-  fprintf(stderr, "fuzz_stream.c:%d: invariant broken: %s\n  ", line, cond);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-  abort();
-}
 
 /* An open library bug (fuzz_common.h, rcf_strict). */
 static int known_bug(int cond) { return !rcf_strict() && cond; }
