@@ -1,6 +1,10 @@
 /*
  * Output writers of the respcheck command; see output.h for the contract.
  */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "output.h"
 
 #include <inttypes.h>
@@ -1204,6 +1208,22 @@ void rc_linemap_reset(rc_linemap_t *map) {
   map->next_pin = 0;
 }
 
+static uint64_t count_lf(const char *d, size_t n) {
+  uint64_t count = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i lf = _mm_set1_epi8('\n');
+  for (; i + 16 <= n; i += 16) {
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+    count += (uint64_t)__builtin_popcount(
+        (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, lf)));
+  }
+#endif
+  for (; i < n; i++)
+    count += d[i] == '\n';
+  return count;
+}
+
 void rc_linemap_feed(rc_linemap_t *map, const char *data, size_t len) {
   while (len > 0) {
     size_t in_block = (size_t)(map->total % RC_LINEMAP_BLOCK);
@@ -1219,17 +1239,28 @@ void rc_linemap_feed(rc_linemap_t *map, const char *data, size_t len) {
     }
     if (n > len)
       n = len;
-    /* cap is a multiple of the block size: a piece never wraps. */
-    memcpy(map->ring + (size_t)(map->total % map->cap), data, n);
-    for (p = data, end = data + n;
-         (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
-      map->lines++;
-      map->line_start = map->total + (uint64_t)(p - data) + 1;
-    }
+    /* cap is a multiple of the block size: a piece never wraps. Data read
+     * in place (rc_linemap_next) is already there. */
+    if (data != map->ring + (size_t)(map->total % map->cap))
+      memcpy(map->ring + (size_t)(map->total % map->cap), data, n);
+    /* Count the LFs, then find the last one: a call per line would cost
+     * more than the parsing itself on short lines. */
+    end = data + n;
+    map->lines += count_lf(data, n);
+    for (p = end; p > data && p[-1] != '\n'; p--)
+      ;
+    if (p > data)
+      map->line_start = map->total + (uint64_t)(p - data);
     map->total += n;
     data += n;
     len -= n;
   }
+}
+
+char *rc_linemap_next(rc_linemap_t *map, size_t *room) {
+  size_t pos = (size_t)(map->total % map->cap);
+  *room = map->cap - pos;
+  return map->ring + pos;
 }
 
 int rc_linemap_locate(void *ctx, uint64_t offset, uint64_t *line,

@@ -208,6 +208,10 @@ void rc_linemap_free(rc_linemap_t *map);
 /* Starts a new stream at offset 0. */
 void rc_linemap_reset(rc_linemap_t *map);
 void rc_linemap_feed(rc_linemap_t *map, const char *data, size_t len);
+/* Where the next bytes of the stream go in the map's own ring, and how many
+ * fit there before it wraps (at least one block): reading into it and then
+ * feeding that pointer saves the copy. */
+char *rc_linemap_next(rc_linemap_t *map, size_t *room);
 /* rc_locate_fn; ctx is the rc_linemap_t. */
 int rc_linemap_locate(void *map, uint64_t offset, uint64_t *line,
                       uint64_t *column);

@@ -43,7 +43,6 @@ typedef struct app {
   respcheck_parser_t *parser;
   rc_out_t *out;
   rc_linemap_t *linemap;
-  char *buf;
   int io_error;
   int any_reject;
 
@@ -508,7 +507,9 @@ static void lint_fd(app_t *app, const char *display, int fd, uint64_t size) {
   app->progress_start = app->progress_last = now_ns();
 
   for (;;) {
-    ssize_t n = read(fd, app->buf, app->read_size);
+    size_t room;
+    char *dst = rc_linemap_next(app->linemap, &room);
+    ssize_t n = read(fd, dst, room < app->read_size ? room : app->read_size);
     if (n < 0) {
       if (errno == EINTR)
         continue;
@@ -518,8 +519,8 @@ static void lint_fd(app_t *app, const char *display, int fd, uint64_t size) {
     }
     if (n == 0)
       break;
-    rc_linemap_feed(app->linemap, app->buf, (size_t)n);
-    err = respcheck_execute(app->parser, app->buf, (size_t)n);
+    rc_linemap_feed(app->linemap, dst, (size_t)n);
+    err = respcheck_execute(app->parser, dst, (size_t)n);
     done += (uint64_t)n;
     /* After a fatal finding the parser reads nothing more; after a 101 or a
      * CONNECT tunnel the rest is not HTTP. */
@@ -699,9 +700,8 @@ int main(int argc, char **argv) {
   cb.on_message_end = on_message_end;
   app.parser = respcheck_parser_new(&app.opts, &cb, &app);
   app.linemap = rc_linemap_new(rc_linemap_window(&app.opts, app.read_size));
-  app.buf = malloc(app.read_size);
   app.out = rc_out_new(stdout, &app.config);
-  if (app.parser == NULL || app.linemap == NULL || app.buf == NULL ||
+  if (app.parser == NULL || app.linemap == NULL ||
       app.out == NULL) {
     fprintf(stderr, "respcheck: out of memory\n");
     return 2;
@@ -720,6 +720,5 @@ int main(int argc, char **argv) {
   rc_out_free(app.out);
   rc_linemap_free(app.linemap);
   respcheck_parser_free(app.parser);
-  free(app.buf);
   return status;
 }
