@@ -203,7 +203,8 @@ static void on_finding(void *u, const respcheck_finding_t *f) {
   if (!s->have_finding || f->offset > s->max_finding)
     s->max_finding = f->offset;
   s->have_finding = 1;
-  if (f->rule == RESPCHECK_RULE_TRANSFER_ENCODING_INVALID)
+  if (f->rule == RESPCHECK_RULE_TRANSFER_ENCODING_INVALID ||
+      f->rule == RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN)
     s->te_invalid_seen = 1;
   if (is_fatal_rule(f->rule)) {
     s->fatal = 1;
@@ -658,8 +659,10 @@ static void after_call(state_t *s, respcheck_errno_t ret, respcheck_errno_t was,
          * its transfer-encoding-invalid finding (unless turned off), and
          * its message ends where the error is. */
         CHECK(s->te_invalid_seen ||
-                  !sev[RESPCHECK_RULE_TRANSFER_ENCODING_INVALID],
-              "RESPCHECK_E_FRAMING without transfer-encoding-invalid");
+                  !sev[RESPCHECK_RULE_TRANSFER_ENCODING_INVALID] ||
+                  !sev[RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN],
+              "RESPCHECK_E_FRAMING without transfer-encoding-invalid or "
+              "trailer-field-forbidden");
         CHECK(s->end_in_call && s->last_end == eo,
               "RESPCHECK_E_FRAMING: the message did not end at the error");
         break;

@@ -1279,6 +1279,13 @@ static int on_trailer_name_complete(llhttp_t *l) {
         memcmp(forbidden_trailers[i], p->tname, n) == 0) {
       emit(p, RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN, p->tfield_offset,
            "%s sent as a trailer field", quote(q, sizeof(q), p->tname, n));
+      /* llhttp applies Content-Length and Transfer-Encoding trailers to its
+       * framing state: what follows cannot be read reliably. */
+      if (i < 2) {
+        set_error(p, RESPCHECK_E_FRAMING, p->tfield_offset,
+                  "framing field in the trailer section");
+        return -1;
+      }
       break;
     }
   }

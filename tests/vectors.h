@@ -195,7 +195,7 @@ static const rc_vector_t rc_vectors[] = {
   {"empty-line-between", S("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok\r\n" OK200), 0, 0, NOLIM, "empty-line-before-status@40", "", "", "200:A 200:A"},
 
   /* --- trailers (RFC 9110 6.5.1) --- */
-  {"trailer-content-length", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nContent-Length: 5\r\n\r\n" OK200), 0, 0, NOLIM, "trailer-field-forbidden@56", "", "", "200:R 200:A"},
+  {"trailer-content-length", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nContent-Length: 5\r\n\r\n" OK200), 0, 0, NOLIM, "trailer-field-forbidden@56", "", "", "200:R"},
   {"trailer-transfer-encoding", S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\ntransfer-encoding: chunked\r\n\r\n"), 0, 0, NOLIM, "trailer-field-forbidden@50", "", "", "200:R"},
 
   /* --- connection and stream end (RFC 9112 8, 9) --- */
