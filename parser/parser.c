@@ -71,6 +71,12 @@ static const unsigned char text_char[256] = {
 };
 /* clang-format on */
 
+enum fast_mode {
+  FAST_OFF,     /* this head is read by the line pass */
+  FAST_START,   /* the next head byte is the head's first */
+  FAST_BUFFERED /* the head so far is in buf, and llhttp reads it there */
+};
+
 enum phase {
   PHASE_START,  /* between responses: skipping empty lines */
   PHASE_HEAD,   /* assembling a status line and header section */
@@ -94,6 +100,14 @@ enum known_field {
   KF_DATE = 1 << 10
 };
 
+/* The fields whose values check_field reads. */
+#define KF_VALUE_READ                                                          \
+  (KF_CONTENT_LENGTH | KF_TRANSFER_ENCODING | KF_CONNECTION | KF_CONTENT_TYPE)
+
+/* The fast path keeps the indexes of that many of them; past it, it looks
+ * at every field again. */
+#define FAST_READ_MAX 8
+
 /* What the syntax pass learned of a head, for the semantic pass. */
 typedef struct head_facts {
   unsigned seen; /* enum known_field */
@@ -115,6 +129,7 @@ struct respcheck_parser {
   llhttp_t llh;
   llhttp_settings_t head_settings; /* while a head is fed */
   llhttp_settings_t body_settings; /* while content is fed */
+  llhttp_settings_t fast_settings; /* while a head is read by the fast path */
   respcheck_options_t opts;
   respcheck_callbacks_t cb;
   void *user;
@@ -178,6 +193,26 @@ struct respcheck_parser {
   int tvalue_started;
   uint64_t tvalue_offset;
   size_t tvalue_len;
+
+  /* The fast path (strict llhttp only): llhttp reads the head straight
+   * from the caller's buffer and its span callbacks give the fields; a head
+   * whose shape is not the plain one, or that llhttp refuses, is read again
+   * from its start by the path above (see feed_head_fast). Offsets are from
+   * the head's first byte. */
+  llhttp_t llh_saved;  /* llhttp as the head began, for that re-reading */
+  int fast;            /* enum fast_mode */
+  int fast_bad;        /* a callback found the head's shape irregular */
+  const char *fbase;   /* the head's first byte, in the buffer llhttp reads */
+  size_t f_end;        /* offset of the end of the bytes llhttp was given */
+  size_t f_reason_end; /* offset of the end of the reason phrase */
+  size_t f_next;       /* offset where the next line must start, or 0 */
+  size_t f_line;       /* offset of the current field line */
+  size_t f_name_end;   /* offset of the end of its name, 0 before one */
+  size_t f_value;      /* offset of its value, 0 before one */
+  size_t f_value_end;
+  unsigned f_seen;                /* enum known_field, of the fields kept */
+  size_t f_nread;                 /* fields whose values the rules read */
+  uint32_t f_read[FAST_READ_MAX]; /* their indexes, up to FAST_READ_MAX */
 
   char errbuf[160];
   char msg[384];
@@ -368,6 +403,62 @@ static enum known_field classify(const char *n, size_t len) {
     return name_is(n, "transfer-encoding", len) ? KF_TRANSFER_ENCODING : 0;
   case 18:
     return name_is(n, "proxy-authenticate", len) ? KF_PROXY_AUTHENTICATE : 0;
+  default:
+    return 0;
+  }
+}
+
+/* name_is for a name of token bytes (RFC 9110 5.6.2), a word at a time:
+ * OR-ing 0x20 into a token byte lower-cases a letter, and turns no other
+ * token byte into a letter or '-'. len >= 4. */
+static int token_is(const char *n, const char *l, size_t len) {
+  const uint64_t low = 0x2020202020202020u;
+  uint64_t a, b;
+  size_t i;
+  if (len < 8) {
+    uint32_t x, y, u, v;
+    memcpy(&x, n, 4);
+    memcpy(&y, l, 4);
+    memcpy(&u, n + len - 4, 4);
+    memcpy(&v, l + len - 4, 4);
+    return ((x | (uint32_t)low) == y) & ((u | (uint32_t)low) == v);
+  }
+  for (i = 0; i + 8 < len; i += 8) {
+    memcpy(&a, n + i, 8);
+    memcpy(&b, l + i, 8);
+    if ((a | low) != b)
+      return 0;
+  }
+  memcpy(&a, n + len - 8, 8);
+  memcpy(&b, l + len - 8, 8);
+  return (a | low) == b;
+}
+
+/* classify for names strict llhttp has checked are tokens. */
+static enum known_field classify_token(const char *n, size_t len) {
+  switch (len) {
+  case 4:
+    return token_is(n, "date", len) ? KF_DATE : 0;
+  case 5:
+    return token_is(n, "allow", len) ? KF_ALLOW : 0;
+  case 7:
+    return token_is(n, "upgrade", len) ? KF_UPGRADE : 0;
+  case 8:
+    return token_is(n, "location", len) ? KF_LOCATION : 0;
+  case 10:
+    return token_is(n, "connection", len) ? KF_CONNECTION : 0;
+  case 12:
+    return token_is(n, "content-type", len) ? KF_CONTENT_TYPE : 0;
+  case 13:
+    return token_is(n, "content-range", len) ? KF_CONTENT_RANGE : 0;
+  case 14:
+    return token_is(n, "content-length", len) ? KF_CONTENT_LENGTH : 0;
+  case 16:
+    return token_is(n, "www-authenticate", len) ? KF_WWW_AUTHENTICATE : 0;
+  case 17:
+    return token_is(n, "transfer-encoding", len) ? KF_TRANSFER_ENCODING : 0;
+  case 18:
+    return token_is(n, "proxy-authenticate", len) ? KF_PROXY_AUTHENTICATE : 0;
   default:
     return 0;
   }
@@ -741,33 +832,40 @@ static void check_fold_line(respcheck_parser_t *p, size_t s, size_t e) {
   }
 }
 
+/* One field whose value the rules read. */
+static void check_field(respcheck_parser_t *p, const respcheck_header_t *h,
+                        enum known_field kf) {
+  switch (kf) {
+  case KF_CONTENT_LENGTH:
+    check_content_length(p, h->value.ptr, h->value.len, h->offset);
+    break;
+  case KF_TRANSFER_ENCODING:
+    check_transfer_encoding(p, h->value.ptr, h->value.len, h->offset);
+    break;
+  case KF_CONNECTION:
+    check_connection(p, h->value.ptr, h->value.len);
+    break;
+  case KF_CONTENT_TYPE:
+    check_content_type(p, h->value.ptr, h->value.len);
+    break;
+  default:
+    break;
+  }
+}
+
 /* The fields the rules read, once obs-folds have joined their lines. */
 static void check_known_fields(respcheck_parser_t *p) {
   size_t i;
   for (i = 0; i < p->nheaders; i++) {
     const respcheck_header_t *h = &p->headers[i];
     enum known_field kf = classify(h->name.ptr, h->name.len);
-    switch (kf) {
-    case KF_CONTENT_LENGTH:
-      check_content_length(p, h->value.ptr, h->value.len, h->offset);
-      break;
-    case KF_TRANSFER_ENCODING:
-      check_transfer_encoding(p, h->value.ptr, h->value.len, h->offset);
-      break;
-    case KF_CONNECTION:
-      check_connection(p, h->value.ptr, h->value.len);
-      break;
-    case KF_CONTENT_TYPE:
-      check_content_type(p, h->value.ptr, h->value.len);
-      break;
-    default:
-      break;
-    }
+    check_field(p, h, kf);
     p->facts.seen |= (unsigned)kf;
   }
 }
 
-static void check_head_syntax(respcheck_parser_t *p) {
+/* The lines of an assembled head: status line, field lines, obs-folds. */
+static void check_head_lines(respcheck_parser_t *p) {
   const char *b = p->buf;
   size_t n = p->buf_len, ls = 0, line;
   int bare_lf = 0;
@@ -811,8 +909,10 @@ static void check_head_syntax(respcheck_parser_t *p) {
     }
     ls = e + 1;
   }
+}
 
-  check_known_fields(p);
+/* What the field lines say of framing. */
+static void check_framing_fields(respcheck_parser_t *p) {
   if ((p->facts.seen & KF_TRANSFER_ENCODING) && p->facts.te_codings == 0)
     emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID, p->facts.te_offset,
          "Transfer-Encoding lists no transfer coding");
@@ -1067,8 +1167,9 @@ static uint64_t feed_offset(const respcheck_parser_t *p, const char *ptr) {
   return p->feed_abs + (uint64_t)(ptr - p->feed_ptr);
 }
 
-static int on_headers_complete(llhttp_t *l) {
-  respcheck_parser_t *p = from_llhttp(l);
+/* The head is read, and its lines checked: the semantic checks, the
+ * framing decision, and on_head. Returns what on_headers_complete does. */
+static int head_complete(respcheck_parser_t *p, llhttp_t *l) {
   respcheck_response_t *r = &p->resp;
   unsigned fr;
   int desync;
@@ -1130,6 +1231,10 @@ static int on_headers_complete(llhttp_t *l) {
   if (fr & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))
     return 2;
   return (fr & RESPCHECK_FRAMING_NO_BODY) ? 1 : 0;
+}
+
+static int on_headers_complete(llhttp_t *l) {
+  return head_complete(from_llhttp(l), l);
 }
 
 static int on_message_complete(llhttp_t *l) {
@@ -1322,6 +1427,237 @@ static int on_trailer_value_complete(llhttp_t *l) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* The fast path: a head's fields from llhttp's span callbacks.
+ *
+ * Strict llhttp has checked every byte of a head by the time it calls
+ * on_headers_complete (check_line_bytes then finds nothing). What it lets
+ * through is in the shape of the lines, so these callbacks accept one shape
+ * only: "HTTP/1.0" or "HTTP/1.1", SP, three digits, SP, a reason of text
+ * bytes; "name:" OWS value lines; every line ending with CR LF where the
+ * next one starts; all within the limits. Anything else (a bare LF, an
+ * obs-fold, whitespace before a field, an odd status line, a limit, or a
+ * refusal by llhttp) sets fast_bad and stops llhttp, and feed_head_fast has
+ * the head read again from its first byte by the line pass, which reports
+ * it exactly. Nothing is reported before the head is known to be plain, so
+ * the two paths give the same findings; RESPCHECK_VERIFY_FAST_PATH runs
+ * both on every plain head and stops the process if they differ.
+ */
+
+static int fast_fail(respcheck_parser_t *p) {
+  p->fast_bad = 1;
+  return -1;
+}
+
+static size_t fast_off(const respcheck_parser_t *p, const char *at) {
+  return (size_t)(at - p->fbase);
+}
+
+static int fast_status(llhttp_t *l, const char *at, size_t len) {
+  respcheck_parser_t *p = from_llhttp(l);
+  if (len == 0)
+    return 0;
+  if (fast_off(p, at) != p->f_reason_end)
+    return fast_fail(p);
+  p->f_reason_end += len;
+  return 0;
+}
+
+/* Called once the status line's LF is read. */
+static int fast_status_complete(llhttp_t *l) {
+  respcheck_parser_t *p = from_llhttp(l);
+  const unsigned char *b = (const unsigned char *)p->fbase;
+  size_t e = p->f_reason_end, i;
+  if (e + 2 > p->f_end || memcmp(b, "HTTP/1.", 7) != 0 ||
+      (b[7] != '0' && b[7] != '1') || b[8] != ' ' ||
+      (unsigned)(b[9] - '0') > 9 || (unsigned)(b[10] - '0') > 9 ||
+      (unsigned)(b[11] - '0') > 9 || b[12] != ' ' || b[e] != '\r' ||
+      b[e + 1] != '\n' || e > p->opts.max_line_length ||
+      e - 13 > p->opts.max_reason_length)
+    return fast_fail(p);
+  for (i = 13; i < e; i++) {
+    if (!text_char[b[i]])
+      return fast_fail(p);
+  }
+  p->f_next = e + 2;
+  return 0;
+}
+
+/* The field line being read ends at le (its CR, followed by LF): checks
+ * it, and keeps the field. */
+static int fast_end_field(respcheck_parser_t *p, size_t le) {
+  const char *b = p->fbase;
+  size_t vs = p->f_value ? p->f_value : le, ve = le, i;
+  respcheck_header_t *h;
+  enum known_field kf;
+  if ((p->f_value ? p->f_value_end != le : le <= p->f_name_end) ||
+      vs <= p->f_name_end || b[p->f_name_end] != ':' || b[le] != '\r' ||
+      b[le + 1] != '\n' || le - p->f_line > p->opts.max_line_length ||
+      p->nheaders == p->opts.max_headers)
+    return -1;
+  for (i = p->f_name_end + 1; i < vs; i++) {
+    if (!is_ows(b[i]))
+      return -1;
+  }
+  while (ve > vs && is_ows(b[ve - 1]))
+    ve--;
+  h = &p->headers[p->nheaders++];
+  h->name.ptr = p->buf + p->f_line;
+  h->name.len = p->f_name_end - p->f_line;
+  h->value.ptr = p->buf + vs;
+  h->value.len = ve - vs;
+  h->offset = p->head_abs + p->f_line;
+  kf = classify_token(b + p->f_line, h->name.len);
+  if (kf & KF_VALUE_READ) {
+    if (p->f_nread < FAST_READ_MAX)
+      p->f_read[p->f_nread] = (uint32_t)(p->nheaders - 1);
+    p->f_nread++;
+  }
+  p->f_seen |= (unsigned)kf;
+  return 0;
+}
+
+static int fast_field(llhttp_t *l, const char *at, size_t len) {
+  respcheck_parser_t *p = from_llhttp(l);
+  size_t off = fast_off(p, at);
+  if (len == 0)
+    return 0;
+  if (p->f_name_end == 0) {
+    /* The first field line starts after the status line's CR LF. */
+    if (off != p->f_next || p->f_next == 0)
+      return fast_fail(p);
+  } else if (off == p->f_name_end && p->f_value == 0) {
+    p->f_name_end += len; /* the rest of a name cut by a chunk boundary */
+    return 0;
+  } else if (off < p->f_name_end + 3 || fast_end_field(p, off - 2) != 0) {
+    /* Another starts after the previous one's CR LF. */
+    return fast_fail(p);
+  }
+  p->f_line = off;
+  p->f_name_end = off + len;
+  p->f_value = 0;
+  return 0;
+}
+
+/* llhttp's value starts after the colon and whitespace and ends at the
+ * CR: trailing whitespace is trimmed by fast_end_field. */
+static int fast_value(llhttp_t *l, const char *at, size_t len) {
+  respcheck_parser_t *p = from_llhttp(l);
+  size_t off = fast_off(p, at);
+  if (len == 0)
+    return 0;
+  if (p->f_value == 0 && p->f_name_end != 0) {
+    p->f_value = off;
+    p->f_value_end = off + len;
+  } else if (off == p->f_value_end) {
+    p->f_value_end += len; /* the rest of a value cut by a chunk boundary */
+  } else {
+    return fast_fail(p); /* an obs-fold */
+  }
+  return 0;
+}
+
+#if RESPCHECK_VERIFY_FAST_PATH
+static uint64_t fast_fingerprint(const respcheck_parser_t *p) {
+  uint64_t h = 14695981039346656037u;
+  size_t i;
+#define RC_MIX(x) (h = (h ^ (uint64_t)(x)) * 1099511628211u)
+  RC_MIX(p->nheaders);
+  RC_MIX(p->resp.reason.ptr - p->buf);
+  RC_MIX(p->resp.reason.len);
+  for (i = 0; i < p->nheaders; i++) {
+    const respcheck_header_t *x = &p->headers[i];
+    RC_MIX(x->name.ptr - p->buf);
+    RC_MIX(x->name.len);
+    RC_MIX(x->value.ptr - p->buf);
+    RC_MIX(x->value.len);
+    RC_MIX(x->offset);
+  }
+#undef RC_MIX
+  return h;
+}
+
+/* The line pass over the same head must find the same lines and fields,
+ * within the limits, and report nothing. */
+static void fast_verify(respcheck_parser_t *p) {
+  uint64_t fp = fast_fingerprint(p);
+  size_t i, ls = 0;
+  int bad = 0;
+  p->nlines = 0;
+  for (i = 0; i + 1 < p->buf_len; i++) {
+    if (p->buf[i] == '\n') {
+      bad |= i - ls - 1 > p->opts.max_line_length;
+      bad |= p->nlines > p->opts.max_headers;
+      if (!bad)
+        p->line_ends[p->nlines++] = (uint32_t)(i + 1);
+      ls = i + 1;
+    }
+  }
+  if (!bad) {
+    p->verifying = 1;
+    check_head_lines(p);
+    check_line_bytes(p);
+    p->verifying = 0;
+  }
+  if (bad || fast_fingerprint(p) != fp || p->facts.obs_fold ||
+      p->facts.code_misread || p->facts.code_offset != p->head_abs + 9) {
+    fprintf(stderr,
+            "respcheck: the fast path and the line pass disagree "
+            "on the head at offset %llu\n",
+            (unsigned long long)p->head_abs);
+    abort();
+  }
+}
+#endif
+
+/* The fields the rules read, in order, as check_known_fields does. */
+static void fast_known_fields(respcheck_parser_t *p) {
+  size_t i, n = p->f_nread <= FAST_READ_MAX ? p->f_nread : p->nheaders;
+  for (i = 0; i < n; i++) {
+    const respcheck_header_t *h =
+        &p->headers[p->f_nread <= FAST_READ_MAX ? p->f_read[i] : i];
+    enum known_field kf = classify_token(h->name.ptr, h->name.len);
+    check_field(p, h, kf);
+    p->facts.seen |= (unsigned)kf;
+  }
+  p->facts.seen |= p->f_seen;
+}
+
+/* The empty line: the head is plain. Its bytes go to buf (the spans point
+ * there already), then the checks run as for any head. */
+static int fast_headers_complete(llhttp_t *l) {
+  respcheck_parser_t *p = from_llhttp(l);
+  const char *b = p->fbase;
+  size_t e = p->f_next;
+  if (p->f_name_end != 0) {
+    /* The last field line: its value (or the whitespace after its colon)
+     * runs to its CR. */
+    size_t le = p->f_value ? p->f_value_end : p->f_name_end + 1;
+    while (!p->f_value && le < p->f_end && is_ows(b[le]))
+      le++;
+    if (le + 4 > p->f_end || fast_end_field(p, le) != 0)
+      return fast_fail(p);
+    e = le + 2;
+  }
+  if (e == 0 || e + 2 > p->f_end || b[e] != '\r' || b[e + 1] != '\n')
+    return fast_fail(p);
+  if (b != p->buf)
+    memcpy(p->buf, b, e + 2);
+  p->buf_len = e + 2;
+  p->head_whole = 1;
+  p->resp.reason.ptr = p->buf + 13;
+  p->resp.reason.len = p->f_reason_end - 13;
+  memset(&p->facts, 0, sizeof(p->facts));
+  p->facts.code_offset = p->head_abs + 9;
+#if RESPCHECK_VERIFY_FAST_PATH
+  fast_verify(p);
+#endif
+  fast_known_fields(p);
+  check_framing_fields(p);
+  p->phase = PHASE_BODY;
+  return head_complete(p, l);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Driving llhttp. */
 
 static void after_message(respcheck_parser_t *p, uint64_t end) {
@@ -1364,16 +1700,13 @@ static void llhttp_failed(respcheck_parser_t *p, llhttp_errno_t e,
     abort_message(p, p->error_offset);
 }
 
-/* Feeds llhttp; returns the bytes it consumed. A message end pauses it. */
-static size_t run_llhttp(respcheck_parser_t *p, const char *ptr, size_t len,
-                         uint64_t abs) {
-  llhttp_errno_t e;
+/* What llhttp_execute(ptr, len) returned: returns the bytes it consumed. A
+ * message end pauses it. */
+static size_t llhttp_result(respcheck_parser_t *p, llhttp_errno_t e,
+                            const char *ptr, size_t len, uint64_t abs) {
   const char *ep;
   size_t used;
 
-  p->feed_ptr = ptr;
-  p->feed_abs = abs;
-  e = llhttp_execute(&p->llh, ptr, len);
   if (e == HPE_OK)
     return len;
   ep = llhttp_get_error_pos(&p->llh);
@@ -1400,6 +1733,14 @@ static size_t run_llhttp(respcheck_parser_t *p, const char *ptr, size_t len,
   return used;
 }
 
+/* Feeds llhttp; returns the bytes it consumed. */
+static size_t run_llhttp(respcheck_parser_t *p, const char *ptr, size_t len,
+                         uint64_t abs) {
+  p->feed_ptr = ptr;
+  p->feed_abs = abs;
+  return llhttp_result(p, llhttp_execute(&p->llh, ptr, len), ptr, len, abs);
+}
+
 static void fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
                        uint64_t off, const char *reason) {
   switch (rule) {
@@ -1423,7 +1764,9 @@ static void fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
 static void finish_head(respcheck_parser_t *p) {
   size_t used;
   p->head_whole = 1;
-  check_head_syntax(p);
+  check_head_lines(p);
+  check_known_fields(p);
+  check_framing_fields(p);
 #if RESPCHECK_LLHTTP_IS_STRICT
   p->bytes_pending = 1;
 #else
@@ -1515,7 +1858,8 @@ static size_t feed_head(respcheck_parser_t *p, const char *data, size_t len) {
     p->line_ends[p->nlines++] = (uint32_t)(base + i);
     p->line_start = base + i;
   }
-  memcpy(p->buf + base, data, used);
+  if (data != p->buf + base) /* not a head read again from buf */
+    memcpy(p->buf + base, data, used);
   p->buf_len = base + used;
   if (done) {
     finish_head(p);
@@ -1530,6 +1874,107 @@ static size_t feed_head(respcheck_parser_t *p, const char *data, size_t len) {
                "header section too large");
   }
   return used;
+}
+
+/* Whether the line pass, had it read the head so far, would go on reading:
+ * the "HTTP/" prefix, and the limits on the lines the fast callbacks have
+ * not finished (the one being read, perhaps complete but for the peek at
+ * the next line's first byte). */
+static int fast_may_go_on(const respcheck_parser_t *p) {
+  const char *b = p->fbase, *lf;
+  size_t e = p->f_end, ls = p->f_name_end ? p->f_line : p->f_next, content;
+  if (memcmp(b, "HTTP/", e < 5 ? e : 5) != 0)
+    return 0;
+  if (ls >= e)
+    return 1;
+  lf = memchr(b + ls, '\n', e - ls);
+  if (lf != NULL) {
+    content = (size_t)(lf - (b + ls));
+    if (content && lf[-1] == '\r')
+      content--;
+    if (content == 0 || content > p->opts.max_line_length ||
+        (ls > 0 && p->nheaders + 1 > p->opts.max_headers))
+      return 0;
+    ls = (size_t)(lf + 1 - b);
+  }
+  return e - ls <= p->opts.max_line_length + 1;
+}
+
+/*
+ * Reads head bytes by the fast path (the fast_* callbacks): llhttp reads
+ * them where they are; a head cut by the end of data is copied to buf, and
+ * llhttp reads the rest of it there. When the head turns out not to be
+ * plain, llhttp is put back as it was at the head's first byte and the
+ * line pass (feed_head) reads the head from there. Returns the bytes of
+ * data consumed.
+ */
+static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
+                             size_t len) {
+  size_t old = p->buf_len, room = p->opts.max_header_bytes - old;
+  size_t n = len < room ? len : room;
+  const char *src = data;
+  llhttp_errno_t e;
+
+  if (p->fast == FAST_START) {
+    p->llh_saved = p->llh;
+    p->llh.settings = &p->fast_settings;
+    p->fbase = data;
+    p->fast_bad = 0;
+    p->nheaders = 0;
+    p->f_reason_end = 13;
+    p->f_next = 0;
+    p->f_name_end = 0;
+    p->f_value = 0;
+    p->f_seen = 0;
+    p->f_nread = 0;
+  } else {
+    /* llhttp reads the rest of the head in buf, and no further: content is
+     * read from the caller's buffer. The first CR LF CR LF ends a plain
+     * head. */
+    size_t i = old > 3 ? old - 3 : 0;
+    src = p->buf + old;
+    memcpy(p->buf + old, data, n);
+    while ((i = find_byte(p->buf, i, old + n, '\n')) + 2 < old + n) {
+      if (i > 0 && p->buf[i - 1] == '\r' && p->buf[i + 1] == '\r' &&
+          p->buf[i + 2] == '\n' && i + 3 > old) {
+        n = i + 3 - old;
+        break;
+      }
+      i++;
+    }
+  }
+  p->f_end = old + n;
+  p->feed_ptr = src;
+  p->feed_abs = p->offset;
+  e = llhttp_execute(&p->llh, src, n);
+  if (p->head_done)
+    return llhttp_result(p, e, src, n, p->offset);
+  if (e == HPE_OK && n == len && fast_may_go_on(p)) {
+    if (p->fast == FAST_START) {
+      memcpy(p->buf, data, n);
+      p->fbase = p->buf;
+      p->fast = FAST_BUFFERED;
+    }
+    p->buf_len = old + n;
+    return n;
+  }
+  /* Not plain (or refused, or too large): the line pass reads it all. */
+  p->llh = p->llh_saved;
+  p->fast = FAST_OFF;
+  p->buf_len = 0;
+  if (old > 0) {
+    size_t replayed = feed_head(p, p->buf, old);
+    (void)replayed;
+#if RESPCHECK_VERIFY_FAST_PATH
+    if (replayed != old || p->phase != PHASE_HEAD ||
+        p->error != RESPCHECK_E_OK) {
+      fprintf(stderr, "respcheck: the line pass stopped inside the part of "
+                      "a head the fast path read\n");
+      abort();
+    }
+#endif
+  }
+  return feed_head(p, data, len);
 }
 
 /* Between responses: llhttp skips CR and LF there; so do we, and say so. */
@@ -1567,6 +2012,7 @@ static size_t feed_start(respcheck_parser_t *p, const char *data, size_t len,
   p->buf_len = 0;
   p->line_start = 0;
   p->nlines = 0;
+  p->fast = RESPCHECK_LLHTTP_IS_STRICT ? FAST_START : FAST_OFF;
   return i;
 }
 
@@ -1605,7 +2051,8 @@ respcheck_errno_t respcheck_execute(respcheck_parser_t *p, const char *data,
       used = feed_start(p, data, len, abs);
       break;
     case PHASE_HEAD:
-      used = feed_head(p, data, len);
+      used = p->fast != FAST_OFF ? feed_head_fast(p, data, len)
+                                 : feed_head(p, data, len);
       break;
     case PHASE_BODY:
       used = run_llhttp(p, data, len, abs);
@@ -1733,6 +2180,14 @@ static void init_llhttp(respcheck_parser_t *p) {
   p->body_settings.on_header_field_complete = on_trailer_name_complete;
   p->body_settings.on_header_value = on_trailer_value;
   p->body_settings.on_header_value_complete = on_trailer_value_complete;
+
+  llhttp_settings_init(&p->fast_settings);
+  p->fast_settings.on_status = fast_status;
+  p->fast_settings.on_status_complete = fast_status_complete;
+  p->fast_settings.on_header_field = fast_field;
+  p->fast_settings.on_header_value = fast_value;
+  p->fast_settings.on_headers_complete = fast_headers_complete;
+  p->fast_settings.on_message_complete = on_message_complete;
 
   llhttp_init(&p->llh, HTTP_RESPONSE, &p->head_settings);
   p->llh.data = p;
