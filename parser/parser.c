@@ -74,7 +74,7 @@ static const unsigned char text_char[256] = {
 enum fast_mode {
   FAST_OFF,     /* this head is read by the line pass */
   FAST_START,   /* the next head byte is the head's first */
-  FAST_BUFFERED /* the head so far is in buf, and llhttp reads it there */
+  FAST_BUFFERED /* the head so far is in buf; llhttp reads on where it lies */
 };
 
 enum phase {
@@ -202,16 +202,16 @@ struct respcheck_parser {
   llhttp_t llh_saved;  /* llhttp as the head began, for that re-reading */
   int fast;            /* enum fast_mode */
   int fast_bad;        /* a callback found the head's shape irregular */
-  const char *fbase;   /* the head's first byte, in the buffer llhttp reads */
+  const char *fdata;   /* the buffer llhttp reads */
+  size_t fold;         /* the head offset of fdata[0] */
+  size_t fvalid;       /* head bytes in buf (when fold > 0) */
   size_t f_end;        /* offset of the end of the bytes llhttp was given */
   size_t f_reason_end; /* offset of the end of the reason phrase */
   size_t f_next;       /* offset where the next line must start, or 0 */
-  size_t f_line;       /* offset of the current field line */
-  size_t f_name_end;   /* offset of the end of its name, 0 before one */
-  size_t f_value;      /* offset of its value, 0 before one */
-  size_t f_value_end;
-  unsigned f_seen;                /* enum known_field, of the fields kept */
-  size_t f_nread;                 /* fields whose values the rules read */
+  size_t f_scanned;    /* head offset fast_may_go_on has read lines to */
+  size_t f_lines;      /* lines it has seen end */
+  unsigned f_seen;     /* enum known_field, of the fields kept */
+  size_t f_nread;      /* fields whose values the rules read */
   uint32_t f_read[FAST_READ_MAX]; /* their indexes, up to FAST_READ_MAX */
 
   char errbuf[160];
@@ -1449,7 +1449,25 @@ static int fast_fail(respcheck_parser_t *p) {
 }
 
 static size_t fast_off(const respcheck_parser_t *p, const char *at) {
-  return (size_t)(at - p->fbase);
+  return p->fold + (size_t)(at - p->fdata);
+}
+
+/* The head's bytes [0, upto) in one piece: in the buffer llhttp reads when
+ * the head starts there; else in buf, copied there as they are needed. */
+static const char *fast_view(respcheck_parser_t *p, size_t upto) {
+  if (p->fold == 0)
+    return p->fdata;
+  if (upto > p->fvalid) {
+    memcpy(p->buf + p->fvalid, p->fdata + (p->fvalid - p->fold),
+           upto - p->fvalid);
+    p->fvalid = upto;
+  }
+  return p->buf;
+}
+
+/* The head byte at offset i < f_end. */
+static char fast_byte(const respcheck_parser_t *p, size_t i) {
+  return i < p->fold ? p->buf[i] : p->fdata[i - p->fold];
 }
 
 static int fast_status(llhttp_t *l, const char *at, size_t len) {
@@ -1465,14 +1483,16 @@ static int fast_status(llhttp_t *l, const char *at, size_t len) {
 /* Called once the status line's LF is read. */
 static int fast_status_complete(llhttp_t *l) {
   respcheck_parser_t *p = from_llhttp(l);
-  const unsigned char *b = (const unsigned char *)p->fbase;
   size_t e = p->f_reason_end, i;
-  if (e + 2 > p->f_end || memcmp(b, "HTTP/1.", 7) != 0 ||
-      (b[7] != '0' && b[7] != '1') || b[8] != ' ' ||
-      (unsigned)(b[9] - '0') > 9 || (unsigned)(b[10] - '0') > 9 ||
-      (unsigned)(b[11] - '0') > 9 || b[12] != ' ' || b[e] != '\r' ||
-      b[e + 1] != '\n' || e > p->opts.max_line_length ||
-      e - 13 > p->opts.max_reason_length)
+  const unsigned char *b;
+  if (e + 2 > p->f_end)
+    return fast_fail(p);
+  b = (const unsigned char *)fast_view(p, e + 2);
+  if (memcmp(b, "HTTP/1.", 7) != 0 || (b[7] != '0' && b[7] != '1') ||
+      b[8] != ' ' || (unsigned)(b[9] - '0') > 9 ||
+      (unsigned)(b[10] - '0') > 9 || (unsigned)(b[11] - '0') > 9 ||
+      b[12] != ' ' || b[e] != '\r' || b[e + 1] != '\n' ||
+      e > p->opts.max_line_length || e - 13 > p->opts.max_reason_length)
     return fast_fail(p);
   for (i = 13; i < e; i++) {
     if (!text_char[b[i]])
@@ -1482,78 +1502,104 @@ static int fast_status_complete(llhttp_t *l) {
   return 0;
 }
 
-/* The field line being read ends at le (its CR, followed by LF): checks
- * it, and keeps the field. */
-static int fast_end_field(respcheck_parser_t *p, size_t le) {
-  const char *b = p->fbase;
-  size_t vs = p->f_value ? p->f_value : le, ve = le, i;
-  respcheck_header_t *h;
-  enum known_field kf;
-  if ((p->f_value ? p->f_value_end != le : le <= p->f_name_end) ||
-      vs <= p->f_name_end || b[p->f_name_end] != ':' || b[le] != '\r' ||
-      b[le + 1] != '\n' || le - p->f_line > p->opts.max_line_length ||
-      p->nheaders == p->opts.max_headers)
-    return -1;
-  for (i = p->f_name_end + 1; i < vs; i++) {
-    if (!is_ows(b[i]))
-      return -1;
-  }
-  while (ve > vs && is_ows(b[ve - 1]))
-    ve--;
-  h = &p->headers[p->nheaders++];
-  h->name.ptr = p->buf + p->f_line;
-  h->name.len = p->f_name_end - p->f_line;
-  h->value.ptr = p->buf + vs;
-  h->value.len = ve - vs;
-  h->offset = p->head_abs + p->f_line;
-  kf = classify_token(b + p->f_line, h->name.len);
-  if (kf & KF_VALUE_READ) {
-    if (p->f_nread < FAST_READ_MAX)
-      p->f_read[p->f_nread] = (uint32_t)(p->nheaders - 1);
-    p->f_nread++;
-  }
-  p->f_seen |= (unsigned)kf;
-  return 0;
-}
-
+/* A name: a new field, or the rest of one cut by a chunk boundary (no
+ * name starts where another ends: a colon is there). The field keeps
+ * llhttp's spans, as places in buf, until fast_fields checks them. */
 static int fast_field(llhttp_t *l, const char *at, size_t len) {
   respcheck_parser_t *p = from_llhttp(l);
-  size_t off = fast_off(p, at);
-  if (len == 0)
+  const char *bp = p->buf + fast_off(p, at);
+  respcheck_header_t *h = &p->headers[p->nheaders];
+  if (p->nheaders > 0 && h[-1].value.ptr == NULL &&
+      bp == h[-1].name.ptr + h[-1].name.len) {
+    h[-1].name.len += len;
     return 0;
-  if (p->f_name_end == 0) {
-    /* The first field line starts after the status line's CR LF. */
-    if (off != p->f_next || p->f_next == 0)
-      return fast_fail(p);
-  } else if (off == p->f_name_end && p->f_value == 0) {
-    p->f_name_end += len; /* the rest of a name cut by a chunk boundary */
-    return 0;
-  } else if (off < p->f_name_end + 3 || fast_end_field(p, off - 2) != 0) {
-    /* Another starts after the previous one's CR LF. */
-    return fast_fail(p);
   }
-  p->f_line = off;
-  p->f_name_end = off + len;
-  p->f_value = 0;
+  if (p->nheaders == p->opts.max_headers)
+    return fast_fail(p);
+  p->nheaders++;
+  h->name.ptr = bp;
+  h->name.len = len;
+  h->value.ptr = NULL;
+  h->value.len = 0;
   return 0;
 }
 
-/* llhttp's value starts after the colon and whitespace and ends at the
- * CR: trailing whitespace is trimmed by fast_end_field. */
+/* A value (llhttp calls with nothing for an empty one), or the rest of one
+ * cut by a chunk boundary; any other second part is an obs-fold. */
 static int fast_value(llhttp_t *l, const char *at, size_t len) {
   respcheck_parser_t *p = from_llhttp(l);
-  size_t off = fast_off(p, at);
+  const char *bp = p->buf + fast_off(p, at);
+  respcheck_header_t *h;
   if (len == 0)
     return 0;
-  if (p->f_value == 0 && p->f_name_end != 0) {
-    p->f_value = off;
-    p->f_value_end = off + len;
-  } else if (off == p->f_value_end) {
-    p->f_value_end += len; /* the rest of a value cut by a chunk boundary */
+  if (p->nheaders == 0)
+    return fast_fail(p);
+  h = &p->headers[p->nheaders - 1];
+  if (h->value.ptr == NULL) {
+    h->value.ptr = bp;
+    h->value.len = len;
+  } else if (bp == h->value.ptr + h->value.len) {
+    h->value.len += len;
   } else {
-    return fast_fail(p); /* an obs-fold */
+    return fast_fail(p);
   }
   return 0;
+}
+
+/* The field lines llhttp has read, in b[0, fe): each "name:" OWS value
+ * CR LF, starting where the previous line ends, within the line limit.
+ * llhttp's value ends at the CR: trailing whitespace is trimmed here.
+ * Returns the offset of the empty line, or 0. */
+static size_t fast_fields(respcheck_parser_t *p, const char *b, size_t fe) {
+  const char *buf = p->buf;
+  size_t ls = p->f_next, max_line = p->opts.max_line_length;
+  uint64_t abs = p->head_abs;
+  respcheck_header_t *h = p->headers, *last = h + p->nheaders;
+  unsigned seen = 0;
+  size_t nread = 0;
+  for (; h < last; h++) {
+    size_t ne = ls + h->name.len, vs, ve, le, k;
+    enum known_field kf;
+    if ((size_t)(h->name.ptr - buf) != ls || ne == ls || ne >= fe ||
+        b[ne] != ':')
+      return 0;
+    if (h->value.ptr != NULL) {
+      vs = (size_t)(h->value.ptr - buf);
+      le = vs + h->value.len;
+      if (vs <= ne)
+        return 0;
+      for (k = ne + 1; k < vs; k++) {
+        if (!is_ows(b[k]))
+          return 0;
+      }
+    } else {
+      vs = ne + 1;
+      while (vs < fe && is_ows(b[vs]))
+        vs++;
+      le = vs;
+    }
+    if (le + 2 > fe || b[le] != '\r' || b[le + 1] != '\n' || le - ls > max_line)
+      return 0;
+    ve = le;
+    while (ve > vs && is_ows(b[ve - 1]))
+      ve--;
+    h->value.ptr = buf + vs;
+    h->value.len = ve - vs;
+    h->offset = abs + ls;
+    kf = classify_token(b + ls, h->name.len);
+    if (kf) {
+      seen |= (unsigned)kf;
+      if (kf & KF_VALUE_READ) {
+        if (nread < FAST_READ_MAX)
+          p->f_read[nread] = (uint32_t)(h - p->headers);
+        nread++;
+      }
+    }
+    ls = le + 2;
+  }
+  p->f_seen = seen;
+  p->f_nread = nread;
+  return ls;
 }
 
 #if RESPCHECK_VERIFY_FAST_PATH
@@ -1626,19 +1672,27 @@ static void fast_known_fields(respcheck_parser_t *p) {
  * there already), then the checks run as for any head. */
 static int fast_headers_complete(llhttp_t *l) {
   respcheck_parser_t *p = from_llhttp(l);
-  const char *b = p->fbase;
-  size_t e = p->f_next;
-  if (p->f_name_end != 0) {
-    /* The last field line: its value (or the whitespace after its colon)
-     * runs to its CR. */
-    size_t le = p->f_value ? p->f_value_end : p->f_name_end + 1;
-    while (!p->f_value && le < p->f_end && is_ows(b[le]))
-      le++;
-    if (le + 4 > p->f_end || fast_end_field(p, le) != 0)
-      return fast_fail(p);
-    e = le + 2;
+  const char *b;
+  size_t end = p->f_next + 2, e;
+  if (p->f_next == 0)
+    return fast_fail(p);
+  if (p->nheaders > 0) {
+    /* The head ends two bytes after the last field line's CR. */
+    const respcheck_header_t *h = &p->headers[p->nheaders - 1];
+    if (h->value.ptr != NULL) {
+      end = (size_t)(h->value.ptr - p->buf) + h->value.len + 4;
+    } else {
+      end = (size_t)(h->name.ptr - p->buf) + h->name.len + 1;
+      while (end < p->f_end && is_ows(fast_byte(p, end)))
+        end++;
+      end += 4;
+    }
   }
-  if (e == 0 || e + 2 > p->f_end || b[e] != '\r' || b[e + 1] != '\n')
+  if (end > p->f_end)
+    return fast_fail(p);
+  b = fast_view(p, end);
+  e = fast_fields(p, b, end);
+  if (e + 2 != end || b[e] != '\r' || b[e + 1] != '\n')
     return fast_fail(p);
   if (b != p->buf)
     memcpy(p->buf, b, e + 2);
@@ -1880,23 +1934,27 @@ static size_t feed_head(respcheck_parser_t *p, const char *data, size_t len) {
  * the "HTTP/" prefix, and the limits on the lines the fast callbacks have
  * not finished (the one being read, perhaps complete but for the peek at
  * the next line's first byte). */
-static int fast_may_go_on(const respcheck_parser_t *p) {
-  const char *b = p->fbase, *lf;
-  size_t e = p->f_end, ls = p->f_name_end ? p->f_line : p->f_next, content;
+static int fast_may_go_on(respcheck_parser_t *p) {
+  const char *b = p->buf;
+  size_t e = p->f_end, ls = p->f_scanned, lf;
   if (memcmp(b, "HTTP/", e < 5 ? e : 5) != 0)
     return 0;
-  if (ls >= e)
+  /* Within the line limit, no line can exceed it; and no more field lines
+   * than llhttp has read names of (fast_field counts them) can have ended,
+   * so the count is checked there. */
+  if (e <= p->opts.max_line_length)
     return 1;
-  lf = memchr(b + ls, '\n', e - ls);
-  if (lf != NULL) {
-    content = (size_t)(lf - (b + ls));
-    if (content && lf[-1] == '\r')
+  while ((lf = find_byte(b, ls, e, '\n')) < e) {
+    size_t content = lf - ls;
+    if (content && b[lf - 1] == '\r')
       content--;
     if (content == 0 || content > p->opts.max_line_length ||
-        (ls > 0 && p->nheaders + 1 > p->opts.max_headers))
+        p->f_lines > p->opts.max_headers)
       return 0;
-    ls = (size_t)(lf + 1 - b);
+    p->f_lines++;
+    ls = lf + 1;
   }
+  p->f_scanned = ls;
   return e - ls <= p->opts.max_line_length + 1;
 }
 
@@ -1912,51 +1970,34 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
                              size_t len) {
   size_t old = p->buf_len, room = p->opts.max_header_bytes - old;
   size_t n = len < room ? len : room;
-  const char *src = data;
   llhttp_errno_t e;
 
   if (p->fast == FAST_START) {
     p->llh_saved = p->llh;
     p->llh.settings = &p->fast_settings;
-    p->fbase = data;
     p->fast_bad = 0;
     p->nheaders = 0;
     p->f_reason_end = 13;
     p->f_next = 0;
-    p->f_name_end = 0;
-    p->f_value = 0;
-    p->f_seen = 0;
-    p->f_nread = 0;
-  } else {
-    /* llhttp reads the rest of the head in buf, and no further: content is
-     * read from the caller's buffer. The first CR LF CR LF ends a plain
-     * head. */
-    size_t i = old > 3 ? old - 3 : 0;
-    src = p->buf + old;
-    memcpy(p->buf + old, data, n);
-    while ((i = find_byte(p->buf, i, old + n, '\n')) + 2 < old + n) {
-      if (i > 0 && p->buf[i - 1] == '\r' && p->buf[i + 1] == '\r' &&
-          p->buf[i + 2] == '\n' && i + 3 > old) {
-        n = i + 3 - old;
-        break;
-      }
-      i++;
-    }
+    p->f_scanned = 0;
+    p->f_lines = 0;
   }
+  p->fdata = data;
+  p->fold = old;
+  p->fvalid = old;
   p->f_end = old + n;
-  p->feed_ptr = src;
+  p->feed_ptr = data;
   p->feed_abs = p->offset;
-  e = llhttp_execute(&p->llh, src, n);
+  e = llhttp_execute(&p->llh, data, n);
   if (p->head_done)
-    return llhttp_result(p, e, src, n, p->offset);
-  if (e == HPE_OK && n == len && fast_may_go_on(p)) {
-    if (p->fast == FAST_START) {
-      memcpy(p->buf, data, n);
-      p->fbase = p->buf;
-      p->fast = FAST_BUFFERED;
-    }
+    return llhttp_result(p, e, data, n, p->offset);
+  if (e == HPE_OK && n == len) {
+    /* The head goes on past data, which the caller may reuse: keep it. */
+    memcpy(p->buf + p->fvalid, data + (p->fvalid - old), old + n - p->fvalid);
     p->buf_len = old + n;
-    return n;
+    p->fast = FAST_BUFFERED;
+    if (fast_may_go_on(p))
+      return n;
   }
   /* Not plain (or refused, or too large): the line pass reads it all. */
   p->llh = p->llh_saved;
