@@ -367,98 +367,64 @@ static inline size_t find_byte(const char *d, size_t i, size_t n, char c) {
  * read as SP (RFC 9112 5.2). A bare CR is reported on its own. */
 static int is_lws(char c) { return is_ows(c) || c == '\r' || c == '\n'; }
 
-/* n equals the lower-case literal l, ignoring ASCII case. */
-static int name_is(const char *n, const char *l, size_t len) {
+/* 0x20 in the bytes of the word that are lower-case letters (any byte from
+ * 0x61 to 0x7f, so the literals below hold none of "{|}~"). */
+static uint64_t letter_bits(uint64_t lit) {
+  return ((lit + 0x1f1f1f1f1f1f1f1fu) & 0x8080808080808080u) >> 2;
+}
+
+/* s[0, len) equals the literal l (lower-case letters, digits and
+ * punctuation), ignoring the case of letters: a word at a time, OR-ing
+ * 0x20 into the bytes where l has a letter (which maps exactly the two
+ * cases of that letter to it). */
+static int lit_is(const char *s, const char *l, size_t len) {
+  uint64_t a = 0, b = 0;
   size_t i;
-  for (i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)n[i];
-    if (l[i] >= 'a' ? (c | 0x20) != (unsigned char)l[i]
-                    : c != (unsigned char)l[i])
+  if (len < 8) {
+    memcpy(&a, s, len);
+    memcpy(&b, l, len);
+    return (a | letter_bits(b)) == b;
+  }
+  for (i = 0; i + 8 < len; i += 8) {
+    memcpy(&a, s + i, 8);
+    memcpy(&b, l + i, 8);
+    if ((a | letter_bits(b)) != b)
       return 0;
   }
-  return 1;
+  memcpy(&a, s + len - 8, 8);
+  memcpy(&b, l + len - 8, 8);
+  return (a | letter_bits(b)) == b;
+}
+
+/* The same, with the lengths compared first. */
+static int span_is(const char *s, size_t n, const char *l, size_t len) {
+  return n == len && lit_is(s, l, len);
 }
 
 static enum known_field classify(const char *n, size_t len) {
   switch (len) {
   case 4:
-    return name_is(n, "date", len) ? KF_DATE : 0;
+    return lit_is(n, "date", len) ? KF_DATE : 0;
   case 5:
-    return name_is(n, "allow", len) ? KF_ALLOW : 0;
+    return lit_is(n, "allow", len) ? KF_ALLOW : 0;
   case 7:
-    return name_is(n, "upgrade", len) ? KF_UPGRADE : 0;
+    return lit_is(n, "upgrade", len) ? KF_UPGRADE : 0;
   case 8:
-    return name_is(n, "location", len) ? KF_LOCATION : 0;
+    return lit_is(n, "location", len) ? KF_LOCATION : 0;
   case 10:
-    return name_is(n, "connection", len) ? KF_CONNECTION : 0;
+    return lit_is(n, "connection", len) ? KF_CONNECTION : 0;
   case 12:
-    return name_is(n, "content-type", len) ? KF_CONTENT_TYPE : 0;
+    return lit_is(n, "content-type", len) ? KF_CONTENT_TYPE : 0;
   case 13:
-    return name_is(n, "content-range", len) ? KF_CONTENT_RANGE : 0;
+    return lit_is(n, "content-range", len) ? KF_CONTENT_RANGE : 0;
   case 14:
-    return name_is(n, "content-length", len) ? KF_CONTENT_LENGTH : 0;
+    return lit_is(n, "content-length", len) ? KF_CONTENT_LENGTH : 0;
   case 16:
-    return name_is(n, "www-authenticate", len) ? KF_WWW_AUTHENTICATE : 0;
+    return lit_is(n, "www-authenticate", len) ? KF_WWW_AUTHENTICATE : 0;
   case 17:
-    return name_is(n, "transfer-encoding", len) ? KF_TRANSFER_ENCODING : 0;
+    return lit_is(n, "transfer-encoding", len) ? KF_TRANSFER_ENCODING : 0;
   case 18:
-    return name_is(n, "proxy-authenticate", len) ? KF_PROXY_AUTHENTICATE : 0;
-  default:
-    return 0;
-  }
-}
-
-/* name_is for a name of token bytes (RFC 9110 5.6.2), a word at a time:
- * OR-ing 0x20 into a token byte lower-cases a letter, and turns no other
- * token byte into a letter or '-'. len >= 4. */
-static int token_is(const char *n, const char *l, size_t len) {
-  const uint64_t low = 0x2020202020202020u;
-  uint64_t a, b;
-  size_t i;
-  if (len < 8) {
-    uint32_t x, y, u, v;
-    memcpy(&x, n, 4);
-    memcpy(&y, l, 4);
-    memcpy(&u, n + len - 4, 4);
-    memcpy(&v, l + len - 4, 4);
-    return ((x | (uint32_t)low) == y) & ((u | (uint32_t)low) == v);
-  }
-  for (i = 0; i + 8 < len; i += 8) {
-    memcpy(&a, n + i, 8);
-    memcpy(&b, l + i, 8);
-    if ((a | low) != b)
-      return 0;
-  }
-  memcpy(&a, n + len - 8, 8);
-  memcpy(&b, l + len - 8, 8);
-  return (a | low) == b;
-}
-
-/* classify for names strict llhttp has checked are tokens. */
-static enum known_field classify_token(const char *n, size_t len) {
-  switch (len) {
-  case 4:
-    return token_is(n, "date", len) ? KF_DATE : 0;
-  case 5:
-    return token_is(n, "allow", len) ? KF_ALLOW : 0;
-  case 7:
-    return token_is(n, "upgrade", len) ? KF_UPGRADE : 0;
-  case 8:
-    return token_is(n, "location", len) ? KF_LOCATION : 0;
-  case 10:
-    return token_is(n, "connection", len) ? KF_CONNECTION : 0;
-  case 12:
-    return token_is(n, "content-type", len) ? KF_CONTENT_TYPE : 0;
-  case 13:
-    return token_is(n, "content-range", len) ? KF_CONTENT_RANGE : 0;
-  case 14:
-    return token_is(n, "content-length", len) ? KF_CONTENT_LENGTH : 0;
-  case 16:
-    return token_is(n, "www-authenticate", len) ? KF_WWW_AUTHENTICATE : 0;
-  case 17:
-    return token_is(n, "transfer-encoding", len) ? KF_TRANSFER_ENCODING : 0;
-  case 18:
-    return token_is(n, "proxy-authenticate", len) ? KF_PROXY_AUTHENTICATE : 0;
+    return lit_is(n, "proxy-authenticate", len) ? KF_PROXY_AUTHENTICATE : 0;
   default:
     return 0;
   }
@@ -536,11 +502,11 @@ static void check_transfer_encoding(respcheck_parser_t *p, const char *v,
         k++;
       if (k == e || v[k] != ';')
         bad = 1;
-      else if (respcheck__ieq(v + s, name_end - s, "chunked", 7))
+      else if (span_is(v + s, name_end - s, "chunked", 7))
         bad = 1; /* chunked takes no parameters (RFC 9112 7) */
     }
     f->te_codings++;
-    if (respcheck__ieq(v + s, name_end - s, "chunked", 7)) {
+    if (span_is(v + s, name_end - s, "chunked", 7)) {
       /* "A sender MUST NOT apply the chunked transfer coding more than
        * once to a message body" (RFC 9112 6.1). */
       if (++f->te_chunked_count == 2)
@@ -572,11 +538,11 @@ static void check_connection(respcheck_parser_t *p, const char *v, size_t n) {
     e = i;
     while (e > s && is_lws(v[e - 1]))
       e--;
-    if (respcheck__ieq(v + s, e - s, "close", 5))
+    if (span_is(v + s, e - s, "close", 5))
       p->facts.conn_close = 1;
-    else if (respcheck__ieq(v + s, e - s, "keep-alive", 10))
+    else if (span_is(v + s, e - s, "keep-alive", 10))
       p->facts.conn_keep_alive = 1;
-    else if (respcheck__ieq(v + s, e - s, "upgrade", 7))
+    else if (span_is(v + s, e - s, "upgrade", 7))
       p->facts.conn_upgrade = 1;
   }
 }
@@ -584,8 +550,7 @@ static void check_connection(respcheck_parser_t *p, const char *v, size_t n) {
 static void check_content_type(respcheck_parser_t *p, const char *v, size_t n) {
   static const char mb[] = "multipart/byteranges";
   size_t k = sizeof(mb) - 1;
-  if (n >= k && respcheck__ieq(v, k, mb, k) &&
-      (n == k || is_ows(v[k]) || v[k] == ';'))
+  if (n >= k && lit_is(v, mb, k) && (n == k || is_ows(v[k]) || v[k] == ';'))
     p->facts.multipart_byteranges = 1;
 }
 
@@ -930,15 +895,27 @@ static void check_framing_fields(respcheck_parser_t *p) {
 
 static int is_1xx(int status) { return status >= 100 && status <= 199; }
 
+/* The reason equals the phrase z, ignoring ASCII case. */
+static int phrase_is(respcheck_span_t reason, const char *z) {
+  size_t i;
+  for (i = 0; i < reason.len; i++) {
+    unsigned char a = (unsigned char)reason.ptr[i], b = (unsigned char)z[i];
+    if (b == 0)
+      return 0;
+    if (a != b && respcheck__lower(a) != respcheck__lower(b))
+      return 0;
+  }
+  return z[i] == 0;
+}
+
 /* The reason is the registered phrase or a former one, in any case. */
 static int phrase_matches(const respcheck_status_info_t *info,
                           respcheck_span_t reason) {
   const char *const *a;
-  if (respcheck__ieq(reason.ptr, reason.len, info->phrase,
-                     strlen(info->phrase)))
+  if (phrase_is(reason, info->phrase))
     return 1;
   for (a = info->aliases; a && *a; a++) {
-    if (respcheck__ieq(reason.ptr, reason.len, *a, strlen(*a)))
+    if (phrase_is(reason, *a))
       return 1;
   }
   return 0;
@@ -1191,8 +1168,10 @@ static int head_complete(respcheck_parser_t *p, llhttp_t *l) {
   r->version_major = l->http_major;
   r->version_minor = l->http_minor;
   r->status = l->status_code;
-  r->effective_status = respcheck_status_effective(r->status);
   r->info = respcheck_status_lookup(r->status);
+  r->effective_status = r->info && r->info->state != RESPCHECK_STATUS_RESERVED
+                            ? r->status
+                            : respcheck_status_effective(r->status);
   r->headers = p->headers;
   r->header_count = p->nheaders;
   r->request = *current_request(p);
@@ -1586,7 +1565,7 @@ static size_t fast_fields(respcheck_parser_t *p, const char *b, size_t fe) {
     h->value.ptr = buf + vs;
     h->value.len = ve - vs;
     h->offset = abs + ls;
-    kf = classify_token(b + ls, h->name.len);
+    kf = classify(b + ls, h->name.len);
     if (kf) {
       seen |= (unsigned)kf;
       if (kf & KF_VALUE_READ) {
@@ -1661,7 +1640,7 @@ static void fast_known_fields(respcheck_parser_t *p) {
   for (i = 0; i < n; i++) {
     const respcheck_header_t *h =
         &p->headers[p->f_nread <= FAST_READ_MAX ? p->f_read[i] : i];
-    enum known_field kf = classify_token(h->name.ptr, h->name.len);
+    enum known_field kf = classify(h->name.ptr, h->name.len);
     check_field(p, h, kf);
     p->facts.seen |= (unsigned)kf;
   }
@@ -1939,11 +1918,8 @@ static int fast_may_go_on(respcheck_parser_t *p) {
   size_t e = p->f_end, ls = p->f_scanned, lf;
   if (memcmp(b, "HTTP/", e < 5 ? e : 5) != 0)
     return 0;
-  /* Within the line limit, no line can exceed it; and no more field lines
-   * than llhttp has read names of (fast_field counts them) can have ended,
-   * so the count is checked there. */
-  if (e <= p->opts.max_line_length)
-    return 1;
+  /* The lines that ended since the last call: an obs-fold line has no
+   * name, so the names llhttp has read do not count them all. */
   while ((lf = find_byte(b, ls, e, '\n')) < e) {
     size_t content = lf - ls;
     if (content && b[lf - 1] == '\r')
@@ -2014,6 +1990,8 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
       abort();
     }
 #endif
+    if (p->phase != PHASE_HEAD || p->error != RESPCHECK_E_OK)
+      return 0; /* not reached: fast_may_go_on said it would go on */
   }
   return feed_head(p, data, len);
 }
