@@ -26,8 +26,10 @@
 
 #if defined(__GNUC__)
 #define RC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define RC_INLINE inline __attribute__((always_inline))
 #else
 #define RC_PRINTF(f, a)
+#define RC_INLINE inline
 #endif
 
 /* clang-format off */
@@ -205,6 +207,8 @@ struct respcheck_parser {
   const char *fdata;   /* the buffer llhttp reads */
   size_t fold;         /* the head offset of fdata[0] */
   size_t fvalid;       /* head bytes in buf (when fold > 0) */
+  const char *hbase;   /* the head's first byte, where its spans point */
+  size_t f_avail;      /* bytes of the caller's buffer from the head on */
   size_t f_end;        /* offset of the end of the bytes llhttp was given */
   size_t f_reason_end; /* offset of the end of the reason phrase */
   size_t f_next;       /* offset where the next line must start, or 0 */
@@ -434,7 +438,7 @@ static int span_is(const char *s, size_t n, const char *l, size_t len) {
   return n == len && lit_is(s, l, len);
 }
 
-static enum known_field classify(const char *n, size_t len) {
+static RC_INLINE enum known_field classify(const char *n, size_t len) {
   switch (len) {
   case 4:
     return lit_is(n, "date", len) ? KF_DATE : 0;
@@ -1004,7 +1008,7 @@ static void check_head_semantics(respcheck_parser_t *p) {
     if (r->reason.len && info->state != RESPCHECK_STATUS_RESERVED &&
         !phrase_matches(info, r->reason))
       emit(p, RESPCHECK_RULE_REASON_PHRASE_MISMATCH,
-           (uint64_t)(r->reason.ptr - p->buf) + head,
+           (uint64_t)(r->reason.ptr - p->hbase) + head,
            "reason \"%s\" for %d; the registered phrase is \"%s\"",
            quote(q, sizeof(q), r->reason.ptr, r->reason.len), st, info->phrase);
   }
@@ -1177,6 +1181,31 @@ static uint64_t feed_offset(const respcheck_parser_t *p, const char *ptr) {
   return p->feed_abs + (uint64_t)(ptr - p->feed_ptr);
 }
 
+/* The spans read so far point into buf, where the head's bytes are. */
+static void fast_rebase(respcheck_parser_t *p) {
+  const char *from = p->hbase;
+  respcheck_header_t *h = p->headers, *last = h + p->nheaders;
+  for (; h < last; h++) {
+    h->name.ptr = p->buf + (h->name.ptr - from);
+    if (h->value.ptr != NULL)
+      h->value.ptr = p->buf + (h->value.ptr - from);
+  }
+  if (p->f_name_end != NULL)
+    p->f_name_end = p->buf + (p->f_name_end - from);
+  if (p->head_done)
+    p->resp.reason.ptr = p->buf + (p->resp.reason.ptr - from);
+  p->hbase = p->buf;
+}
+
+/* The head, read where it lay, goes to buf with its spans: the caller's
+ * buffer may not outlive the response. */
+static void fast_keep_head(respcheck_parser_t *p) {
+  if (p->hbase != p->buf) {
+    memcpy(p->buf, p->hbase, p->buf_len);
+    fast_rebase(p);
+  }
+}
+
 /* The head is read, and its lines checked: the semantic checks, the
  * framing decision, and on_head. Returns what on_headers_complete does. */
 static int head_complete(respcheck_parser_t *p, llhttp_t *l) {
@@ -1211,6 +1240,13 @@ static int head_complete(respcheck_parser_t *p, llhttp_t *l) {
 
   check_head_semantics(p);
   fr = decide_framing(p);
+  /* A head read where it lay stays there only if the response ends in the
+   * same call: its spans must outlive on_head, up to on_message_end. */
+  if (p->hbase != p->buf &&
+      !((fr & RESPCHECK_FRAMING_NO_BODY) ||
+        ((fr & RESPCHECK_FRAMING_CONTENT_LENGTH) &&
+         p->facts.content_length <= p->f_avail - p->buf_len)))
+    fast_keep_head(p);
   desync = check_tokenizer_framing(p, fr);
   if (p->facts.obs_fold)
     unfold(p);
@@ -1519,7 +1555,7 @@ static int fast_status_complete(llhttp_t *l) {
  * llhttp's spans, as places in buf, until fast_fields checks them. */
 static int fast_field(llhttp_t *l, const char *at, size_t len) {
   respcheck_parser_t *p = from_llhttp(l);
-  const char *bp = p->buf + fast_off(p, at);
+  const char *bp = p->hbase + fast_off(p, at);
   respcheck_header_t *h;
   if (bp == p->f_name_end) {
     p->f_cur->name.len += len;
@@ -1547,7 +1583,7 @@ static int fast_value(llhttp_t *l, const char *at, size_t len) {
     return 0;
   if (h == NULL)
     return fast_fail(p);
-  bp = p->buf + fast_off(p, at);
+  bp = p->hbase + fast_off(p, at);
   if (h->value.ptr == NULL) {
     h->value.ptr = bp;
     h->value.len = len;
@@ -1565,7 +1601,7 @@ static int fast_value(llhttp_t *l, const char *at, size_t len) {
  * llhttp's value ends at the CR: trailing whitespace is trimmed here.
  * Returns the offset of the empty line, or 0. */
 static size_t fast_fields(respcheck_parser_t *p, const char *b, size_t fe) {
-  const char *buf = p->buf;
+  const char *buf = p->hbase;
   size_t ls = p->f_next, max_line = p->opts.max_line_length;
   uint64_t abs = p->head_abs;
   respcheck_header_t *h = p->headers, *last = h + p->nheaders;
@@ -1699,9 +1735,9 @@ static int fast_headers_complete(llhttp_t *l) {
     /* The head ends two bytes after the last field line's CR. */
     const respcheck_header_t *h = &p->headers[p->nheaders - 1];
     if (h->value.ptr != NULL) {
-      end = (size_t)(h->value.ptr - p->buf) + h->value.len + 4;
+      end = (size_t)(h->value.ptr - p->hbase) + h->value.len + 4;
     } else {
-      end = (size_t)(h->name.ptr - p->buf) + h->name.len + 1;
+      end = (size_t)(h->name.ptr - p->hbase) + h->name.len + 1;
       while (end < p->f_end && is_ows(fast_byte(p, end)))
         end++;
       end += 4;
@@ -1713,11 +1749,12 @@ static int fast_headers_complete(llhttp_t *l) {
   e = fast_fields(p, b, end);
   if (e + 2 != end || b[e] != '\r' || b[e + 1] != '\n')
     return fast_fail(p);
-  if (b != p->buf)
-    memcpy(p->buf, b, e + 2);
   p->buf_len = e + 2;
   p->head_whole = 1;
-  p->resp.reason.ptr = p->buf + 13;
+#if RESPCHECK_VERIFY_FAST_PATH
+  fast_keep_head(p);
+#endif
+  p->resp.reason.ptr = p->hbase + 13;
   p->resp.reason.len = p->f_reason_end - 13;
   memset(&p->facts, 0, sizeof(p->facts));
   p->facts.code_offset = p->head_abs + 9;
@@ -1837,6 +1874,7 @@ static void fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
 static void finish_head(respcheck_parser_t *p) {
   size_t used;
   p->head_whole = 1;
+  p->hbase = p->buf;
   check_head_lines(p);
   check_known_fields(p);
   check_framing_fields(p);
@@ -1970,7 +2008,7 @@ static int fast_may_go_on(respcheck_parser_t *p) {
     while (h < cur && h->value.ptr != NULL)
       h++;
     if (cur != NULL && h == cur) {
-      from = (size_t)(cur->name.ptr - p->buf);
+      from = (size_t)(cur->name.ptr - p->hbase);
       lines = p->nheaders;
     }
     return lines + count_byte(b, from, e, '\n') <= p->opts.max_headers + 1;
@@ -2006,6 +2044,8 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
   if (p->fast == FAST_START) {
     p->llh_saved = p->llh;
     p->llh.settings = &p->fast_settings;
+    p->hbase = data;
+    p->f_avail = len;
     p->fast_bad = 0;
     p->nheaders = 0;
     p->f_reason_end = 13;
@@ -2027,6 +2067,8 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
   if (e == HPE_OK && n == len) {
     /* The head goes on past data, which the caller may reuse: keep it. */
     memcpy(p->buf + p->fvalid, data + (p->fvalid - old), old + n - p->fvalid);
+    if (p->hbase != p->buf)
+      fast_rebase(p);
     p->buf_len = old + n;
     p->fast = FAST_BUFFERED;
     if (fast_may_go_on(p))

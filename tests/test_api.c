@@ -251,6 +251,64 @@ Test(spans, obs_fold_shown_as_spaces) {
   respcheck_parser_free(p);
 }
 
+/* respcheck.h: a head's spans stay valid until on_message_end of the same
+ * response, even when the caller reuses its buffer meanwhile. */
+typedef struct keep {
+  const respcheck_response_t *r;
+  char at_head[512];
+  int heads, ends, mismatches;
+} keep_t;
+
+static void head_text(const respcheck_response_t *r, char *out, size_t cap) {
+  size_t i;
+  int o = snprintf(out, cap, "%d %.*s|", r->status, (int)r->reason.len,
+                   r->reason.ptr);
+  for (i = 0; i < r->header_count && o > 0 && (size_t)o < cap; i++)
+    o += snprintf(out + o, cap - (size_t)o, "%.*s=%.*s|",
+                  (int)r->headers[i].name.len, r->headers[i].name.ptr,
+                  (int)r->headers[i].value.len, r->headers[i].value.ptr);
+}
+static int keep_head(void *u, const respcheck_response_t *r) {
+  keep_t *k = u;
+  k->r = r;
+  head_text(r, k->at_head, sizeof(k->at_head));
+  k->heads++;
+  return 0;
+}
+static void keep_end(void *u, const respcheck_message_end_t *m) {
+  keep_t *k = u;
+  char now[512];
+  k->ends++;
+  if (!(m->flags & RESPCHECK_END_HEAD))
+    return;
+  head_text(k->r, now, sizeof(now));
+  if (strcmp(now, k->at_head) != 0)
+    k->mismatches++;
+}
+
+Test(spans, head_outlives_the_callers_buffer) {
+  static const respcheck_callbacks_t cb = {NULL, keep_head, NULL, keep_end,
+                                           NULL};
+  size_t n = sizeof(mix) - 1, cut;
+  for (cut = 0; cut <= n; cut++) {
+    keep_t k = {0};
+    char a[sizeof(mix)], b[sizeof(mix)];
+    respcheck_parser_t *p = respcheck_parser_new(NULL, &cb, &k);
+    memcpy(a, mix, cut);
+    cr_assert_eq(respcheck_execute(p, a, cut), RESPCHECK_E_OK);
+    memset(a, 'X', sizeof(a)); /* the caller reuses its buffer */
+    memcpy(b, mix + cut, n - cut);
+    cr_assert_eq(respcheck_execute(p, b, n - cut), RESPCHECK_E_OK);
+    memset(b, 'Y', sizeof(b));
+    cr_assert_eq(respcheck_finish(p), RESPCHECK_E_OK);
+    cr_assert_eq(k.heads, 6, "cut at %zu: %d heads", cut, k.heads);
+    cr_assert_eq(k.ends, 6, "cut at %zu: %d ends", cut, k.ends);
+    cr_assert_eq(k.mismatches, 0, "cut at %zu: a head changed before its end",
+                 cut);
+    respcheck_parser_free(p);
+  }
+}
+
 Test(catalogue, contract_ids) {
   static const char *const ids[] = {
       "parse-error", "status-class-invalid", "status-unregistered", "status-reserved",
