@@ -565,6 +565,10 @@ static void check_transfer_encoding(respcheck_parser_t *p, const char *v,
 /* Connection = #connection-option (RFC 9110 7.6.1). */
 static void check_connection(respcheck_parser_t *p, const char *v, size_t n) {
   size_t i = 0;
+  if (span_is(v, n, "keep-alive", 10)) { /* the usual value, alone */
+    p->facts.conn_keep_alive = 1;
+    return;
+  }
   while (i < n) {
     size_t s, e;
     while (i < n && (is_lws(v[i]) || v[i] == ','))
