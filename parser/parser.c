@@ -1,8 +1,17 @@
 /*
- * The streaming parser: assembles each response head in a bounded buffer,
- * checks it (RFC 9110, RFC 9112), then hands it to llhttp in one piece, so
- * that neither our findings nor llhttp's reading depend on how the stream
- * was chunked. Bodies go to llhttp straight from the caller's buffer.
+ * The streaming parser. Two ways to read a head, with the same findings:
+ *
+ * - the fast path (llhttp compiled here in strict mode): llhttp reads the
+ *   head where it lies and its span callbacks give the fields, checked in
+ *   one pass at the empty line; it takes plain heads only (see the fast_*
+ *   callbacks) and copies a head to buf only when the caller's buffer ends
+ *   before the response does;
+ * - the line pass (every other head, and every head with another llhttp
+ *   build): the head is assembled in buf, checked line by line (RFC 9110,
+ *   RFC 9112), then handed to llhttp in one piece.
+ *
+ * Neither the findings nor llhttp's reading depend on how the stream was
+ * chunked. Bodies go to llhttp straight from the caller's buffer.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -1662,18 +1671,19 @@ static size_t fast_fields(respcheck_parser_t *p, const char *b, size_t fe) {
 }
 
 #if RESPCHECK_VERIFY_FAST_PATH
-static uint64_t fast_fingerprint(const respcheck_parser_t *p) {
+static uint64_t fast_fingerprint(const respcheck_parser_t *p,
+                                 const char *base) {
   uint64_t h = 14695981039346656037u;
   size_t i;
 #define RC_MIX(x) (h = (h ^ (uint64_t)(x)) * 1099511628211u)
   RC_MIX(p->nheaders);
-  RC_MIX(p->resp.reason.ptr - p->buf);
+  RC_MIX(p->resp.reason.ptr - base);
   RC_MIX(p->resp.reason.len);
   for (i = 0; i < p->nheaders; i++) {
     const respcheck_header_t *x = &p->headers[i];
-    RC_MIX(x->name.ptr - p->buf);
+    RC_MIX(x->name.ptr - base);
     RC_MIX(x->name.len);
-    RC_MIX(x->value.ptr - p->buf);
+    RC_MIX(x->value.ptr - base);
     RC_MIX(x->value.len);
     RC_MIX(x->offset);
   }
@@ -1681,12 +1691,16 @@ static uint64_t fast_fingerprint(const respcheck_parser_t *p) {
   return h;
 }
 
-/* The line pass over the same head must find the same lines and fields,
- * within the limits, and report nothing. */
+/* The line pass over the same head (a copy in buf) must find the same lines
+ * and fields, within the limits, and report nothing. The spans are left
+ * where the fast path put them. */
 static void fast_verify(respcheck_parser_t *p) {
-  uint64_t fp = fast_fingerprint(p);
+  const char *base = p->hbase;
+  uint64_t fp = fast_fingerprint(p, base);
   size_t i, ls = 0;
   int bad = 0;
+  if (base != p->buf)
+    memcpy(p->buf, base, p->buf_len);
   p->nlines = 0;
   for (i = 0; i + 1 < p->buf_len; i++) {
     if (p->buf[i] == '\n') {
@@ -1703,13 +1717,21 @@ static void fast_verify(respcheck_parser_t *p) {
     check_line_bytes(p);
     p->verifying = 0;
   }
-  if (bad || fast_fingerprint(p) != fp || p->facts.obs_fold ||
+  if (bad || fast_fingerprint(p, p->buf) != fp || p->facts.obs_fold ||
       p->facts.code_misread || p->facts.code_offset != p->head_abs + 9) {
     fprintf(stderr,
             "respcheck: the fast path and the line pass disagree "
             "on the head at offset %llu\n",
             (unsigned long long)p->head_abs);
     abort();
+  }
+  if (base != p->buf) { /* check_head_lines pointed the spans into buf */
+    p->hbase = base;
+    for (i = 0; i < p->nheaders; i++) {
+      p->headers[i].name.ptr = base + (p->headers[i].name.ptr - p->buf);
+      p->headers[i].value.ptr = base + (p->headers[i].value.ptr - p->buf);
+    }
+    p->resp.reason.ptr = base + (p->resp.reason.ptr - p->buf);
   }
 }
 #endif
@@ -1755,9 +1777,6 @@ static int fast_headers_complete(llhttp_t *l) {
     return fast_fail(p);
   p->buf_len = e + 2;
   p->head_whole = 1;
-#if RESPCHECK_VERIFY_FAST_PATH
-  fast_keep_head(p);
-#endif
   p->resp.reason.ptr = p->hbase + 13;
   p->resp.reason.len = p->f_reason_end - 13;
   memset(&p->facts, 0, sizeof(p->facts));
