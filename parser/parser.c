@@ -2052,11 +2052,11 @@ static int fast_may_go_on(respcheck_parser_t *p) {
 
 /*
  * Reads head bytes by the fast path (the fast_* callbacks): llhttp reads
- * them where they are; a head cut by the end of data is copied to buf, and
- * llhttp reads the rest of it there. When the head turns out not to be
- * plain, llhttp is put back as it was at the head's first byte and the
- * line pass (feed_head) reads the head from there. Returns the bytes of
- * data consumed.
+ * them where they are; when data ends inside the head, the head so far is
+ * copied to buf (and its spans with it), and llhttp reads on in the next
+ * data. When the head turns out not to be plain, llhttp is put back as it
+ * was at the head's first byte and the line pass (feed_head) reads the head
+ * from there. Returns the bytes of data consumed.
  */
 static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
                              size_t len) {
