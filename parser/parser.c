@@ -2010,6 +2010,21 @@ static size_t feed_head(respcheck_parser_t *p, const char *data, size_t len) {
   return used;
 }
 
+/* The value of h starts on the line of its name: after the colon, only
+ * whitespace. */
+static int value_after_colon(const respcheck_parser_t *p,
+                             const respcheck_header_t *h) {
+  size_t i = (size_t)(h->name.ptr - p->hbase) + h->name.len;
+  size_t vs = (size_t)(h->value.ptr - p->hbase);
+  if (vs <= i || p->hbase[i] != ':')
+    return 0;
+  for (i++; i < vs; i++) {
+    if (!is_ows(p->hbase[i]))
+      return 0;
+  }
+  return 1;
+}
+
 /* Whether the line pass, had it read the head so far, would go on reading:
  * the "HTTP/" prefix, and the limits on the lines the fast callbacks have
  * not finished (the one being read, perhaps complete but for the peek at
@@ -2024,11 +2039,12 @@ static int fast_may_go_on(respcheck_parser_t *p) {
    * so there is none). */
   if (e <= p->opts.max_line_length) {
     /* Before the current field's line, every line is a field line when
-     * every field there has a value: fast_value sees an obs-fold after a
-     * value, but llhttp reports none of whitespace after an empty one. */
+     * every field there has a value on its own line: fast_value sees an
+     * obs-fold after a value, but llhttp reports none of whitespace after
+     * an empty one, and one of text as the value. */
     const respcheck_header_t *h = p->headers, *cur = p->f_cur;
     size_t from = 0, lines = 0;
-    while (h < cur && h->value.ptr != NULL)
+    while (h < cur && h->value.ptr != NULL && value_after_colon(p, h))
       h++;
     if (cur != NULL && h == cur) {
       from = (size_t)(cur->name.ptr - p->hbase);
@@ -2107,8 +2123,10 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
 #if RESPCHECK_VERIFY_FAST_PATH
     if (replayed != old || p->phase != PHASE_HEAD ||
         p->error != RESPCHECK_E_OK) {
-      fprintf(stderr, "respcheck: the line pass stopped inside the part of "
-                      "a head the fast path read\n");
+      fprintf(stderr,
+              "respcheck: the line pass stopped inside the part of a head "
+              "the fast path read (%zu of %zu bytes: %s)\n",
+              replayed, old, p->error_reason ? p->error_reason : "no error");
       abort();
     }
 #endif
