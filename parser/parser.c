@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "count.h"
 #include "internal.h"
 #include "llhttp.h"
 
@@ -376,37 +377,6 @@ static inline size_t find_byte(const char *d, size_t i, size_t n, char c) {
   while (i < n && d[i] != c)
     i++;
   return i;
-}
-
-#if defined(__SSE2__)
-/* The sum of the 16 bytes of v. */
-static size_t sum_bytes(__m128i v) {
-  __m128i s = _mm_sad_epu8(v, _mm_setzero_si128());
-  return (size_t)_mm_cvtsi128_si32(s) + (size_t)_mm_extract_epi16(s, 4);
-}
-#endif
-
-/* How many bytes c are in d[i, n). */
-static size_t count_byte(const char *d, size_t i, size_t n, char c) {
-  size_t k = 0;
-#if defined(__SSE2__)
-  const __m128i want = _mm_set1_epi8(c);
-  __m128i acc = _mm_setzero_si128();
-  unsigned blocks = 0;
-  for (; i + 16 <= n; i += 16) {
-    __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
-    acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(block, want)); /* +1 a match */
-    if (++blocks == 255) {
-      k += sum_bytes(acc);
-      acc = _mm_setzero_si128();
-      blocks = 0;
-    }
-  }
-  k += sum_bytes(acc);
-#endif
-  for (; i < n; i++)
-    k += d[i] == c;
-  return k;
 }
 
 /* Inside a list value, an obs-fold's CR LF counts as whitespace too: it is
@@ -2050,7 +2020,8 @@ static int fast_may_go_on(respcheck_parser_t *p) {
       from = (size_t)(cur->name.ptr - p->hbase);
       lines = p->nheaders;
     }
-    return lines + count_byte(b, from, e, '\n') <= p->opts.max_headers + 1;
+    return lines + respcheck__count_byte(b, from, e, '\n') <=
+           p->opts.max_headers + 1;
   }
   while ((lf = find_byte(b, ls, e, '\n')) < e) {
     size_t content = lf - ls;

@@ -1,11 +1,8 @@
 /*
  * Output writers of the respcheck command; see output.h for the contract.
  */
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "output.h"
+#include "count.h" /* the library's own, header only */
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -1208,22 +1205,6 @@ void rc_linemap_reset(rc_linemap_t *map) {
   map->next_pin = 0;
 }
 
-static uint64_t count_lf(const char *d, size_t n) {
-  uint64_t count = 0;
-  size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i lf = _mm_set1_epi8('\n');
-  for (; i + 16 <= n; i += 16) {
-    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
-    count += (uint64_t)__builtin_popcount(
-        (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, lf)));
-  }
-#endif
-  for (; i < n; i++)
-    count += d[i] == '\n';
-  return count;
-}
-
 void rc_linemap_feed(rc_linemap_t *map, const char *data, size_t len) {
   while (len > 0) {
     size_t in_block = (size_t)(map->total % RC_LINEMAP_BLOCK);
@@ -1246,7 +1227,7 @@ void rc_linemap_feed(rc_linemap_t *map, const char *data, size_t len) {
     /* Count the LFs, then find the last one: a call per line would cost
      * more than the parsing itself on short lines. */
     end = data + n;
-    map->lines += count_lf(data, n);
+    map->lines += respcheck__count_byte(data, 0, n, '\n');
     for (p = end; p > data && p[-1] != '\n'; p--)
       ;
     if (p > data)
