@@ -1126,6 +1126,7 @@ typedef struct rc_checkpoint {
 typedef struct rc_pin {
   uint64_t offset, line, column;
   int valid;
+  int located; /* line and column are known */
 } rc_pin_t;
 
 struct rc_linemap {
@@ -1205,6 +1206,25 @@ void rc_linemap_reset(rc_linemap_t *map) {
   map->next_pin = 0;
 }
 
+static int linemap_find(rc_linemap_t *map, uint64_t offset, uint64_t *line,
+                        uint64_t *column);
+
+/* The next n bytes written to the ring overwrite the offsets before
+ * total + n - cap: the pins there are located now, while their bytes are
+ * still here. */
+static void keep_pins(rc_linemap_t *map, size_t n) {
+  unsigned i;
+  for (i = 0; i < RC_LINEMAP_PINS; i++) {
+    rc_pin_t *pin = &map->pins[i];
+    if (pin->valid && !pin->located &&
+        pin->offset + map->cap < map->total + n) {
+      pin->located =
+          linemap_find(map, pin->offset, &pin->line, &pin->column) == 0;
+      pin->valid = pin->located;
+    }
+  }
+}
+
 void rc_linemap_feed(rc_linemap_t *map, const char *data, size_t len) {
   while (len > 0) {
     size_t in_block = (size_t)(map->total % RC_LINEMAP_BLOCK);
@@ -1222,8 +1242,10 @@ void rc_linemap_feed(rc_linemap_t *map, const char *data, size_t len) {
       n = len;
     /* cap is a multiple of the block size: a piece never wraps. Data read
      * in place (rc_linemap_next) is already there. */
-    if (data != map->ring + (size_t)(map->total % map->cap))
+    if (data != map->ring + (size_t)(map->total % map->cap)) {
+      keep_pins(map, n);
       memcpy(map->ring + (size_t)(map->total % map->cap), data, n);
+    }
     /* Count the LFs, then find the last one: a call per line would cost
      * more than the parsing itself on short lines. */
     end = data + n;
@@ -1241,15 +1263,13 @@ void rc_linemap_feed(rc_linemap_t *map, const char *data, size_t len) {
 char *rc_linemap_next(rc_linemap_t *map, size_t *room) {
   size_t pos = (size_t)(map->total % map->cap);
   *room = map->cap - pos;
+  keep_pins(map, *room);
   return map->ring + pos;
 }
 
 int rc_linemap_locate(void *ctx, uint64_t offset, uint64_t *line,
                       uint64_t *column) {
   rc_linemap_t *map = ctx;
-  uint64_t block, from, lines, line_start;
-  const char *p, *end, *base;
-  rc_checkpoint_t *cp;
   unsigned i;
   if (offset == 0) {
     *line = 1;
@@ -1262,12 +1282,28 @@ int rc_linemap_locate(void *ctx, uint64_t offset, uint64_t *line,
     return 0;
   }
   for (i = 0; i < RC_LINEMAP_PINS; i++) {
-    if (map->pins[i].valid && map->pins[i].offset == offset) {
-      *line = map->pins[i].line;
-      *column = map->pins[i].column;
+    rc_pin_t *pin = &map->pins[i];
+    if (pin->valid && pin->offset == offset) {
+      if (!pin->located) {
+        if (linemap_find(map, offset, &pin->line, &pin->column) != 0)
+          return -1;
+        pin->located = 1;
+      }
+      *line = pin->line;
+      *column = pin->column;
       return 0;
     }
   }
+  return linemap_find(map, offset, line, column);
+}
+
+/* Counts the lines up to offset from the checkpoint of its block (or the
+ * last answer, when nearer), in the bytes the ring still holds. */
+static int linemap_find(rc_linemap_t *map, uint64_t offset, uint64_t *line,
+                        uint64_t *column) {
+  uint64_t block, from, lines, line_start;
+  const char *p, *end, *base;
+  rc_checkpoint_t *cp;
   if (offset > map->total)
     return -1;
   block = offset - offset % RC_LINEMAP_BLOCK;
@@ -1301,19 +1337,18 @@ int rc_linemap_locate(void *ctx, uint64_t offset, uint64_t *line,
   return 0;
 }
 
+/* Lines are counted only when a finding asks, or before the pinned bytes
+ * leave the ring (rc_linemap_next): most pins are never asked for. */
 void rc_linemap_pin(rc_linemap_t *map, uint64_t offset) {
-  uint64_t line, column;
-  rc_pin_t *pin;
-  unsigned i;
-  for (i = 0; i < RC_LINEMAP_PINS; i++)
-    if (map->pins[i].valid && map->pins[i].offset == offset)
-      return;
-  if (rc_linemap_locate(map, offset, &line, &column) != 0)
+  rc_pin_t *pin = &map->pins[(map->next_pin - 1) % RC_LINEMAP_PINS];
+  /* Pins come in stream order: a response's end is often the next one's
+   * start. */
+  if ((map->next_pin > 0 && pin->valid && pin->offset == offset) ||
+      offset > map->total)
     return;
   pin = &map->pins[map->next_pin % RC_LINEMAP_PINS];
   map->next_pin++;
   pin->offset = offset;
-  pin->line = line;
-  pin->column = column;
   pin->valid = 1;
+  pin->located = 0;
 }
