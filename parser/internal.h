@@ -12,7 +12,4 @@ static inline unsigned char respcheck__lower(unsigned char c) {
   return (unsigned char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
 }
 
-/* 1 when the spans are equal ignoring ASCII case. */
-int respcheck__ieq(const char *a, size_t alen, const char *b, size_t blen);
-
 #endif

@@ -145,18 +145,6 @@ const char *respcheck_method_name(respcheck_method_t m) {
   return method_names[m];
 }
 
-int respcheck__ieq(const char *a, size_t alen, const char *b, size_t blen) {
-  size_t i;
-  if (alen != blen)
-    return 0;
-  for (i = 0; i < alen; i++) {
-    if (respcheck__lower((unsigned char)a[i]) !=
-        respcheck__lower((unsigned char)b[i]))
-      return 0;
-  }
-  return 1;
-}
-
 #define RESPCHECK_STR2(x) #x
 #define RESPCHECK_STR(x) RESPCHECK_STR2(x)
 
