@@ -222,8 +222,6 @@ struct respcheck_parser {
   size_t f_end;        /* offset of the end of the bytes llhttp was given */
   size_t f_reason_end; /* offset of the end of the reason phrase */
   size_t f_next;       /* offset where the next line must start, or 0 */
-  size_t f_scanned;    /* head offset fast_may_go_on has read lines to */
-  size_t f_lines;      /* lines it has seen end */
   respcheck_header_t *f_cur; /* the field being read */
   const char *f_name_end;    /* where its name would go on, before a value */
   unsigned f_seen;           /* enum known_field, of the fields kept */
@@ -915,32 +913,6 @@ static void check_framing_fields(respcheck_parser_t *p) {
 
 static int is_1xx(int status) { return status >= 100 && status <= 199; }
 
-/* The reason equals the phrase z, ignoring ASCII case. */
-static int phrase_is(respcheck_span_t reason, const char *z) {
-  size_t i;
-  for (i = 0; i < reason.len; i++) {
-    unsigned char a = (unsigned char)reason.ptr[i], b = (unsigned char)z[i];
-    if (b == 0)
-      return 0;
-    if (a != b && respcheck__lower(a) != respcheck__lower(b))
-      return 0;
-  }
-  return z[i] == 0;
-}
-
-/* The reason is the registered phrase or a former one, in any case. */
-static int phrase_matches(const respcheck_status_info_t *info,
-                          respcheck_span_t reason) {
-  const char *const *a;
-  if (phrase_is(reason, info->phrase))
-    return 1;
-  for (a = info->aliases; a && *a; a++) {
-    if (phrase_is(reason, *a))
-      return 1;
-  }
-  return 0;
-}
-
 static void check_head_semantics(respcheck_parser_t *p) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = current_request(p);
@@ -989,7 +961,7 @@ static void check_head_semantics(respcheck_parser_t *p) {
       break;
     }
     if (r->reason.len && info->state != RESPCHECK_STATUS_RESERVED &&
-        !phrase_matches(info, r->reason))
+        !respcheck__phrase_matches(info, r->reason.ptr, r->reason.len))
       emit(p, RESPCHECK_RULE_REASON_PHRASE_MISMATCH,
            (uint64_t)(r->reason.ptr - p->hbase) + head,
            "reason \"%s\" for %d; the registered phrase is \"%s\"",
@@ -1164,20 +1136,22 @@ static uint64_t feed_offset(const respcheck_parser_t *p, const char *ptr) {
   return p->feed_abs + (uint64_t)(ptr - p->feed_ptr);
 }
 
-/* The spans read so far point into buf, where the head's bytes are. */
-static void fast_rebase(respcheck_parser_t *p) {
+/* The spans read so far (and the reason, once set) point into to, where a
+ * copy of the head's bytes is, instead of hbase. */
+static void fast_rebase(respcheck_parser_t *p, const char *to,
+                        int with_reason) {
   const char *from = p->hbase;
   respcheck_header_t *h = p->headers, *last = h + p->nheaders;
   for (; h < last; h++) {
-    h->name.ptr = p->buf + (h->name.ptr - from);
+    h->name.ptr = to + (h->name.ptr - from);
     if (h->value.ptr != NULL)
-      h->value.ptr = p->buf + (h->value.ptr - from);
+      h->value.ptr = to + (h->value.ptr - from);
   }
   if (p->f_name_end != NULL)
-    p->f_name_end = p->buf + (p->f_name_end - from);
-  if (p->head_done)
-    p->resp.reason.ptr = p->buf + (p->resp.reason.ptr - from);
-  p->hbase = p->buf;
+    p->f_name_end = to + (p->f_name_end - from);
+  if (with_reason)
+    p->resp.reason.ptr = to + (p->resp.reason.ptr - from);
+  p->hbase = to;
 }
 
 /* The head, read where it lay, goes to buf with its spans: the caller's
@@ -1185,7 +1159,7 @@ static void fast_rebase(respcheck_parser_t *p) {
 static void fast_keep_head(respcheck_parser_t *p) {
   if (p->hbase != p->buf) {
     memcpy(p->buf, p->hbase, p->buf_len);
-    fast_rebase(p);
+    fast_rebase(p, p->buf, 1);
   }
 }
 
@@ -1214,9 +1188,7 @@ static int head_complete(respcheck_parser_t *p, llhttp_t *l) {
   r->version_minor = l->http_minor;
   r->status = l->status_code;
   r->info = respcheck_status_lookup(r->status);
-  r->effective_status = r->info && r->info->state != RESPCHECK_STATUS_RESERVED
-                            ? r->status
-                            : respcheck_status_effective(r->status);
+  r->effective_status = respcheck__status_effective(r->status, r->info);
   r->headers = p->headers;
   r->header_count = p->nheaders;
   r->request = *current_request(p);
@@ -1696,12 +1668,8 @@ static void fast_verify(respcheck_parser_t *p) {
     abort();
   }
   if (base != p->buf) { /* check_head_lines pointed the spans into buf */
-    p->hbase = base;
-    for (i = 0; i < p->nheaders; i++) {
-      p->headers[i].name.ptr = base + (p->headers[i].name.ptr - p->buf);
-      p->headers[i].value.ptr = base + (p->headers[i].value.ptr - p->buf);
-    }
-    p->resp.reason.ptr = base + (p->resp.reason.ptr - p->buf);
+    p->hbase = p->buf;
+    fast_rebase(p, base, 1);
   }
 }
 #endif
@@ -1995,46 +1963,30 @@ static int value_after_colon(const respcheck_parser_t *p,
   return 1;
 }
 
-/* Whether the line pass, had it read the head so far, would go on reading:
- * the "HTTP/" prefix, and the limits on the lines the fast callbacks have
- * not finished (the one being read, perhaps complete but for the peek at
- * the next line's first byte). */
+/* Whether the line pass, had it read the head cut at f_end, would go on
+ * reading: the "HTTP/" prefix, the line limit, the count of lines. */
 static int fast_may_go_on(respcheck_parser_t *p) {
-  const char *b = p->buf;
-  size_t e = p->f_end, ls = p->f_scanned, lf;
-  if (memcmp(b, "HTTP/", e < 5 ? e : 5) != 0)
+  const respcheck_header_t *h = p->headers, *cur = p->f_cur;
+  size_t e = p->f_end, from = 0, lines = 0;
+  /* Past the line limit, the line pass reads the head (it knows which line
+   * is too long); within it, no line can be, and counting the lines that
+   * have ended is enough (strict llhttp ends the head at an empty line, so
+   * there is none). */
+  if (e > p->opts.max_line_length ||
+      memcmp(p->buf, "HTTP/", e < 5 ? e : 5) != 0)
     return 0;
-  /* The lines that have ended, against the limits: within the line limit,
-   * counting them is enough (strict llhttp ends the head at an empty line,
-   * so there is none). */
-  if (e <= p->opts.max_line_length) {
-    /* Before the current field's line, every line is a field line when
-     * every field there has a value on its own line: fast_value sees an
-     * obs-fold after a value, but llhttp reports none of whitespace after
-     * an empty one, and one of text as the value. */
-    const respcheck_header_t *h = p->headers, *cur = p->f_cur;
-    size_t from = 0, lines = 0;
-    while (h < cur && h->value.ptr != NULL && value_after_colon(p, h))
-      h++;
-    if (cur != NULL && h == cur) {
-      from = (size_t)(cur->name.ptr - p->hbase);
-      lines = p->nheaders;
-    }
-    return lines + respcheck__count_byte(b, from, e, '\n') <=
-           p->opts.max_headers + 1;
+  /* Before the current field's line, every line is a field line when every
+   * field there has a value on its own line: fast_value sees an obs-fold
+   * after a value, but llhttp reports none of whitespace after an empty
+   * one, and one of text as the value. */
+  while (h < cur && h->value.ptr != NULL && value_after_colon(p, h))
+    h++;
+  if (cur != NULL && h == cur) {
+    from = (size_t)(cur->name.ptr - p->hbase);
+    lines = p->nheaders;
   }
-  while ((lf = find_byte(b, ls, e, '\n')) < e) {
-    size_t content = lf - ls;
-    if (content && b[lf - 1] == '\r')
-      content--;
-    if (content == 0 || content > p->opts.max_line_length ||
-        p->f_lines > p->opts.max_headers)
-      return 0;
-    p->f_lines++;
-    ls = lf + 1;
-  }
-  p->f_scanned = ls;
-  return e - ls <= p->opts.max_line_length + 1;
+  return lines + respcheck__count_byte(p->buf, from, e, '\n') <=
+         p->opts.max_headers + 1;
 }
 
 /*
@@ -2060,8 +2012,6 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
     p->nheaders = 0;
     p->f_reason_end = 13;
     p->f_next = 0;
-    p->f_scanned = 0;
-    p->f_lines = 0;
     p->f_cur = NULL;
     p->f_name_end = NULL;
   }
@@ -2078,7 +2028,7 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
     /* The head goes on past data, which the caller may reuse: keep it. */
     memcpy(p->buf + p->fvalid, data + (p->fvalid - old), old + n - p->fvalid);
     if (p->hbase != p->buf)
-      fast_rebase(p);
+      fast_rebase(p, p->buf, 0);
     p->buf_len = old + n;
     p->fast = FAST_BUFFERED;
     if (fast_may_go_on(p))

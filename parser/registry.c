@@ -110,15 +110,17 @@ static int phrase_equals(const char *s, size_t len, const char *phrase) {
   size_t i;
 
   for (i = 0; i < len; i++) {
-    if (phrase[i] == '\0' || respcheck__lower((unsigned char)s[i]) !=
+    if (phrase[i] == '\0')
+      return 0;
+    if (s[i] != phrase[i] && respcheck__lower((unsigned char)s[i]) !=
                                  respcheck__lower((unsigned char)phrase[i]))
       return 0;
   }
   return phrase[len] == '\0';
 }
 
-static int phrase_matches(const respcheck_status_info_t *info, const char *s,
-                          size_t len) {
+int respcheck__phrase_matches(const respcheck_status_info_t *info,
+                              const char *s, size_t len) {
   const char *const *alias;
 
   if (phrase_equals(s, len, info->phrase))
@@ -141,7 +143,7 @@ const respcheck_status_info_t *respcheck_status_by_phrase(const char *phrase,
   if (phrase == NULL || len == 0)
     return NULL;
   for (i = 0; i < STATUS_COUNT; i++) {
-    if (!phrase_matches(&status_table[i], phrase, len))
+    if (!respcheck__phrase_matches(&status_table[i], phrase, len))
       continue;
     if (found != NULL)
       return NULL;
@@ -162,17 +164,21 @@ int respcheck_status_is_registered(int code) {
   return info != NULL && info->state != RESPCHECK_STATUS_RESERVED;
 }
 
+int respcheck__status_effective(int code, const respcheck_status_info_t *info) {
+  if (code < STATUS_FIRST || code > STATUS_LAST)
+    return 500;
+  if (info != NULL && info->state != RESPCHECK_STATUS_RESERVED)
+    return code;
+  return code - code % 100;
+}
+
 /*
  * RFC 9110 15: a recipient treats an unrecognized code as the x00 of its
  * class (RFC 1945 9.3 gives 300 for an unknown 3xx) and a code outside
  * 100-599 as 5xx. A reserved code is one nobody may send, so it is unknown.
  */
 int respcheck_status_effective(int code) {
-  if (code < STATUS_FIRST || code > STATUS_LAST)
-    return 500;
-  if (respcheck_status_is_registered(code))
-    return code;
-  return code - code % 100;
+  return respcheck__status_effective(code, respcheck_status_lookup(code));
 }
 
 int respcheck_status_is_informational(int code) {
