@@ -177,11 +177,12 @@ def classify(case, out):
 
 
 def esc(data, limit=200):
+    """The bytes as inline markdown code, escaped, cut after limit bytes."""
     s = "".join(
         {"\r": "\\r", "\n": "\\n", "\t": "\\t", "\\": "\\\\", "`": "\\x60", "|": "\\x7c"}.get(
             chr(b), chr(b)) if 0x20 <= b < 0x7f or b in (9, 10, 13)
         else "\\x%02x" % b for b in data[:limit])
-    return s + ("... (%d bytes)" % len(data) if len(data) > limit else "")
+    return "`%s`" % s + ("... (%d bytes)" % len(data) if len(data) > limit else "")
 
 
 def report(cases, results, outs):
@@ -237,9 +238,9 @@ def report(cases, results, outs):
             lines.append("- **%s** (%s line %d%s)" % (
                 c["id"], c["source"], c["line"],
                 "; also " + ", ".join(c["aliases"]) if c.get("aliases") else ""))
-            lines.append("  - bytes%s%s: `%s`" % (
+            lines.append("  - bytes%s%s: %s" % (
                 "" if method == "GET" else ", answering " + method,
-                "" if c["eof"] else ", stream left open", esc(data)))
+                "" if c["eof"] else ", stream left open", esc(data) if data else "(none)"))
             lines.append("  - peer: %s (%s)" % (peer_of[c["id"]], c["peer_detail"]) +
                          (" (corrected by review: %s)" % c["note"] if c.get("peer_override") else ""))
             lines.append("  - RFCs: **%s**: %s (%s)" % (c["rfc"], c.get("why", ""), c.get("rfc_ref", "")))
