@@ -709,7 +709,7 @@ def cpython_cases(cname, mname, events, warn):
     out = []
     socks = [i for i, e in enumerate(events) if e[0] == "socket"]
     for n, i in enumerate(socks):
-        _, text, lineno, kind = events[i]
+        _, text, lineno, _kind = events[i]
         region = events[i + 1:socks[n + 1] if n + 1 < len(socks) else len(events)]
         reads = [e for e in region if e[0] == "read"]
         where = "%s.%s line %d" % (cname, mname, lineno)

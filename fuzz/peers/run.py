@@ -268,7 +268,7 @@ def main():
     ap.add_argument("--quiet", action="store_true", help="no report on standard output")
     args = ap.parse_args()
 
-    doc, cases = load_cases(args.cases)
+    _, cases = load_cases(args.cases)
     problems = validate(cases)
     if problems:
         print("run.py: %s:\n  %s" % (args.cases, "\n  ".join(problems)), file=sys.stderr)
