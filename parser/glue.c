@@ -29,9 +29,8 @@ static int on_message_complete(llhttp_t *l) {
 static int head_overrun(respcheck_parser_t *p, const char *at) {
   if (p->phase != PHASE_HEAD)
     return 0;
-  respcheck__set_error(p, RESPCHECK_E_PARSE, respcheck__feed_offset(p, at),
-                       respcheck__head_mismatch);
-  respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, p->error_offset, "%s",
+  respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, respcheck__feed_offset(p, at),
+                  RESPCHECK_E_PARSE, respcheck__head_mismatch, "%s",
                   respcheck__head_mismatch);
   return 1;
 }
@@ -54,9 +53,9 @@ static int on_chunk_extension(llhttp_t *l, const char *data, size_t len) {
   size_t max = p->opts.max_chunk_extension;
   if (len > max - p->ext_len) {
     uint64_t off = respcheck__feed_offset(p, data) + (max - p->ext_len);
-    respcheck__emit(p, RESPCHECK_RULE_CHUNK_EXTENSION_TOO_LONG, off,
+    respcheck__fail(p, RESPCHECK_RULE_CHUNK_EXTENSION_TOO_LONG, off,
+                    RESPCHECK_E_LIMIT, "chunk extension too long",
                     "chunk extensions longer than the limit of %zu bytes", max);
-    respcheck__set_error(p, RESPCHECK_E_LIMIT, off, "chunk extension too long");
     return -1;
   }
   p->ext_len += len;
@@ -66,9 +65,8 @@ static int on_chunk_extension(llhttp_t *l, const char *data, size_t len) {
 static int on_chunk_header(llhttp_t *l) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
   if (p->phase == PHASE_HEAD) {
-    respcheck__set_error(p, RESPCHECK_E_PARSE, p->head_abs,
-                         respcheck__head_mismatch);
-    respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs, "%s",
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs,
+                    RESPCHECK_E_PARSE, respcheck__head_mismatch, "%s",
                     respcheck__head_mismatch);
     return -1;
   }
@@ -103,8 +101,8 @@ static void llhttp_failed(respcheck_parser_t *p, llhttp_errno_t e,
     const char *reason = llhttp_get_error_reason(&p->llh);
     snprintf(p->errbuf, sizeof(p->errbuf), "%s: %s", llhttp_errno_name(e),
              reason ? reason : "");
-    respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, off, "llhttp %s", p->errbuf);
-    respcheck__set_error(p, RESPCHECK_E_PARSE, off, p->errbuf);
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, off, RESPCHECK_E_PARSE,
+                    p->errbuf, "llhttp %s", p->errbuf);
   }
   /* Our own callbacks stop llhttp at the end of a span; the error they set
    * has the exact offset. A head refused by llhttp was read whole first
@@ -126,9 +124,8 @@ size_t respcheck__llhttp_stopped(respcheck_parser_t *p, llhttp_errno_t e,
   if ((e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) && p->msg_done &&
       p->phase == PHASE_HEAD && used != len) {
     /* The message ended inside its own head: see head_overrun. */
-    respcheck__set_error(p, RESPCHECK_E_PARSE, abs + used,
-                         respcheck__head_mismatch);
-    respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, abs + used, "%s",
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, abs + used,
+                    RESPCHECK_E_PARSE, respcheck__head_mismatch, "%s",
                     respcheck__head_mismatch);
     respcheck__abort_message(p, p->head_abs + p->buf_len);
     return used;

@@ -410,9 +410,8 @@ static void finish_head(respcheck_parser_t *p) {
     /* llhttp and RFC 9112 disagree on where the head ends: what follows
      * cannot be read reliably. */
     uint64_t off = p->head_abs + used;
-    respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, off, "%s",
-                    respcheck__head_mismatch);
-    respcheck__set_error(p, RESPCHECK_E_PARSE, off, respcheck__head_mismatch);
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, off, RESPCHECK_E_PARSE,
+                    respcheck__head_mismatch, "%s", respcheck__head_mismatch);
     respcheck__abort_message(p, p->head_abs + p->buf_len);
     return;
   }
@@ -427,10 +426,9 @@ static void reject_not_http(respcheck_parser_t *p) {
   respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
   if (p->error == RESPCHECK_E_OK) {
     /* A tokenizer that takes it (another llhttp build) is overruled. */
-    snprintf(p->errbuf, sizeof(p->errbuf), "not an HTTP/1.x status line");
-    respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs, "%s",
-                    p->errbuf);
-    respcheck__set_error(p, RESPCHECK_E_PARSE, p->head_abs, p->errbuf);
+    static const char not_http[] = "not an HTTP/1.x status line";
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs,
+                    RESPCHECK_E_PARSE, not_http, "%s", not_http);
     respcheck__abort_message(p, p->head_abs);
   }
 }

@@ -10,10 +10,12 @@
 
 #include "parser.h"
 
-void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
-                     uint64_t offset, const char *fmt, ...) {
+/* Reports a finding of rule at offset, at the severity the options give
+ * it; the message is fmt's. */
+static void RC_PRINTF(4, 0)
+    vemit(respcheck_parser_t *p, respcheck_rule_t rule, uint64_t offset,
+          const char *fmt, va_list ap) {
   respcheck_finding_t f;
-  va_list ap;
   respcheck_severity_t sev = (respcheck_severity_t)p->opts.severity[rule];
 
 #if RESPCHECK_VERIFY_FAST_PATH
@@ -30,9 +32,7 @@ void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
   p->counts[sev]++;
   if (p->cb.on_finding == NULL)
     return;
-  va_start(ap, fmt);
   vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
-  va_end(ap);
   f.rule = rule;
   f.id = respcheck_rule_id(rule);
   f.severity = sev;
@@ -41,6 +41,24 @@ void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
   f.message = p->msg;
   f.reference = respcheck_rule_reference(rule);
   p->cb.on_finding(p->user, &f);
+}
+
+void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
+                     uint64_t offset, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vemit(p, rule, offset, fmt, ap);
+  va_end(ap);
+}
+
+void respcheck__fail(respcheck_parser_t *p, respcheck_rule_t rule,
+                     uint64_t offset, respcheck_errno_t err, const char *reason,
+                     const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vemit(p, rule, offset, fmt, ap);
+  va_end(ap);
+  respcheck__set_error(p, err, offset, reason);
 }
 
 /* Quotes untrusted bytes for a message: printable ASCII as is, the rest as
@@ -109,19 +127,19 @@ void respcheck__fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
                            uint64_t off, const char *reason) {
   switch (rule) {
   case RESPCHECK_RULE_LINE_TOO_LONG:
-    respcheck__emit(p, rule, off, "line longer than the limit of %zu bytes",
+    respcheck__fail(p, rule, off, RESPCHECK_E_LIMIT, reason,
+                    "line longer than the limit of %zu bytes",
                     p->opts.max_line_length);
     break;
   case RESPCHECK_RULE_TOO_MANY_HEADERS:
-    respcheck__emit(p, rule, off, "more than %zu field lines",
-                    p->opts.max_headers);
+    respcheck__fail(p, rule, off, RESPCHECK_E_LIMIT, reason,
+                    "more than %zu field lines", p->opts.max_headers);
     break;
   default:
-    respcheck__emit(p, rule, off,
+    respcheck__fail(p, rule, off, RESPCHECK_E_LIMIT, reason,
                     "status line and header section larger than %zu bytes",
                     p->opts.max_header_bytes);
     break;
   }
-  respcheck__set_error(p, RESPCHECK_E_LIMIT, off, reason);
   respcheck__abort_message(p, off);
 }

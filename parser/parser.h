@@ -341,15 +341,31 @@ static inline void respcheck__fast_keep_head(respcheck_parser_t *p) {
 /* What each stage offers the others. */
 
 /* message.c: findings, the sticky error, message ends. */
-void RC_PRINTF(4, 5)
-    respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
-                    uint64_t offset, const char *fmt, ...);
-const char *respcheck__quote(char *out, size_t cap, const char *s, size_t n);
+
+/* A finding of rule at offset (absolute), at the severity the options
+ * give it, counted for the current message; fmt makes its message. */
+void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
+                     uint64_t offset, const char *fmt, ...) RC_PRINTF(4, 5);
+/* A fatal finding: rule reported at offset as respcheck__emit does, then
+ * err made the sticky error with reason, at the same offset. Every stop on
+ * bad input goes through here, so that a finding and its error agree. */
+void respcheck__fail(respcheck_parser_t *p, respcheck_rule_t rule,
+                     uint64_t offset, respcheck_errno_t err, const char *reason,
+                     const char *fmt, ...) RC_PRINTF(6, 7);
+/* The sticky error without a finding (a callback asked to stop, or the
+ * finding came earlier); the first error stays. */
 void respcheck__set_error(respcheck_parser_t *p, respcheck_errno_t err,
                           uint64_t offset, const char *reason);
+/* Untrusted bytes s[0, n) quoted for a message into out[0, cap). */
+const char *respcheck__quote(char *out, size_t cap, const char *s, size_t n);
+/* The end of the current message (on_message_end), with flags
+ * (enum respcheck_end_flags); nothing when no message is open. */
 void respcheck__end_message(respcheck_parser_t *p, uint64_t end,
                             unsigned flags);
+/* The same, for a message stopped by an error or the end of the stream. */
 void respcheck__abort_message(respcheck_parser_t *p, uint64_t end);
+/* A head past one of its limits (rule): the finding, RESPCHECK_E_LIMIT with
+ * reason, and the message ends at off. */
 void respcheck__fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
                            uint64_t off, const char *reason);
 

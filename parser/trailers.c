@@ -18,10 +18,9 @@ static int trailer_too_large(respcheck_parser_t *p, uint64_t start,
   size_t max = p->opts.max_header_bytes;
   if (len > max - p->trailer_bytes) {
     uint64_t off = start + (max - p->trailer_bytes);
-    respcheck__emit(p, RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE, off,
+    respcheck__fail(p, RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE, off,
+                    RESPCHECK_E_LIMIT, "trailer section too large",
                     "trailer section larger than the limit of %zu bytes", max);
-    respcheck__set_error(p, RESPCHECK_E_LIMIT, off,
-                         "trailer section too large");
     return 1;
   }
   p->trailer_bytes += len;
@@ -82,10 +81,9 @@ static int on_trailer_name_complete(llhttp_t *l) {
   p->tvalue_started = 0;
   p->tvalue_len = 0;
   if (++p->trailer_fields > p->opts.max_headers) {
-    respcheck__emit(p, RESPCHECK_RULE_TOO_MANY_HEADERS, start,
+    respcheck__fail(p, RESPCHECK_RULE_TOO_MANY_HEADERS, start,
+                    RESPCHECK_E_LIMIT, "too many trailer fields",
                     "more than %zu trailer fields", p->opts.max_headers);
-    respcheck__set_error(p, RESPCHECK_E_LIMIT, start,
-                         "too many trailer fields");
     return -1;
   }
   if (trailer_too_large(p, start, n))
@@ -101,16 +99,18 @@ static int on_trailer_name_complete(llhttp_t *l) {
        i++) {
     if (strlen(forbidden_trailers[i]) == n &&
         memcmp(forbidden_trailers[i], p->tname, n) == 0) {
-      respcheck__emit(p, RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN,
-                      p->tfield_offset, "%s sent as a trailer field",
-                      respcheck__quote(q, sizeof(q), p->tname, n));
+      respcheck__quote(q, sizeof(q), p->tname, n);
       /* llhttp applies Content-Length and Transfer-Encoding trailers to its
        * framing state: what follows cannot be read reliably. */
       if (i < 2) {
-        respcheck__set_error(p, RESPCHECK_E_FRAMING, p->tfield_offset,
-                             "framing field in the trailer section");
+        respcheck__fail(p, RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN,
+                        p->tfield_offset, RESPCHECK_E_FRAMING,
+                        "framing field in the trailer section",
+                        "%s sent as a trailer field", q);
         return -1;
       }
+      respcheck__emit(p, RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN,
+                      p->tfield_offset, "%s sent as a trailer field", q);
       break;
     }
   }
