@@ -84,7 +84,9 @@ enum known_field {
   KF_CONTENT_RANGE = 1 << 7,
   KF_CONTENT_TYPE = 1 << 8,
   KF_UPGRADE = 1 << 9,
-  KF_DATE = 1 << 10
+  KF_DATE = 1 << 10,
+  /* Not a field: a Content-Type of multipart/byteranges (RFC 9110 14.6). */
+  KF_MULTIPART_BYTERANGES = 1 << 11
 };
 
 /* The fields whose values check_field reads. */
@@ -106,7 +108,6 @@ typedef struct head_facts {
   int te_chunked_final;  /* chunked is the last coding */
   unsigned te_chunked_count;
   int conn_close, conn_keep_alive, conn_upgrade;
-  int multipart_byteranges;
   int obs_fold;
   uint64_t code_offset; /* of the status code (or where it should be) */
   int code_misread;     /* bad spacing: llhttp's status is not the code */
