@@ -392,13 +392,13 @@ void respcheck__unfold(respcheck_parser_t *p) {
 /* The head is complete in buf: check it, then let llhttp read it whole. */
 static void finish_head(respcheck_parser_t *p) {
   size_t used;
-  p->head_whole = 1;
+  p->flags |= PF_HEAD_WHOLE;
   p->hbase = p->buf;
   respcheck__check_head_lines(p);
   respcheck__check_known_fields(p);
   respcheck__check_framing_fields(p);
 #if RESPCHECK_LLHTTP_IS_STRICT
-  p->bytes_pending = 1;
+  p->flags |= PF_BYTES_PENDING;
 #else
   respcheck__check_line_bytes(p);
 #endif
@@ -406,7 +406,7 @@ static void finish_head(respcheck_parser_t *p) {
   used = respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
   if (p->error != RESPCHECK_E_OK)
     return;
-  if (!p->head_done || used != p->buf_len) {
+  if (!(p->flags & PF_HEAD_DONE) || used != p->buf_len) {
     /* llhttp and RFC 9112 disagree on where the head ends: what follows
      * cannot be read reliably. */
     uint64_t off = p->head_abs + used;
@@ -415,7 +415,7 @@ static void finish_head(respcheck_parser_t *p) {
     respcheck__abort_message(p, p->head_abs + p->buf_len);
     return;
   }
-  if (!p->msg_done)
+  if (!(p->flags & PF_MSG_DONE))
     p->phase = PHASE_BODY;
 }
 

@@ -19,7 +19,7 @@ static void RC_PRINTF(4, 0)
   respcheck_severity_t sev = (respcheck_severity_t)p->opts.severity[rule];
 
 #if RESPCHECK_VERIFY_FAST_PATH
-  if (p->verifying) {
+  if (p->flags & PF_VERIFYING) {
     fprintf(stderr, "respcheck: strict llhttp accepted a head where %s fires\n",
             respcheck_rule_id(rule));
     abort();
@@ -97,23 +97,23 @@ void respcheck__set_error(respcheck_parser_t *p, respcheck_errno_t err,
 void respcheck__end_message(respcheck_parser_t *p, uint64_t end,
                             unsigned flags) {
   respcheck_message_end_t m;
-  if (!p->msg_open)
+  if (!(p->flags & PF_MSG_OPEN))
     return;
   m.index = p->msg_index;
   m.offset = p->msg_offset;
   m.end_offset = end;
-  m.flags = flags | (p->head_delivered ? RESPCHECK_END_HEAD : 0u);
+  m.flags = flags | ((p->flags & PF_HEAD_DELIVERED) ? RESPCHECK_END_HEAD : 0u);
   m.verdict =
       p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT : RESPCHECK_ACCEPT;
   m.error_count = p->counts[RESPCHECK_SEVERITY_ERROR];
   m.warning_count = p->counts[RESPCHECK_SEVERITY_WARNING];
   m.info_count = p->counts[RESPCHECK_SEVERITY_INFO];
   /* A final response consumes its request context; a 1xx does not. */
-  if (p->head_delivered && !p->interim && p->q_len) {
+  if ((p->flags & PF_HEAD_DELIVERED) && !(p->flags & PF_INTERIM) && p->q_len) {
     p->q_first = (p->q_first + 1) % p->opts.max_pending_requests;
     p->q_len--;
   }
-  p->msg_open = 0;
+  p->flags &= ~PF_MSG_OPEN;
   if (p->cb.on_message_end)
     p->cb.on_message_end(p->user, &m);
 }

@@ -223,15 +223,15 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
   unsigned fr;
   int desync;
 
-  p->head_done = 1;
-  if (p->bytes_pending) {
-    p->bytes_pending = 0;
+  p->flags |= PF_HEAD_DONE;
+  if (p->flags & PF_BYTES_PENDING) {
+    p->flags &= ~PF_BYTES_PENDING;
 #if RESPCHECK_VERIFY_FAST_PATH
     /* Strict llhttp accepted the head, so the byte checks must find
      * nothing: a finding here is a bug, and stops the process. */
-    p->verifying = 1;
+    p->flags |= PF_VERIFYING;
     respcheck__check_line_bytes(p);
-    p->verifying = 0;
+    p->flags &= ~PF_VERIFYING;
 #endif
   }
   r->index = p->msg_index;
@@ -263,13 +263,13 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
       (fr & RESPCHECK_FRAMING_CONTENT_LENGTH) ? p->facts.content_length : 0;
   r->verdict =
       p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT : RESPCHECK_ACCEPT;
-  p->interim = is_1xx(r->status) && r->status != 101;
-  p->head_delivered = 1;
+  if (is_1xx(r->status) && r->status != 101)
+    p->flags |= PF_INTERIM;
+  p->flags |= PF_HEAD_DELIVERED;
   p->ext_len = 0;
   p->trailer_bytes = 0;
   p->trailer_fields = 0;
-  p->tfield_started = 0;
-  p->tvalue_started = 0;
+  p->flags &= ~(PF_TFIELD_STARTED | PF_TVALUE_STARTED);
   p->tvalue_len = 0;
   l->settings = &p->body_settings;
   if (p->cb.on_head && p->cb.on_head(p->user, r) != 0) {

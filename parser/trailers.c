@@ -30,16 +30,16 @@ static int trailer_too_large(respcheck_parser_t *p, uint64_t start,
 static int on_trailer_name(llhttp_t *l, const char *data, size_t len) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
   size_t i;
-  if (!p->tfield_started) {
-    p->tfield_started = 1;
+  if (!(p->flags & PF_TFIELD_STARTED)) {
+    p->flags |= PF_TFIELD_STARTED;
     p->tfield_offset = respcheck__feed_offset(p, data);
     p->tname_len = 0;
-    p->tname_bad = 0;
+    p->flags &= ~PF_TNAME_BAD;
   }
   for (i = 0; i < len; i++) {
     unsigned char c = (unsigned char)data[i];
     if (!respcheck__token_char[c])
-      p->tname_bad = 1;
+      p->flags |= PF_TNAME_BAD;
     if (p->tname_len < sizeof(p->tname))
       p->tname[p->tname_len] = (char)respcheck__lower(c);
     p->tname_len++;
@@ -74,11 +74,11 @@ static const char *const forbidden_trailers[] = {"content-length",
 
 static int on_trailer_name_complete(llhttp_t *l) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
-  size_t i, n = p->tfield_started ? p->tname_len : 0;
-  uint64_t start = p->tfield_started ? p->tfield_offset : p->offset;
+  size_t i, n = (p->flags & PF_TFIELD_STARTED) ? p->tname_len : 0;
+  uint64_t start =
+      (p->flags & PF_TFIELD_STARTED) ? p->tfield_offset : p->offset;
   char q[64];
-  p->tfield_started = 0;
-  p->tvalue_started = 0;
+  p->flags &= ~(PF_TFIELD_STARTED | PF_TVALUE_STARTED);
   p->tvalue_len = 0;
   if (++p->trailer_fields > p->opts.max_headers) {
     respcheck__fail(p, RESPCHECK_RULE_TOO_MANY_HEADERS, start,
@@ -88,7 +88,7 @@ static int on_trailer_name_complete(llhttp_t *l) {
   }
   if (trailer_too_large(p, start, n))
     return -1;
-  if (p->tname_bad || n == 0) {
+  if ((p->flags & PF_TNAME_BAD) || n == 0) {
     respcheck__emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, p->tfield_offset,
                     "trailer field name is not a token");
     return 0;
@@ -121,8 +121,8 @@ static int on_trailer_value(llhttp_t *l, const char *data, size_t len) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
   size_t i;
   char q[16];
-  if (!p->tvalue_started) {
-    p->tvalue_started = 1;
+  if (!(p->flags & PF_TVALUE_STARTED)) {
+    p->flags |= PF_TVALUE_STARTED;
     p->tvalue_offset = respcheck__feed_offset(p, data);
   }
   p->tvalue_len += len;
@@ -140,9 +140,9 @@ static int on_trailer_value(llhttp_t *l, const char *data, size_t len) {
 
 static int on_trailer_value_complete(llhttp_t *l) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
-  int over = p->tvalue_started &&
+  int over = (p->flags & PF_TVALUE_STARTED) != 0 &&
              trailer_too_large(p, p->tvalue_offset, p->tvalue_len);
-  p->tvalue_started = 0;
+  p->flags &= ~PF_TVALUE_STARTED;
   p->tvalue_len = 0;
   return over ? -1 : 0;
 }
