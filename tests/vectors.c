@@ -266,8 +266,6 @@ static int response_line(reader_t *r, const char *p, const char *end) {
   const char *w, *gt;
   size_t wl;
   uint64_t n;
-  if (v->responses_checked < 0)
-    return fail(r, "response lines and \"responses unchecked\" together");
   if (!next_word(&p, end, &w, &wl))
     return fail(r, "response needs a status (or -) and accept or reject");
   if (!is_word(w, wl, "-")) {
@@ -297,7 +295,6 @@ static int response_line(reader_t *r, const char *p, const char *end) {
   if (v->response_count == RC_RESPONSES_MAX)
     return fail(r, "more than %d response lines", RC_RESPONSES_MAX);
   v->responses[v->response_count++] = e;
-  v->responses_checked = 1;
   return 0;
 }
 
@@ -315,15 +312,6 @@ static int expect_line(reader_t *r, const char *s, size_t n) {
     return finding_line(r, RESPCHECK_SEVERITY_INFO, p, end);
   if (is_word(w, wl, "response"))
     return response_line(r, p, end);
-  if (is_word(w, wl, "responses")) {
-    if (!next_word(&p, end, &w, &wl) || !is_word(w, wl, "unchecked") ||
-        next_word(&p, end, &w, &wl))
-      return fail(r, "the only \"responses\" line is \"responses unchecked\"");
-    if (v->responses_checked != 0)
-      return fail(r, "response lines and \"responses unchecked\" together");
-    v->responses_checked = -1;
-    return 0;
-  }
   if (is_word(w, wl, "absent")) {
     int any = 0;
     respcheck_rule_t rule = (respcheck_rule_t)0;
@@ -337,7 +325,7 @@ static int expect_line(reader_t *r, const char *s, size_t n) {
   }
   return fail(r,
               "unknown expect line \"%.*s\": error, warning, info, "
-              "response, responses unchecked or absent",
+              "response or absent",
               (int)wl, w);
 }
 
@@ -352,10 +340,8 @@ static int check_case(reader_t *r) {
     return fail(r, "case %s has no http block (the input bytes)", v->name);
   if (!r->have_expect)
     return fail(r, "case %s has no expect block", v->name);
-  if (v->responses_checked == 0)
-    return fail(r,
-                "case %s has no response line (one per message end; "
-                "\"responses unchecked\" to leave them out)",
+  if (v->response_count == 0)
+    return fail(r, "case %s has no response line (one per message end)",
                 v->name);
   for (i = 0; i < v->expect_count + v->info_count; i++) {
     const rc_finding_t *f =
@@ -366,7 +352,6 @@ static int check_case(reader_t *r) {
   }
   if (v->method == RESPCHECK_METHOD_UNKNOWN)
     v->method = RESPCHECK_METHOD_GET;
-  v->responses_checked = v->responses_checked > 0;
   return 0;
 }
 

@@ -60,8 +60,7 @@ typedef struct rc_vector {
   size_t info_count;
   /* Rules that must not fire at all (the near misses). */
   unsigned char absent[RESPCHECK_RULE_COUNT];
-  /* One entry per message end, in order, when responses_checked. */
-  int responses_checked;
+  /* One entry per message end, in order. */
   rc_response_t responses[RC_RESPONSES_MAX];
   size_t response_count;
 } rc_vector_t;
