@@ -194,7 +194,11 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(DATE_MISSING, "date-missing", INFO, "RFC 9110 6.6.1",                     \
      "2xx, 3xx or 4xx response without Date")                                  \
   XX(CONTENT_FORBIDDEN, "content-forbidden", ERROR, "RFC 9110 15.3.6",         \
-     "205 response with content")
+     "205 response with content")                                              \
+  XX(CONTENT_LENGTH_REPEATED, "content-length-repeated", ERROR,                \
+     "RFC 9110 8.6, 5.3",                                                      \
+     "Content-Length repeated with the same value (field lines or a list); "   \
+     "read as one")
 
 typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,

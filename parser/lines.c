@@ -97,9 +97,13 @@ static void check_status_line(respcheck_parser_t *p, size_t end) {
   if (s[5] != '1')
     respcheck__emit(p, RESPCHECK_RULE_VERSION_INVALID, at(p, 5),
                     "HTTP/%c.%c is not HTTP/1.x", s[5], s[7]);
-  else if (s[7] > '1')
+  else if (s[7] > '1') {
     respcheck__emit(p, RESPCHECK_RULE_VERSION_UNKNOWN_MINOR, at(p, 7),
                     "HTTP/1.%c: a recipient treats it as HTTP/1.1", s[7]);
+    /* Read as HTTP/1.1 (RFC 9110 6.2), which llhttp 8.1 refuses. */
+    f->llhttp_fix |= FIX_VERSION;
+    f->version_minor = s[7] - '0';
+  }
   while (i < end && (s[i] == ' ' || s[i] == '\t')) {
     i++;
     nsp++;
@@ -349,6 +353,9 @@ void respcheck__check_head_lines(respcheck_parser_t *p) {
       respcheck__emit(p, RESPCHECK_RULE_BARE_LF, at(p, e),
                       "line ends with LF without CR (first such line)");
       bare_lf = 1;
+      /* RFC 9112 2.2: a recipient MAY read LF alone as a line end; llhttp
+       * 8.1 refuses it after a field value. */
+      p->facts.llhttp_fix |= FIX_BARE_LF;
     }
     /* "A sender MUST NOT generate a bare CR ... A recipient of such a bare
      * CR MUST consider that element to be invalid" (RFC 9112 2.2): field
@@ -389,6 +396,67 @@ void respcheck__unfold(respcheck_parser_t *p) {
   }
 }
 
+/* Feeds llhttp s[0, n), which stands for the head bytes ending at stream
+ * offset end; returns 0 when llhttp read it all and goes on, -1 otherwise
+ * (the head ended early, or llhttp stopped: p->error says which). */
+static int feed_piece(respcheck_parser_t *p, const char *s, size_t n,
+                      uint64_t end, uint64_t *stop) {
+  size_t used = respcheck__run_llhttp(p, s, n, end - n);
+  *stop = end - n + used;
+  if (p->error != RESPCHECK_E_OK || used != n)
+    return -1;
+  return 0;
+}
+
+/*
+ * Gives llhttp the head in buf with what llhttp 8.1 refuses and the RFCs
+ * let a recipient read (enum llhttp_fix) changed: every line ends with
+ * CR LF, HTTP/1.x (x > 1) reads HTTP/1.1, the first Content-Length line
+ * has its value alone and the others are left out. Everything else is the
+ * bytes of buf, in the pieces between: llhttp checks them as it would the
+ * head itself. Each piece is fed with the stream offset of the bytes it
+ * stands for, so that where llhttp ends the head, or refuses a byte, maps
+ * to the stream. Returns where llhttp stopped; p->flags says whether it
+ * read the head to its end.
+ */
+static uint64_t feed_normalised(respcheck_parser_t *p) {
+  const char *b = p->buf;
+  uint64_t h = p->head_abs, stop = h;
+  unsigned fix = p->facts.llhttp_fix;
+  size_t line, ls = 0;
+  for (line = 0; line <= p->nlines; line++) {
+    size_t e = line < p->nlines ? p->line_ends[line] - 1 : p->buf_len - 1;
+    size_t ce = e > ls && b[e - 1] == '\r' ? e - 1 : e, from = ls;
+    if (line == 0 && (fix & FIX_VERSION)) {
+      if (feed_piece(p, "HTTP/1.1", 8, h + 8, &stop) != 0)
+        return stop;
+      from = 8;
+    } else if (line > 0 && (fix & FIX_CONTENT_LENGTH) &&
+               !respcheck__is_ows(b[ls])) {
+      size_t c = ls;
+      while (c < ce && b[c] != ':')
+        c++;
+      if (c < ce && respcheck__classify(b + ls, c - ls) == KF_CONTENT_LENGTH) {
+        if (h + ls != p->facts.cl_offset) {
+          ls = e + 1; /* a repetition: read as one */
+          continue;
+        }
+        /* name ":" OWS, then the digits of the value. */
+        ce = c + 1;
+        while (ce < e && respcheck__is_ows(b[ce]))
+          ce++;
+        while (ce < e && b[ce] >= '0' && b[ce] <= '9')
+          ce++;
+      }
+    }
+    if (feed_piece(p, b + from, ce - from, h + ce, &stop) != 0 ||
+        feed_piece(p, "\r\n", 2, h + e + 1, &stop) != 0)
+      return stop;
+    ls = e + 1;
+  }
+  return stop;
+}
+
 /* The head is complete in buf: check it, then let llhttp read it whole. */
 static void finish_head(respcheck_parser_t *p) {
   size_t used;
@@ -403,7 +471,10 @@ static void finish_head(respcheck_parser_t *p) {
   respcheck__check_line_bytes(p);
 #endif
   p->llh.settings = &p->head_settings;
-  used = respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
+  if (p->facts.llhttp_fix)
+    used = (size_t)(feed_normalised(p) - p->head_abs);
+  else
+    used = respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
   if (p->error != RESPCHECK_E_OK)
     return;
   if (!(p->flags & PF_HEAD_DONE) || used != p->buf_len) {

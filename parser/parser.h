@@ -128,11 +128,23 @@ enum known_field {
 #define PF_TNAME_BAD (1u << 13)
 #define PF_TVALUE_STARTED (1u << 14)
 
+/* What llhttp 8.1 refuses in a head the RFCs let a recipient read: the line
+ * pass gives llhttp a copy with these changed (lines.c, feed_normalised). */
+enum llhttp_fix {
+  FIX_BARE_LF = 1 << 0, /* a line ends with LF alone: CR LF (RFC 9112 2.2) */
+  FIX_VERSION = 1 << 1, /* HTTP/1.x, x > 1: HTTP/1.1 (RFC 9110 6.2) */
+  /* Content-Length with HTAB after its value (RFC 9110 5.6.3), or repeated
+   * with the same value (RFC 9110 8.6): the first field line, its value
+   * alone. */
+  FIX_CONTENT_LENGTH = 1 << 2
+};
+
 /* What the syntax pass learned of a head, for the semantic pass. */
 typedef struct head_facts {
   unsigned seen; /* enum known_field */
   uint64_t content_length;
   int content_length_ok; /* every Content-Length valid and equal */
+  int cl_repeated;       /* content-length-repeated was said */
   uint64_t cl_offset;    /* first Content-Length field line */
   uint64_t te_offset;    /* first Transfer-Encoding field line */
   unsigned te_codings;   /* transfer codings listed */
@@ -142,6 +154,8 @@ typedef struct head_facts {
   int obs_fold;
   uint64_t code_offset; /* of the status code (or where it should be) */
   int code_misread;     /* bad spacing: llhttp's status is not the code */
+  unsigned llhttp_fix;  /* enum llhttp_fix */
+  int version_minor;    /* as sent, with FIX_VERSION */
 } head_facts_t;
 
 struct respcheck_parser {

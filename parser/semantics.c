@@ -238,7 +238,11 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
   r->offset = p->head_abs;
   r->head_length = p->buf_len;
   r->version_major = l->http_major;
-  r->version_minor = l->http_minor;
+  /* An HTTP/1.x with x > 1 was read as HTTP/1.1 (RFC 9110 6.2); the head
+   * says what was sent. */
+  r->version_minor = (p->facts.llhttp_fix & FIX_VERSION)
+                         ? (unsigned char)p->facts.version_minor
+                         : l->http_minor;
   r->status = l->status_code;
   r->info = respcheck_status_lookup(r->status);
   r->effective_status = respcheck__status_effective(r->status, r->info);
