@@ -52,6 +52,8 @@ typedef struct state {
   size_t chunk_len;
   uint64_t chunk_abs;
   int in_call;
+  int in_finish;      /* in respcheck_finish */
+  int truncated_seen; /* message-truncated in the current response */
   int dead; /* a sticky error or finish: no callback may run */
   int fatal; /* a fatal finding in this call: only its message end follows */
   int fatal_end_seen;
@@ -139,6 +141,7 @@ static void reset_response(state_t *s) {
   s->head_lo = s->head_hi = NULL;
   s->desync = 0;
   s->have_finding = 0;
+  s->truncated_seen = 0;
   s->resp = NULL;
   free(s->hdr_copy);
   s->hdr_copy = NULL;
@@ -203,6 +206,10 @@ static void on_finding(void *u, const respcheck_finding_t *f) {
   if (!s->have_finding || f->offset > s->max_finding)
     s->max_finding = f->offset;
   s->have_finding = 1;
+  if (f->rule == RESPCHECK_RULE_MESSAGE_TRUNCATED) {
+    CHECK(s->in_finish, "message-truncated before the end of the stream");
+    s->truncated_seen = 1;
+  }
   if (f->rule == RESPCHECK_RULE_TRANSFER_ENCODING_INVALID ||
       f->rule == RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN)
     s->te_invalid_seen = 1;
@@ -238,6 +245,13 @@ static void check_framing(const respcheck_response_t *r) {
   int connect_2xx = r->request.method == RESPCHECK_METHOD_CONNECT &&
                     st >= 200 && st <= 299;
 
+  if (fr & RESPCHECK_FRAMING_TRUNCATED) {
+    /* A head cut by the end of the stream: nothing is framed. */
+    CHECK(fr == RESPCHECK_FRAMING_TRUNCATED && r->content_length == 0,
+          "truncated head with framing %#x, content_length %llu", fr,
+          (unsigned long long)r->content_length);
+    return;
+  }
   CHECK((fr & ~0x7fu) == 0, "framing %#x has unknown bits", fr);
   CHECK(kind && (kind & (kind - 1)) == 0,
         "framing %#x is not exactly one of content-length, chunked, "
@@ -427,6 +441,12 @@ static int on_head(void *u, const respcheck_response_t *r) {
         "head verdict %d after %d error findings", (int)r->verdict,
         s->errors_before_head);
   check_framing(r);
+  if (r->framing & RESPCHECK_FRAMING_TRUNCATED)
+    CHECK(s->in_finish &&
+              (s->truncated_seen ||
+               !s->cfg->opts.severity[RESPCHECK_RULE_MESSAGE_TRUNCATED]),
+          "a truncated head before the end of the stream, or before "
+          "message-truncated");
   check_spans(s, r);
 
 #if defined(RCF_LLHTTP_LOOSE)
@@ -776,9 +796,9 @@ static void run_stream(state_t *s, const uint8_t *data, size_t len) {
     }
   }
   if (!(c->flags & RCF_F_NO_FINISH)) {
-    s->in_call = 1;
+    s->in_call = s->in_finish = 1;
     ret = respcheck_finish(s->p);
-    s->in_call = 0;
+    s->in_call = s->in_finish = 0;
     after_call(s, ret, was, "finish");
     CHECK(respcheck_parser_response_count(s->p) == s->ends ||
               (c->flags & RCF_F_NULL_ALL),

@@ -310,7 +310,12 @@ enum respcheck_framing {
   RESPCHECK_FRAMING_NO_BODY = 1 << 3,         /* 1xx, 204, 304, HEAD */
   RESPCHECK_FRAMING_KEEP_ALIVE = 1 << 4,      /* connection persists after */
   RESPCHECK_FRAMING_UPGRADE = 1 << 5,         /* 101: stream leaves HTTP */
-  RESPCHECK_FRAMING_TUNNEL = 1 << 6           /* 2xx to CONNECT */
+  RESPCHECK_FRAMING_TUNNEL = 1 << 6,          /* 2xx to CONNECT */
+  /* Alone: the stream ended inside the head (on_head from
+   * respcheck_finish, after message-truncated). The status line's version
+   * and code were read; the reason and the fields are those read to the
+   * end of their line; nothing is framed. */
+  RESPCHECK_FRAMING_TRUNCATED = 1 << 7
 };
 
 typedef struct respcheck_header {
@@ -379,7 +384,10 @@ typedef struct respcheck_message_end {
 typedef struct respcheck_callbacks {
   /* Every finding, as it is found. */
   void (*on_finding)(void *user, const respcheck_finding_t *finding);
-  /* The response head, once its header section is complete and checked.
+  /* The response head, once its header section is complete and checked;
+   * or, from respcheck_finish, a head the stream ended inside, once its
+   * status line's version and code were read (framing
+   * RESPCHECK_FRAMING_TRUNCATED, after message-truncated).
    * Return 0 to go on; anything else stops the parser (RESPCHECK_E_CALLBACK).
    */
   int (*on_head)(void *user, const respcheck_response_t *response);

@@ -127,6 +127,9 @@ enum known_field {
 #define PF_TFIELD_STARTED (1u << 12)
 #define PF_TNAME_BAD (1u << 13)
 #define PF_TVALUE_STARTED (1u << 14)
+/* The stream ended inside the current head (respcheck_finish): its last
+ * line is cut. */
+#define PF_HEAD_CUT (1u << 15)
 
 /* What llhttp 8.1 refuses in a head the RFCs let a recipient read: the line
  * pass gives llhttp a copy with these changed (lines.c, feed_normalised). */
@@ -155,7 +158,12 @@ typedef struct head_facts {
   uint64_t code_offset; /* of the status code (or where it should be) */
   int code_misread;     /* bad spacing: llhttp's status is not the code */
   unsigned llhttp_fix;  /* enum llhttp_fix */
-  int version_minor;    /* as sent, with FIX_VERSION */
+  int version_minor;    /* as sent */
+  /* A head cut by the end of the stream: the status code of its status
+   * line, once three digits were read (-1 before), and whether the status
+   * line was read to its end. */
+  int cut_status;
+  int status_line_read;
 } head_facts_t;
 
 struct respcheck_parser {
@@ -404,6 +412,8 @@ void respcheck__fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
 size_t respcheck__feed_head(respcheck_parser_t *p, const char *data,
                             size_t len);
 void respcheck__check_head_lines(respcheck_parser_t *p);
+/* The stream ended inside a head: its lines as far as they go. */
+void respcheck__check_cut_head(respcheck_parser_t *p);
 void respcheck__check_line_bytes(respcheck_parser_t *p);
 void respcheck__unfold(respcheck_parser_t *p);
 
@@ -416,8 +426,10 @@ void respcheck__check_known_fields(respcheck_parser_t *p);
 /* The fast path's head callbacks (on_message_complete is glue.c's). */
 void respcheck__fast_settings(llhttp_settings_t *s);
 
-/* semantics.c: the head once llhttp has read it. */
+/* semantics.c: the head once llhttp has read it; a head cut by the end of
+ * the stream. */
 int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l);
+void respcheck__head_cut(respcheck_parser_t *p);
 
 /* trailers.c: the trailer section's callbacks, in the content's
  * settings. */

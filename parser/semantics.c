@@ -47,7 +47,11 @@ static const struct required_field {
 static const struct required_field *const required_end =
     required_fields + sizeof(required_fields) / sizeof(required_fields[0]);
 
-static void check_head_semantics(respcheck_parser_t *p) {
+/* The rules of the status code (RFC 9110 15), of the fields the status
+ * forbids, and of the fields it requires. With cut (the stream ended inside
+ * the head), only what the bytes read already show: a reason phrase
+ * compared only once its line ended, no field missing. */
+static void check_head_semantics(respcheck_parser_t *p, int cut) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = respcheck__current_request(p);
   respcheck_response_t *r = &p->resp;
@@ -97,6 +101,7 @@ static void check_head_semantics(respcheck_parser_t *p) {
       break;
     }
     if (r->reason.len && info->state != RESPCHECK_STATUS_RESERVED &&
+        (!cut || f->status_line_read) &&
         !respcheck__phrase_matches(info, r->reason.ptr, r->reason.len))
       respcheck__emit(
           p, RESPCHECK_RULE_REASON_PHRASE_MISMATCH,
@@ -146,6 +151,8 @@ static void check_head_semantics(respcheck_parser_t *p) {
     respcheck__emit(p, RESPCHECK_RULE_CONTENT_FORBIDDEN, f->code_offset,
                     "205 response with content");
 
+  if (cut)
+    return;
   for (need = required_fields; need < required_end && need->status <= st;
        need++) {
     if (need->status == st && !(f->seen & need->any))
@@ -250,7 +257,7 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
   r->header_count = p->nheaders;
   r->request = *respcheck__current_request(p);
 
-  check_head_semantics(p);
+  check_head_semantics(p, 0);
   fr = decide_framing(p);
   /* A head read where it lay stays there only if the response ends in the
    * same call: its spans must outlive on_head, up to on_message_end. */
@@ -292,4 +299,44 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
   if (fr & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))
     return 2;
   return (fr & RESPCHECK_FRAMING_NO_BODY) ? 1 : 0;
+}
+
+/* The stream ended inside a head whose lines lines.c has checked as far as
+ * they go (respcheck__check_cut_head): what the status line says, then
+ * message-truncated, then on_head with RESPCHECK_FRAMING_TRUNCATED when
+ * the status line's version and code were read, and the message's end. */
+void respcheck__head_cut(respcheck_parser_t *p) {
+  respcheck_response_t *r = &p->resp;
+  int known = p->facts.cut_status >= 0;
+  if (known) {
+    r->index = p->msg_index;
+    r->offset = p->head_abs;
+    r->head_length = p->buf_len;
+    r->version_major = (unsigned char)(p->buf[5] - '0');
+    r->version_minor = (unsigned char)p->facts.version_minor;
+    r->status = p->facts.cut_status;
+    r->info = respcheck_status_lookup(r->status);
+    r->effective_status = respcheck__status_effective(r->status, r->info);
+    r->headers = p->headers;
+    r->header_count = p->nheaders;
+    r->request = *respcheck__current_request(p);
+    check_head_semantics(p, 1);
+  }
+  respcheck__emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
+                  "the stream ended inside the header section");
+  if (known) {
+    if (p->facts.obs_fold)
+      respcheck__unfold(p);
+    r->framing = RESPCHECK_FRAMING_TRUNCATED;
+    r->content_length = 0;
+    r->verdict = p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT
+                                                     : RESPCHECK_ACCEPT;
+    if (is_1xx(r->status) && r->status != 101)
+      p->flags |= PF_INTERIM;
+    p->flags |= PF_HEAD_DELIVERED;
+    if (p->cb.on_head && p->cb.on_head(p->user, r) != 0)
+      respcheck__set_error(p, RESPCHECK_E_CALLBACK, p->offset,
+                           "on_head asked to stop");
+  }
+  respcheck__abort_message(p, p->offset);
 }

@@ -251,9 +251,9 @@ respcheck_errno_t respcheck_finish(respcheck_parser_t *p) {
     }
     break;
   case PHASE_HEAD:
-    respcheck__emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
-                    "the stream ended inside the header section");
-    respcheck__abort_message(p, p->offset);
+    /* What the head's bytes show, its status line, then message-truncated
+     * (RFC 9112 8). */
+    respcheck__check_cut_head(p);
     break;
   case PHASE_CLOSED:
     respcheck__end_message(p, p->offset, RESPCHECK_END_ABORTED);

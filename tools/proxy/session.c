@@ -590,6 +590,13 @@ static int rc_on_head(void *user, const respcheck_response_t *r) {
   rec->head_valid = 1;
   if (s->flags & RP_F_STOP)
     return 1;
+  if (r->framing & RESPCHECK_FRAMING_TRUNCATED) {
+    /* The upstream closed inside the head (its status line is known, for
+     * the log): nothing of it goes out, whatever the verdict. */
+    if (!cfg_of(s)->report_only)
+      reject_response(s, "upstream response unreadable");
+    return 1;
+  }
   if (!cfg_of(s)->report_only) {
     if (s->ring_count == 0) {
       /* Nobody asked: forwarding it would answer the client's next
