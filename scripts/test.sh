@@ -9,7 +9,7 @@ out=${1:-$root/build}
 jobs=$(nproc 2>/dev/null || echo 2)
 # shellcheck source=scripts/deps.sh
 . "$root/scripts/deps.sh"
-respcheck_install_deps
+respcheck_install_deps all
 
 echo "== format check"
 if command -v clang-format >/dev/null; then
