@@ -103,15 +103,11 @@ void respcheck_parser_reset(respcheck_parser_t *p) {
   respcheck__init_llhttp(p);
   p->offset = 0;
   p->phase = PHASE_START;
-  p->finished = 0;
-  p->closed_reported = 0;
+  p->flags = 0;
   p->error = RESPCHECK_E_OK;
   p->error_reason = NULL;
   p->error_offset = 0;
-  p->msg_open = 0;
   p->responses = 0;
-  p->have_empty = 0;
-  p->awaiting_final = 0;
   p->buf_len = 0;
   p->q_first = 0;
   p->q_len = 0;

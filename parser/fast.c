@@ -24,7 +24,7 @@
 #include "parser.h"
 
 static int fast_fail(respcheck_parser_t *p) {
-  p->fast_bad = 1;
+  p->flags |= PF_FAST_BAD;
   return -1;
 }
 
@@ -231,10 +231,10 @@ static void fast_verify(respcheck_parser_t *p) {
     }
   }
   if (!bad) {
-    p->verifying = 1;
+    p->flags |= PF_VERIFYING;
     respcheck__check_head_lines(p);
     respcheck__check_line_bytes(p);
-    p->verifying = 0;
+    p->flags &= ~PF_VERIFYING;
   }
   if (bad || fast_fingerprint(p, p->buf) != fp || p->facts.obs_fold ||
       p->facts.code_misread || p->facts.code_offset != p->head_abs + 9) {
@@ -293,7 +293,7 @@ static int fast_headers_complete(llhttp_t *l) {
   if (e + 2 != end || b[e] != '\r' || b[e + 1] != '\n')
     return fast_fail(p);
   p->buf_len = e + 2;
-  p->head_whole = 1;
+  p->flags |= PF_HEAD_WHOLE;
   p->resp.reason.ptr = p->hbase + 13;
   p->resp.reason.len = p->f_reason_end - 13;
   memset(&p->facts, 0, sizeof(p->facts));

@@ -149,7 +149,7 @@ static void check_content_type(respcheck_parser_t *p, const char *v, size_t n) {
   size_t k = sizeof(mb) - 1;
   if (n >= k && respcheck__lit_is(v, mb, k) &&
       (n == k || respcheck__is_ows(v[k]) || v[k] == ';'))
-    p->facts.multipart_byteranges = 1;
+    p->facts.seen |= KF_MULTIPART_BYTERANGES;
 }
 
 /* One field whose value the rules read. */

@@ -18,7 +18,7 @@ static int on_headers_complete(llhttp_t *l) {
 
 static int on_message_complete(llhttp_t *l) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
-  p->msg_done = 1;
+  p->flags |= PF_MSG_DONE;
   /* Pause so that the message's end offset is known (the error position);
    * an upgrade pauses by itself. */
   return l->upgrade ? 0 : HPE_PAUSED;
@@ -29,9 +29,8 @@ static int on_message_complete(llhttp_t *l) {
 static int head_overrun(respcheck_parser_t *p, const char *at) {
   if (p->phase != PHASE_HEAD)
     return 0;
-  respcheck__set_error(p, RESPCHECK_E_PARSE, respcheck__feed_offset(p, at),
-                       respcheck__head_mismatch);
-  respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, p->error_offset, "%s",
+  respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, respcheck__feed_offset(p, at),
+                  RESPCHECK_E_PARSE, respcheck__head_mismatch, "%s",
                   respcheck__head_mismatch);
   return 1;
 }
@@ -54,9 +53,9 @@ static int on_chunk_extension(llhttp_t *l, const char *data, size_t len) {
   size_t max = p->opts.max_chunk_extension;
   if (len > max - p->ext_len) {
     uint64_t off = respcheck__feed_offset(p, data) + (max - p->ext_len);
-    respcheck__emit(p, RESPCHECK_RULE_CHUNK_EXTENSION_TOO_LONG, off,
+    respcheck__fail(p, RESPCHECK_RULE_CHUNK_EXTENSION_TOO_LONG, off,
+                    RESPCHECK_E_LIMIT, "chunk extension too long",
                     "chunk extensions longer than the limit of %zu bytes", max);
-    respcheck__set_error(p, RESPCHECK_E_LIMIT, off, "chunk extension too long");
     return -1;
   }
   p->ext_len += len;
@@ -66,9 +65,8 @@ static int on_chunk_extension(llhttp_t *l, const char *data, size_t len) {
 static int on_chunk_header(llhttp_t *l) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
   if (p->phase == PHASE_HEAD) {
-    respcheck__set_error(p, RESPCHECK_E_PARSE, p->head_abs,
-                         respcheck__head_mismatch);
-    respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs, "%s",
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs,
+                    RESPCHECK_E_PARSE, respcheck__head_mismatch, "%s",
                     respcheck__head_mismatch);
     return -1;
   }
@@ -78,8 +76,7 @@ static int on_chunk_header(llhttp_t *l) {
 
 static void after_message(respcheck_parser_t *p, uint64_t end) {
   unsigned fr = p->resp.framing;
-  int interim = p->interim;
-  p->awaiting_final = interim;
+  unsigned interim = p->flags & PF_INTERIM;
   respcheck__end_message(p, end, RESPCHECK_END_COMPLETE);
   if (fr & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))
     p->phase = PHASE_TUNNEL;
@@ -93,9 +90,9 @@ static void after_message(respcheck_parser_t *p, uint64_t end) {
 /* Reports llhttp's refusal (unless one of our callbacks caused it). */
 static void llhttp_failed(respcheck_parser_t *p, llhttp_errno_t e,
                           uint64_t off) {
-  if (p->bytes_pending) {
+  if (p->flags & PF_BYTES_PENDING) {
     /* Strict llhttp refused the head: say what in its bytes is wrong. */
-    p->bytes_pending = 0;
+    p->flags &= ~PF_BYTES_PENDING;
     if (p->error == RESPCHECK_E_OK)
       respcheck__check_line_bytes(p);
   }
@@ -103,13 +100,13 @@ static void llhttp_failed(respcheck_parser_t *p, llhttp_errno_t e,
     const char *reason = llhttp_get_error_reason(&p->llh);
     snprintf(p->errbuf, sizeof(p->errbuf), "%s: %s", llhttp_errno_name(e),
              reason ? reason : "");
-    respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, off, "llhttp %s", p->errbuf);
-    respcheck__set_error(p, RESPCHECK_E_PARSE, off, p->errbuf);
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, off, RESPCHECK_E_PARSE,
+                    p->errbuf, "llhttp %s", p->errbuf);
   }
   /* Our own callbacks stop llhttp at the end of a span; the error they set
    * has the exact offset. A head refused by llhttp was read whole first
    * (its findings may lie past llhttp's stop): the message ends after it. */
-  if (p->phase == PHASE_HEAD && p->head_whole &&
+  if (p->phase == PHASE_HEAD && (p->flags & PF_HEAD_WHOLE) &&
       p->head_abs + p->buf_len > p->error_offset)
     respcheck__abort_message(p, p->head_abs + p->buf_len);
   else
@@ -123,22 +120,21 @@ size_t respcheck__llhttp_stopped(respcheck_parser_t *p, llhttp_errno_t e,
   const char *ep = llhttp_get_error_pos(&p->llh);
   size_t used = (ep >= ptr && ep <= ptr + len) ? (size_t)(ep - ptr) : len;
 
-  if ((e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) && p->msg_done &&
-      p->phase == PHASE_HEAD && used != len) {
+  if ((e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) &&
+      (p->flags & PF_MSG_DONE) && p->phase == PHASE_HEAD && used != len) {
     /* The message ended inside its own head: see head_overrun. */
-    respcheck__set_error(p, RESPCHECK_E_PARSE, abs + used,
-                         respcheck__head_mismatch);
-    respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, abs + used, "%s",
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, abs + used,
+                    RESPCHECK_E_PARSE, respcheck__head_mismatch, "%s",
                     respcheck__head_mismatch);
     respcheck__abort_message(p, p->head_abs + p->buf_len);
     return used;
   }
-  if (e == HPE_PAUSED && p->msg_done) {
+  if (e == HPE_PAUSED && (p->flags & PF_MSG_DONE)) {
     llhttp_resume(&p->llh);
     after_message(p, abs + used);
     return used;
   }
-  if (e == HPE_PAUSED_UPGRADE && p->msg_done) {
+  if (e == HPE_PAUSED_UPGRADE && (p->flags & PF_MSG_DONE)) {
     llhttp_resume_after_upgrade(&p->llh);
     after_message(p, abs + used);
     return used;

@@ -392,13 +392,13 @@ void respcheck__unfold(respcheck_parser_t *p) {
 /* The head is complete in buf: check it, then let llhttp read it whole. */
 static void finish_head(respcheck_parser_t *p) {
   size_t used;
-  p->head_whole = 1;
+  p->flags |= PF_HEAD_WHOLE;
   p->hbase = p->buf;
   respcheck__check_head_lines(p);
   respcheck__check_known_fields(p);
   respcheck__check_framing_fields(p);
 #if RESPCHECK_LLHTTP_IS_STRICT
-  p->bytes_pending = 1;
+  p->flags |= PF_BYTES_PENDING;
 #else
   respcheck__check_line_bytes(p);
 #endif
@@ -406,17 +406,16 @@ static void finish_head(respcheck_parser_t *p) {
   used = respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
   if (p->error != RESPCHECK_E_OK)
     return;
-  if (!p->head_done || used != p->buf_len) {
+  if (!(p->flags & PF_HEAD_DONE) || used != p->buf_len) {
     /* llhttp and RFC 9112 disagree on where the head ends: what follows
      * cannot be read reliably. */
     uint64_t off = p->head_abs + used;
-    respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, off, "%s",
-                    respcheck__head_mismatch);
-    respcheck__set_error(p, RESPCHECK_E_PARSE, off, respcheck__head_mismatch);
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, off, RESPCHECK_E_PARSE,
+                    respcheck__head_mismatch, "%s", respcheck__head_mismatch);
     respcheck__abort_message(p, p->head_abs + p->buf_len);
     return;
   }
-  if (!p->msg_done)
+  if (!(p->flags & PF_MSG_DONE))
     p->phase = PHASE_BODY;
 }
 
@@ -427,10 +426,9 @@ static void reject_not_http(respcheck_parser_t *p) {
   respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
   if (p->error == RESPCHECK_E_OK) {
     /* A tokenizer that takes it (another llhttp build) is overruled. */
-    snprintf(p->errbuf, sizeof(p->errbuf), "not an HTTP/1.x status line");
-    respcheck__emit(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs, "%s",
-                    p->errbuf);
-    respcheck__set_error(p, RESPCHECK_E_PARSE, p->head_abs, p->errbuf);
+    static const char not_http[] = "not an HTTP/1.x status line";
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs,
+                    RESPCHECK_E_PARSE, not_http, "%s", not_http);
     respcheck__abort_message(p, p->head_abs);
   }
 }

@@ -10,14 +10,16 @@
 
 #include "parser.h"
 
-void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
-                     uint64_t offset, const char *fmt, ...) {
+/* Reports a finding of rule at offset, at the severity the options give
+ * it; the message is fmt's. */
+static void RC_PRINTF(4, 0)
+    vemit(respcheck_parser_t *p, respcheck_rule_t rule, uint64_t offset,
+          const char *fmt, va_list ap) {
   respcheck_finding_t f;
-  va_list ap;
   respcheck_severity_t sev = (respcheck_severity_t)p->opts.severity[rule];
 
 #if RESPCHECK_VERIFY_FAST_PATH
-  if (p->verifying) {
+  if (p->flags & PF_VERIFYING) {
     fprintf(stderr, "respcheck: strict llhttp accepted a head where %s fires\n",
             respcheck_rule_id(rule));
     abort();
@@ -30,9 +32,7 @@ void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
   p->counts[sev]++;
   if (p->cb.on_finding == NULL)
     return;
-  va_start(ap, fmt);
   vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
-  va_end(ap);
   f.rule = rule;
   f.id = respcheck_rule_id(rule);
   f.severity = sev;
@@ -41,6 +41,24 @@ void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
   f.message = p->msg;
   f.reference = respcheck_rule_reference(rule);
   p->cb.on_finding(p->user, &f);
+}
+
+void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
+                     uint64_t offset, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vemit(p, rule, offset, fmt, ap);
+  va_end(ap);
+}
+
+void respcheck__fail(respcheck_parser_t *p, respcheck_rule_t rule,
+                     uint64_t offset, respcheck_errno_t err, const char *reason,
+                     const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vemit(p, rule, offset, fmt, ap);
+  va_end(ap);
+  respcheck__set_error(p, err, offset, reason);
 }
 
 /* Quotes untrusted bytes for a message: printable ASCII as is, the rest as
@@ -79,23 +97,23 @@ void respcheck__set_error(respcheck_parser_t *p, respcheck_errno_t err,
 void respcheck__end_message(respcheck_parser_t *p, uint64_t end,
                             unsigned flags) {
   respcheck_message_end_t m;
-  if (!p->msg_open)
+  if (!(p->flags & PF_MSG_OPEN))
     return;
   m.index = p->msg_index;
   m.offset = p->msg_offset;
   m.end_offset = end;
-  m.flags = flags | (p->head_delivered ? RESPCHECK_END_HEAD : 0u);
+  m.flags = flags | ((p->flags & PF_HEAD_DELIVERED) ? RESPCHECK_END_HEAD : 0u);
   m.verdict =
       p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT : RESPCHECK_ACCEPT;
   m.error_count = p->counts[RESPCHECK_SEVERITY_ERROR];
   m.warning_count = p->counts[RESPCHECK_SEVERITY_WARNING];
   m.info_count = p->counts[RESPCHECK_SEVERITY_INFO];
   /* A final response consumes its request context; a 1xx does not. */
-  if (p->head_delivered && !p->interim && p->q_len) {
+  if ((p->flags & PF_HEAD_DELIVERED) && !(p->flags & PF_INTERIM) && p->q_len) {
     p->q_first = (p->q_first + 1) % p->opts.max_pending_requests;
     p->q_len--;
   }
-  p->msg_open = 0;
+  p->flags &= ~PF_MSG_OPEN;
   if (p->cb.on_message_end)
     p->cb.on_message_end(p->user, &m);
 }
@@ -109,19 +127,19 @@ void respcheck__fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
                            uint64_t off, const char *reason) {
   switch (rule) {
   case RESPCHECK_RULE_LINE_TOO_LONG:
-    respcheck__emit(p, rule, off, "line longer than the limit of %zu bytes",
+    respcheck__fail(p, rule, off, RESPCHECK_E_LIMIT, reason,
+                    "line longer than the limit of %zu bytes",
                     p->opts.max_line_length);
     break;
   case RESPCHECK_RULE_TOO_MANY_HEADERS:
-    respcheck__emit(p, rule, off, "more than %zu field lines",
-                    p->opts.max_headers);
+    respcheck__fail(p, rule, off, RESPCHECK_E_LIMIT, reason,
+                    "more than %zu field lines", p->opts.max_headers);
     break;
   default:
-    respcheck__emit(p, rule, off,
+    respcheck__fail(p, rule, off, RESPCHECK_E_LIMIT, reason,
                     "status line and header section larger than %zu bytes",
                     p->opts.max_header_bytes);
     break;
   }
-  respcheck__set_error(p, RESPCHECK_E_LIMIT, off, reason);
   respcheck__abort_message(p, off);
 }

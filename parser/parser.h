@@ -84,7 +84,9 @@ enum known_field {
   KF_CONTENT_RANGE = 1 << 7,
   KF_CONTENT_TYPE = 1 << 8,
   KF_UPGRADE = 1 << 9,
-  KF_DATE = 1 << 10
+  KF_DATE = 1 << 10,
+  /* Not a field: a Content-Type of multipart/byteranges (RFC 9110 14.6). */
+  KF_MULTIPART_BYTERANGES = 1 << 11
 };
 
 /* The fields whose values check_field reads. */
@@ -94,6 +96,37 @@ enum known_field {
 /* The fast path keeps the indexes of that many of them; past it, it looks
  * at every field again. */
 #define FAST_READ_MAX 8
+
+/* The parser's booleans: bits of its flags word, as libuv keeps a
+ * handle's. */
+/* The stream. */
+#define PF_FINISHED (1u << 0)        /* respcheck_finish was called */
+#define PF_CLOSED_REPORTED (1u << 1) /* data-after-close is said once */
+#define PF_HAVE_EMPTY (1u << 2)      /* empty lines before a status line */
+/* The current message, or the last one until the next opens; cleared as
+ * a message opens. */
+#define PF_MSG_OPEN (1u << 3)
+#define PF_HEAD_DELIVERED (1u << 4) /* on_head was called */
+#define PF_MSG_DONE (1u << 5)       /* llhttp completed the message */
+#define PF_HEAD_DONE (1u << 6)      /* llhttp called on_headers_complete */
+/* A 1xx (not 101): between messages, the final response is still to come
+ * (RFC 9110 15.2). */
+#define PF_INTERIM (1u << 7)
+#define PF_MESSAGE                                                             \
+  (PF_MSG_OPEN | PF_HEAD_DELIVERED | PF_MSG_DONE | PF_HEAD_DONE | PF_INTERIM)
+/* The current head. */
+#define PF_HEAD_WHOLE (1u << 8) /* assembled: llhttp is reading it */
+/* respcheck__check_line_bytes has not run on it (strict llhttp: it runs
+ * only to explain a refusal). */
+#define PF_BYTES_PENDING (1u << 9)
+#define PF_FAST_BAD (1u << 10) /* a fast-path callback found it irregular */
+/* The line pass checks a head strict llhttp accepted: a finding is a bug
+ * (RESPCHECK_VERIFY_FAST_PATH). */
+#define PF_VERIFYING (1u << 11)
+/* The trailer field being read. */
+#define PF_TFIELD_STARTED (1u << 12)
+#define PF_TNAME_BAD (1u << 13)
+#define PF_TVALUE_STARTED (1u << 14)
 
 /* What the syntax pass learned of a head, for the semantic pass. */
 typedef struct head_facts {
@@ -106,7 +139,6 @@ typedef struct head_facts {
   int te_chunked_final;  /* chunked is the last coding */
   unsigned te_chunked_count;
   int conn_close, conn_keep_alive, conn_upgrade;
-  int multipart_byteranges;
   int obs_fold;
   uint64_t code_offset; /* of the status code (or where it should be) */
   int code_misread;     /* bad spacing: llhttp's status is not the code */
@@ -124,8 +156,7 @@ struct respcheck_parser {
 
   uint64_t offset; /* bytes fed so far */
   int phase;
-  int finished;
-  int closed_reported;
+  unsigned flags; /* PF_* */
   respcheck_errno_t error;
   const char *error_reason;
   uint64_t error_offset;
@@ -135,21 +166,11 @@ struct respcheck_parser {
   uint64_t feed_abs;
 
   /* The current response. */
-  int msg_open;
   uint64_t msg_index;
   uint64_t msg_offset;
   uint64_t responses;
-  unsigned counts[4]; /* findings by severity */
-  int head_delivered;
-  int msg_done;       /* llhttp completed the message */
-  int head_done;      /* llhttp called on_headers_complete */
-  int interim;        /* the current response is a 1xx (not 101) */
-  int awaiting_final; /* the last response was a 1xx */
-  int have_empty;
-  uint64_t empty_offset;
-  int bytes_pending; /* check_line_bytes has not run on this head */
-  int head_whole;    /* the head is assembled: llhttp is reading it */
-  int verifying;
+  unsigned counts[4];    /* findings by severity */
+  uint64_t empty_offset; /* of the first empty line (PF_HAVE_EMPTY) */
 
   /* Head assembly. */
   char *buf;
@@ -172,12 +193,9 @@ struct respcheck_parser {
   size_t ext_len;       /* chunk-extension bytes of the current chunk */
   size_t trailer_bytes; /* bytes of trailer fields so far */
   size_t trailer_fields;
-  int tfield_started;
-  int tname_bad;
   uint64_t tfield_offset;
   size_t tname_len;
   char tname[24];
-  int tvalue_started;
   uint64_t tvalue_offset;
   size_t tvalue_len;
 
@@ -188,7 +206,6 @@ struct respcheck_parser {
    * the head's first byte. */
   llhttp_t llh_saved;  /* llhttp as the head began, for that re-reading */
   int fast;            /* enum fast_mode */
-  int fast_bad;        /* a callback found the head's shape irregular */
   const char *fdata;   /* the buffer llhttp reads */
   size_t fold;         /* the head offset of fdata[0] */
   size_t fvalid;       /* head bytes in buf (when fold > 0) */
@@ -341,15 +358,31 @@ static inline void respcheck__fast_keep_head(respcheck_parser_t *p) {
 /* What each stage offers the others. */
 
 /* message.c: findings, the sticky error, message ends. */
-void RC_PRINTF(4, 5)
-    respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
-                    uint64_t offset, const char *fmt, ...);
-const char *respcheck__quote(char *out, size_t cap, const char *s, size_t n);
+
+/* A finding of rule at offset (absolute), at the severity the options
+ * give it, counted for the current message; fmt makes its message. */
+void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
+                     uint64_t offset, const char *fmt, ...) RC_PRINTF(4, 5);
+/* A fatal finding: rule reported at offset as respcheck__emit does, then
+ * err made the sticky error with reason, at the same offset. Every stop on
+ * bad input goes through here, so that a finding and its error agree. */
+void respcheck__fail(respcheck_parser_t *p, respcheck_rule_t rule,
+                     uint64_t offset, respcheck_errno_t err, const char *reason,
+                     const char *fmt, ...) RC_PRINTF(6, 7);
+/* The sticky error without a finding (a callback asked to stop, or the
+ * finding came earlier); the first error stays. */
 void respcheck__set_error(respcheck_parser_t *p, respcheck_errno_t err,
                           uint64_t offset, const char *reason);
+/* Untrusted bytes s[0, n) quoted for a message into out[0, cap). */
+const char *respcheck__quote(char *out, size_t cap, const char *s, size_t n);
+/* The end of the current message (on_message_end), with flags
+ * (enum respcheck_end_flags); nothing when no message is open. */
 void respcheck__end_message(respcheck_parser_t *p, uint64_t end,
                             unsigned flags);
+/* The same, for a message stopped by an error or the end of the stream. */
 void respcheck__abort_message(respcheck_parser_t *p, uint64_t end);
+/* A head past one of its limits (rule): the finding, RESPCHECK_E_LIMIT with
+ * reason, and the message ends at off. */
 void respcheck__fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
                            uint64_t off, const char *reason);
 

@@ -10,6 +10,43 @@
 
 static int is_1xx(int status) { return status >= 100 && status <= 199; }
 
+/* The fields a status code requires (RFC 9110 15): a response with that
+ * status and none of the fields in any gets rule. In order of status. */
+static const struct required_field {
+  int status;
+  respcheck_rule_t rule;
+  unsigned any; /* enum known_field */
+  const char *what;
+} required_fields[] = {
+    /* 15.2.2: "The server MUST generate an Upgrade header field". */
+    {101, RESPCHECK_RULE_UPGRADE_MISSING, KF_UPGRADE, "Upgrade"},
+    /* 15.3.7: a single part has Content-Range, several are sent as
+     * multipart/byteranges. */
+    {206, RESPCHECK_RULE_CONTENT_RANGE_MISSING,
+     KF_CONTENT_RANGE | KF_MULTIPART_BYTERANGES,
+     "Content-Range or multipart/byteranges"},
+    /* 15.4: a redirect names its target in Location (15.4.2-15.4.4,
+     * 15.4.8, 15.4.9). */
+    {301, RESPCHECK_RULE_LOCATION_MISSING, KF_LOCATION, "Location"},
+    {302, RESPCHECK_RULE_LOCATION_MISSING, KF_LOCATION, "Location"},
+    {303, RESPCHECK_RULE_LOCATION_MISSING, KF_LOCATION, "Location"},
+    {307, RESPCHECK_RULE_LOCATION_MISSING, KF_LOCATION, "Location"},
+    {308, RESPCHECK_RULE_LOCATION_MISSING, KF_LOCATION, "Location"},
+    /* 15.5.2: "The server generating a 401 response MUST send a
+     * WWW-Authenticate header field". */
+    {401, RESPCHECK_RULE_WWW_AUTHENTICATE_MISSING, KF_WWW_AUTHENTICATE,
+     "WWW-Authenticate"},
+    /* 15.5.6: "The origin server MUST generate an Allow header field". */
+    {405, RESPCHECK_RULE_ALLOW_MISSING, KF_ALLOW, "Allow"},
+    /* 15.5.8: "The proxy MUST send a Proxy-Authenticate header field". */
+    {407, RESPCHECK_RULE_PROXY_AUTHENTICATE_MISSING, KF_PROXY_AUTHENTICATE,
+     "Proxy-Authenticate"},
+    /* 15.5.22: "The server MUST send an Upgrade header field". */
+    {426, RESPCHECK_RULE_UPGRADE_MISSING, KF_UPGRADE, "Upgrade"},
+};
+static const struct required_field *const required_end =
+    required_fields + sizeof(required_fields) / sizeof(required_fields[0]);
+
 static void check_head_semantics(respcheck_parser_t *p) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = respcheck__current_request(p);
@@ -17,6 +54,7 @@ static void check_head_semantics(respcheck_parser_t *p) {
   int st = r->status;
   uint64_t head = p->head_abs;
   const respcheck_status_info_t *info = r->info;
+  const struct required_field *need;
   char q[200];
 
   if (f->code_misread) {
@@ -108,46 +146,11 @@ static void check_head_semantics(respcheck_parser_t *p) {
     respcheck__emit(p, RESPCHECK_RULE_CONTENT_FORBIDDEN, f->code_offset,
                     "205 response with content");
 
-  switch (st) {
-  case 301:
-  case 302:
-  case 303:
-  case 307:
-  case 308:
-    if (!(f->seen & KF_LOCATION))
-      respcheck__emit(p, RESPCHECK_RULE_LOCATION_MISSING, f->code_offset,
-                      "%d response without Location", st);
-    break;
-  case 401:
-    if (!(f->seen & KF_WWW_AUTHENTICATE))
-      respcheck__emit(p, RESPCHECK_RULE_WWW_AUTHENTICATE_MISSING,
-                      f->code_offset, "401 response without WWW-Authenticate");
-    break;
-  case 407:
-    if (!(f->seen & KF_PROXY_AUTHENTICATE))
-      respcheck__emit(p, RESPCHECK_RULE_PROXY_AUTHENTICATE_MISSING,
-                      f->code_offset,
-                      "407 response without Proxy-Authenticate");
-    break;
-  case 405:
-    if (!(f->seen & KF_ALLOW))
-      respcheck__emit(p, RESPCHECK_RULE_ALLOW_MISSING, f->code_offset,
-                      "405 response without Allow");
-    break;
-  case 206:
-    if (!(f->seen & KF_CONTENT_RANGE) && !f->multipart_byteranges)
-      respcheck__emit(
-          p, RESPCHECK_RULE_CONTENT_RANGE_MISSING, f->code_offset,
-          "206 response without Content-Range or multipart/byteranges");
-    break;
-  case 101:
-  case 426:
-    if (!(f->seen & KF_UPGRADE))
-      respcheck__emit(p, RESPCHECK_RULE_UPGRADE_MISSING, f->code_offset,
-                      "%d response without Upgrade", st);
-    break;
-  default:
-    break;
+  for (need = required_fields; need < required_end && need->status <= st;
+       need++) {
+    if (need->status == st && !(f->seen & need->any))
+      respcheck__emit(p, need->rule, f->code_offset, "%d response without %s",
+                      st, need->what);
   }
   if (st >= 200 && st <= 499 && !(f->seen & KF_DATE))
     respcheck__emit(p, RESPCHECK_RULE_DATE_MISSING, f->code_offset,
@@ -220,15 +223,15 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
   unsigned fr;
   int desync;
 
-  p->head_done = 1;
-  if (p->bytes_pending) {
-    p->bytes_pending = 0;
+  p->flags |= PF_HEAD_DONE;
+  if (p->flags & PF_BYTES_PENDING) {
+    p->flags &= ~PF_BYTES_PENDING;
 #if RESPCHECK_VERIFY_FAST_PATH
     /* Strict llhttp accepted the head, so the byte checks must find
      * nothing: a finding here is a bug, and stops the process. */
-    p->verifying = 1;
+    p->flags |= PF_VERIFYING;
     respcheck__check_line_bytes(p);
-    p->verifying = 0;
+    p->flags &= ~PF_VERIFYING;
 #endif
   }
   r->index = p->msg_index;
@@ -260,13 +263,13 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
       (fr & RESPCHECK_FRAMING_CONTENT_LENGTH) ? p->facts.content_length : 0;
   r->verdict =
       p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT : RESPCHECK_ACCEPT;
-  p->interim = is_1xx(r->status) && r->status != 101;
-  p->head_delivered = 1;
+  if (is_1xx(r->status) && r->status != 101)
+    p->flags |= PF_INTERIM;
+  p->flags |= PF_HEAD_DELIVERED;
   p->ext_len = 0;
   p->trailer_bytes = 0;
   p->trailer_fields = 0;
-  p->tfield_started = 0;
-  p->tvalue_started = 0;
+  p->flags &= ~(PF_TFIELD_STARTED | PF_TVALUE_STARTED);
   p->tvalue_len = 0;
   l->settings = &p->body_settings;
   if (p->cb.on_head && p->cb.on_head(p->user, r) != 0) {

@@ -15,16 +15,12 @@
 #include "parser.h"
 
 static void open_message(respcheck_parser_t *p, uint64_t offset) {
-  if (p->msg_open)
+  if (p->flags & PF_MSG_OPEN)
     return;
-  p->msg_open = 1;
+  p->flags = (p->flags & ~PF_MESSAGE) | PF_MSG_OPEN;
   p->msg_index = p->responses++;
   p->msg_offset = offset;
   memset(p->counts, 0, sizeof(p->counts));
-  p->head_delivered = 0;
-  p->msg_done = 0;
-  p->head_done = 0;
-  p->interim = 0;
 }
 
 /* Between responses: llhttp skips CR and LF there; so do we, and say so. */
@@ -33,11 +29,12 @@ static size_t feed_start(respcheck_parser_t *p, const char *data, size_t len,
   size_t i = 0;
   while (i < len && (data[i] == '\r' || data[i] == '\n'))
     i++;
-  if (i > 0 && !p->have_empty) {
-    p->have_empty = 1;
+  if (i > 0 && !(p->flags & PF_HAVE_EMPTY)) {
+    p->flags |= PF_HAVE_EMPTY;
     p->empty_offset = abs;
   }
-  if (p->have_empty && abs + i - p->empty_offset > p->opts.max_header_bytes) {
+  if ((p->flags & PF_HAVE_EMPTY) &&
+      abs + i - p->empty_offset > p->opts.max_header_bytes) {
     /* They count against the head's limit: a peer cannot make a reader
      * wait on them without end. */
     uint64_t off = p->empty_offset + p->opts.max_header_bytes;
@@ -50,14 +47,14 @@ static size_t feed_start(respcheck_parser_t *p, const char *data, size_t len,
   }
   if (i == len)
     return i;
-  open_message(p, p->have_empty ? p->empty_offset : abs + i);
-  if (p->have_empty) {
+  open_message(p, (p->flags & PF_HAVE_EMPTY) ? p->empty_offset : abs + i);
+  if (p->flags & PF_HAVE_EMPTY) {
     respcheck__emit(p, RESPCHECK_RULE_EMPTY_LINE_BEFORE_STATUS, p->empty_offset,
                     "empty line before the status line");
-    p->have_empty = 0;
+    p->flags &= ~PF_HAVE_EMPTY;
   }
   p->phase = PHASE_HEAD;
-  p->head_whole = 0;
+  p->flags &= ~PF_HEAD_WHOLE;
   p->head_abs = abs + i;
   p->buf_len = 0;
   p->line_start = 0;
@@ -69,7 +66,7 @@ static size_t feed_start(respcheck_parser_t *p, const char *data, size_t len,
 static size_t feed_closed(respcheck_parser_t *p, const char *data, size_t len,
                           uint64_t abs) {
   size_t i = 0;
-  if (p->closed_reported)
+  if (p->flags & PF_CLOSED_REPORTED)
     return len;
   while (i < len && (data[i] == '\r' || data[i] == '\n'))
     i++;
@@ -80,7 +77,7 @@ static size_t feed_closed(respcheck_parser_t *p, const char *data, size_t len,
   open_message(p, abs + i);
   respcheck__emit(p, RESPCHECK_RULE_DATA_AFTER_CLOSE, abs + i,
                   "bytes after a response that ends the connection (ignored)");
-  p->closed_reported = 1; /* the message ends with the stream */
+  p->flags |= PF_CLOSED_REPORTED; /* the message ends with the stream */
   return len;
 }
 
@@ -144,7 +141,7 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
     p->llh.settings = &p->fast_settings;
     p->hbase = data;
     p->f_avail = len;
-    p->fast_bad = 0;
+    p->flags &= ~PF_FAST_BAD;
     p->nheaders = 0;
     p->f_reason_end = 13;
     p->f_next = 0;
@@ -158,7 +155,7 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
   p->feed_ptr = data;
   p->feed_abs = p->offset;
   e = llhttp_execute(&p->llh, data, n);
-  if (p->head_done)
+  if (p->flags & PF_HEAD_DONE)
     return respcheck__llhttp_result(p, e, data, n, p->offset);
   if (e == HPE_OK && n == len) {
     /* The head goes on past data, which the caller may reuse: keep it. */
@@ -199,7 +196,7 @@ respcheck_errno_t respcheck_execute(respcheck_parser_t *p, const char *data,
     return RESPCHECK_E_INVAL;
   if (p->error != RESPCHECK_E_OK)
     return p->error;
-  if (p->finished)
+  if (p->flags & PF_FINISHED)
     return RESPCHECK_E_FINISHED;
 
   while (len > 0 && p->error == RESPCHECK_E_OK) {
@@ -238,12 +235,12 @@ respcheck_errno_t respcheck_finish(respcheck_parser_t *p) {
     return RESPCHECK_E_INVAL;
   if (p->error != RESPCHECK_E_OK)
     return p->error;
-  if (p->finished)
+  if (p->flags & PF_FINISHED)
     return RESPCHECK_E_FINISHED;
-  p->finished = 1;
+  p->flags |= PF_FINISHED;
   switch (p->phase) {
   case PHASE_START:
-    if (p->awaiting_final) {
+    if (p->flags & PF_INTERIM) { /* the last response was a 1xx */
       /* RFC 9110 15.2: a 1xx is interim; the final response never came. */
       open_message(p, p->offset);
       respcheck__emit(
@@ -265,7 +262,7 @@ respcheck_errno_t respcheck_finish(respcheck_parser_t *p) {
     p->feed_ptr = NULL;
     p->feed_abs = p->offset;
     e = llhttp_finish(&p->llh);
-    if (p->msg_done && (e == HPE_OK || e == HPE_PAUSED)) {
+    if ((p->flags & PF_MSG_DONE) && (e == HPE_OK || e == HPE_PAUSED)) {
       respcheck__end_message(p, p->offset, RESPCHECK_END_COMPLETE);
     } else if (p->error == RESPCHECK_E_OK) {
       respcheck__emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,

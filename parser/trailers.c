@@ -18,10 +18,9 @@ static int trailer_too_large(respcheck_parser_t *p, uint64_t start,
   size_t max = p->opts.max_header_bytes;
   if (len > max - p->trailer_bytes) {
     uint64_t off = start + (max - p->trailer_bytes);
-    respcheck__emit(p, RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE, off,
+    respcheck__fail(p, RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE, off,
+                    RESPCHECK_E_LIMIT, "trailer section too large",
                     "trailer section larger than the limit of %zu bytes", max);
-    respcheck__set_error(p, RESPCHECK_E_LIMIT, off,
-                         "trailer section too large");
     return 1;
   }
   p->trailer_bytes += len;
@@ -31,16 +30,16 @@ static int trailer_too_large(respcheck_parser_t *p, uint64_t start,
 static int on_trailer_name(llhttp_t *l, const char *data, size_t len) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
   size_t i;
-  if (!p->tfield_started) {
-    p->tfield_started = 1;
+  if (!(p->flags & PF_TFIELD_STARTED)) {
+    p->flags |= PF_TFIELD_STARTED;
     p->tfield_offset = respcheck__feed_offset(p, data);
     p->tname_len = 0;
-    p->tname_bad = 0;
+    p->flags &= ~PF_TNAME_BAD;
   }
   for (i = 0; i < len; i++) {
     unsigned char c = (unsigned char)data[i];
     if (!respcheck__token_char[c])
-      p->tname_bad = 1;
+      p->flags |= PF_TNAME_BAD;
     if (p->tname_len < sizeof(p->tname))
       p->tname[p->tname_len] = (char)respcheck__lower(c);
     p->tname_len++;
@@ -75,22 +74,21 @@ static const char *const forbidden_trailers[] = {"content-length",
 
 static int on_trailer_name_complete(llhttp_t *l) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
-  size_t i, n = p->tfield_started ? p->tname_len : 0;
-  uint64_t start = p->tfield_started ? p->tfield_offset : p->offset;
+  size_t i, n = (p->flags & PF_TFIELD_STARTED) ? p->tname_len : 0;
+  uint64_t start =
+      (p->flags & PF_TFIELD_STARTED) ? p->tfield_offset : p->offset;
   char q[64];
-  p->tfield_started = 0;
-  p->tvalue_started = 0;
+  p->flags &= ~(PF_TFIELD_STARTED | PF_TVALUE_STARTED);
   p->tvalue_len = 0;
   if (++p->trailer_fields > p->opts.max_headers) {
-    respcheck__emit(p, RESPCHECK_RULE_TOO_MANY_HEADERS, start,
+    respcheck__fail(p, RESPCHECK_RULE_TOO_MANY_HEADERS, start,
+                    RESPCHECK_E_LIMIT, "too many trailer fields",
                     "more than %zu trailer fields", p->opts.max_headers);
-    respcheck__set_error(p, RESPCHECK_E_LIMIT, start,
-                         "too many trailer fields");
     return -1;
   }
   if (trailer_too_large(p, start, n))
     return -1;
-  if (p->tname_bad || n == 0) {
+  if ((p->flags & PF_TNAME_BAD) || n == 0) {
     respcheck__emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, p->tfield_offset,
                     "trailer field name is not a token");
     return 0;
@@ -101,16 +99,18 @@ static int on_trailer_name_complete(llhttp_t *l) {
        i++) {
     if (strlen(forbidden_trailers[i]) == n &&
         memcmp(forbidden_trailers[i], p->tname, n) == 0) {
-      respcheck__emit(p, RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN,
-                      p->tfield_offset, "%s sent as a trailer field",
-                      respcheck__quote(q, sizeof(q), p->tname, n));
+      respcheck__quote(q, sizeof(q), p->tname, n);
       /* llhttp applies Content-Length and Transfer-Encoding trailers to its
        * framing state: what follows cannot be read reliably. */
       if (i < 2) {
-        respcheck__set_error(p, RESPCHECK_E_FRAMING, p->tfield_offset,
-                             "framing field in the trailer section");
+        respcheck__fail(p, RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN,
+                        p->tfield_offset, RESPCHECK_E_FRAMING,
+                        "framing field in the trailer section",
+                        "%s sent as a trailer field", q);
         return -1;
       }
+      respcheck__emit(p, RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN,
+                      p->tfield_offset, "%s sent as a trailer field", q);
       break;
     }
   }
@@ -121,8 +121,8 @@ static int on_trailer_value(llhttp_t *l, const char *data, size_t len) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
   size_t i;
   char q[16];
-  if (!p->tvalue_started) {
-    p->tvalue_started = 1;
+  if (!(p->flags & PF_TVALUE_STARTED)) {
+    p->flags |= PF_TVALUE_STARTED;
     p->tvalue_offset = respcheck__feed_offset(p, data);
   }
   p->tvalue_len += len;
@@ -140,9 +140,9 @@ static int on_trailer_value(llhttp_t *l, const char *data, size_t len) {
 
 static int on_trailer_value_complete(llhttp_t *l) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
-  int over = p->tvalue_started &&
+  int over = (p->flags & PF_TVALUE_STARTED) != 0 &&
              trailer_too_large(p, p->tvalue_offset, p->tvalue_len);
-  p->tvalue_started = 0;
+  p->flags &= ~PF_TVALUE_STARTED;
   p->tvalue_len = 0;
   return over ? -1 : 0;
 }
