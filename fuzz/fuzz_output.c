@@ -29,7 +29,6 @@
 #include "output.h"
 #include "respcheck.h"
 
-
 /* ------------------------------------------------------------------------ */
 /* Output checks. */
 
@@ -84,9 +83,15 @@ static void check_text(const char *s, size_t len, int color, const char *what) {
 static void check_output(const char *s, size_t len, rc_format_t fmt, int color,
                          const char *what) {
   switch (fmt) {
-  case RC_FORMAT_JSON: check_json_lines(s, len, what); break;
-  case RC_FORMAT_SARIF: check_json_doc(s, len, what); break;
-  default: check_text(s, len, color, what); break;
+  case RC_FORMAT_JSON:
+    check_json_lines(s, len, what);
+    break;
+  case RC_FORMAT_SARIF:
+    check_json_doc(s, len, what);
+    break;
+  default:
+    check_text(s, len, color, what);
+    break;
   }
 }
 
@@ -400,7 +405,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   skip = size < 3 ? size : 3 + plen;
 
   check_escapers(path, plen);
-  check_escapers((const char *)data + skip, size - skip < 4096 ? size - skip : 4096);
+  check_escapers((const char *)data + skip,
+                 size - skip < 4096 ? size - skip : 4096);
 
   respcheck_options_init(&opts);
   if (flags & RCF_OUT_SEVERITIES) {
