@@ -1,5 +1,5 @@
 /*
- * fuzz_output: the command's output writers (tools/output.c) on arbitrary
+ * fuzz_output: the command's output writers (tools/cli/output.c) on arbitrary
  * bytes. The input (fuzz_common.h, RCF_OUT_*) picks the format and options
  * and a file path of arbitrary bytes; the rest is either a response stream,
  * which a parser reads into the writers exactly as the command does (line
@@ -164,7 +164,7 @@ static void check_escapers(const char *s, size_t n) {
 }
 
 /* ------------------------------------------------------------------------ */
-/* Parser mode: the command's wiring (tools/respcheck.c). */
+/* Parser mode: the command's wiring (tools/cli/stream.c). */
 
 typedef struct app {
   rc_out_t *out;
