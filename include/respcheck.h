@@ -60,7 +60,7 @@ typedef struct respcheck_span {
 
 #define RESPCHECK_ERRNO_MAP(XX)                                                \
   XX(0, OK, "success")                                                         \
-  XX(1, PARSE, "the tokenizer refused the bytes")                              \
+  XX(1, PARSE, "the bytes are not HTTP/1.x syntax")                            \
   XX(2, LIMIT, "a configured limit was exceeded")                              \
   XX(3, CALLBACK, "a callback asked to stop")                                  \
   XX(4, INVAL, "invalid argument")                                             \
@@ -101,7 +101,8 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
  */
 #define RESPCHECK_RULE_MAP(XX)                                                 \
   XX(PARSE_ERROR, "parse-error", ERROR, "RFC 9112 2.2",                        \
-     "the tokenizer (llhttp) refused the bytes; the stream cannot be read on") \
+     "the bytes are not HTTP/1.x syntax (llhttp refused the head, or "         \
+     "respcheck the chunked content); the stream cannot be read on")           \
   XX(STATUS_CLASS_INVALID, "status-class-invalid", ERROR, "RFC 9110 15",       \
      "status code below 100 or above 599")                                     \
   XX(STATUS_UNREGISTERED, "status-unregistered", WARNING,                      \
@@ -164,9 +165,10 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(OBS_FOLD, "obs-fold", ERROR, "RFC 9112 5.2",                              \
      "obsolete line folding in a field value")                                 \
   XX(WHITESPACE_BEFORE_FIELD, "whitespace-before-field", ERROR,                \
-     "RFC 9112 2.2", "whitespace between the status line and the first field") \
+     "RFC 9112 2.2",                                                           \
+     "whitespace before the first field of a header or trailer section")       \
   XX(BARE_CR, "bare-cr", ERROR, "RFC 9112 2.2",                                \
-     "CR not followed by LF in the status line or header section")             \
+     "CR not followed by LF in the status line, header or trailer section")    \
   XX(BARE_LF, "bare-lf", WARNING, "RFC 9112 2.2",                              \
      "line ended by LF without CR")                                            \
   XX(EMPTY_LINE_BEFORE_STATUS, "empty-line-before-status", WARNING,            \
@@ -186,7 +188,7 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(TOO_MANY_HEADERS, "too-many-headers", ERROR, "RFC 9110 5.4",              \
      "more header fields than the limit")                                      \
   XX(LINE_TOO_LONG, "line-too-long", ERROR, "RFC 9110 5.4; RFC 9112 2.3",      \
-     "status line or field line longer than the limit")                        \
+     "status line, field line or chunk-size line longer than the limit")       \
   XX(REASON_PHRASE_TOO_LONG, "reason-phrase-too-long", ERROR, "RFC 9112 4",    \
      "reason phrase longer than the limit")                                    \
   XX(CHUNK_EXTENSION_TOO_LONG, "chunk-extension-too-long", ERROR,              \
@@ -198,7 +200,11 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(CONTENT_LENGTH_REPEATED, "content-length-repeated", ERROR,                \
      "RFC 9110 8.6, 5.3",                                                      \
      "Content-Length repeated with the same value (field lines or a list); "   \
-     "read as one")
+     "read as one")                                                            \
+  XX(CHUNK_EXTENSION_BWS, "chunk-extension-bws", ERROR,                        \
+     "RFC 9112 7.1.1; RFC 9110 5.6.3",                                         \
+     "whitespace (BWS) around \";\" or \"=\" in a chunk extension; read "      \
+     "without it")
 
 typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,
@@ -405,9 +411,11 @@ typedef struct respcheck_callbacks {
 typedef struct respcheck_options {
   size_t max_header_bytes; /* status line + header section; and trailers */
   size_t max_headers;      /* field lines in a header section */
-  size_t max_line_length;  /* status line or one field line, without CRLF */
+  size_t max_line_length;  /* status line, one field line (of the header or
+                              trailer section) or chunk-size line, without
+                              CRLF */
   size_t max_reason_length;
-  size_t max_chunk_extension;  /* bytes of extensions in one chunk header */
+  size_t max_chunk_extension;  /* bytes after the size in a chunk-size line */
   size_t max_pending_requests; /* request contexts that can be queued */
   respcheck_request_t default_request;        /* when the queue is empty */
   unsigned char severity[RESPCHECK_RULE_MAX]; /* respcheck_severity_t */

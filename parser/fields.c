@@ -22,9 +22,9 @@ static int span_is(const char *s, size_t n, const char *l, size_t len) {
 }
 
 /* The decimal number at v[i, n): its end (i when there is none), and its
- * value in *out (0 when it overflows, with *ok cleared). */
-static size_t decimal(const char *v, size_t i, size_t n, uint64_t *out,
-                      int *ok) {
+ * value in *out; *ok cleared when it overflows. */
+static RC_INLINE size_t decimal(const char *v, size_t i, size_t n,
+                                uint64_t *out, int *ok) {
   uint64_t value = 0;
   for (; i < n; i++) {
     unsigned d = (unsigned)((unsigned char)v[i] - '0');
@@ -39,6 +39,29 @@ static size_t decimal(const char *v, size_t i, size_t n, uint64_t *out,
   return i;
 }
 
+/* After the number value at v[0, i): the rest of a list of it,
+ * *( OWS "," OWS 1*DIGIT ) with the same number each time; 1 when v[i, n)
+ * is that. */
+static int same_number_again(const char *v, size_t i, size_t n,
+                             uint64_t value) {
+  int ok = 1;
+  while (ok && i < n) {
+    uint64_t next;
+    size_t e;
+    while (i < n && respcheck__is_ows(v[i]))
+      i++;
+    if (i == n || v[i] != ',')
+      return 0;
+    i++;
+    while (i < n && respcheck__is_ows(v[i]))
+      i++;
+    e = decimal(v, i, n, &next, &ok);
+    ok &= e > i && next == value;
+    i = e;
+  }
+  return ok;
+}
+
 /* Content-Length = 1*DIGIT (RFC 9110 8.6). Also read, as 8.6 allows a
  * recipient to, the same number repeated: as a list ("42, 42") or on
  * several field lines (which RFC 9110 5.3 forbids a sender to send, and
@@ -47,28 +70,17 @@ static size_t decimal(const char *v, size_t i, size_t n, uint64_t *out,
 static void check_content_length(respcheck_parser_t *p, const char *v, size_t n,
                                  uint64_t off) {
   head_facts_t *f = &p->facts;
-  uint64_t value = 0, next;
-  size_t i, e;
+  uint64_t value = 0;
+  size_t e;
   char q[200];
   int ok = 1, list = 0;
 
   e = decimal(v, 0, n, &value, &ok);
   ok &= e > 0;
-  for (i = e; ok && i < n;) {
-    /* OWS "," OWS 1*DIGIT, the same number again. */
-    while (i < n && respcheck__is_ows(v[i]))
-      i++;
-    if (i == n || v[i] != ',')
-      break;
-    i++;
-    while (i < n && respcheck__is_ows(v[i]))
-      i++;
-    e = decimal(v, i, n, &next, &ok);
-    ok &= e > i && next == value;
-    i = e;
+  if (ok && e < n) {
+    ok = same_number_again(v, e, n, value);
     list = 1;
   }
-  ok &= i >= n;
   if (!ok) {
     respcheck__emit(p, RESPCHECK_RULE_CONTENT_LENGTH_INVALID, off,
                     "Content-Length \"%s\" is not a decimal number",

@@ -51,7 +51,7 @@ static const struct required_field *const required_end =
  * forbids, and of the fields it requires. With cut (the stream ended inside
  * the head), only what the bytes read already show: a reason phrase
  * compared only once its line ended, no field missing. */
-static void check_head_semantics(respcheck_parser_t *p, int cut) {
+static RC_INLINE void check_head_semantics(respcheck_parser_t *p, int cut) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = respcheck__current_request(p);
   respcheck_response_t *r = &p->resp;
@@ -277,11 +277,6 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
   if (is_1xx(r->status) && r->status != 101)
     p->flags |= PF_INTERIM;
   p->flags |= PF_HEAD_DELIVERED;
-  p->ext_len = 0;
-  p->trailer_bytes = 0;
-  p->trailer_fields = 0;
-  p->flags &= ~(PF_TFIELD_STARTED | PF_TVALUE_STARTED);
-  p->tvalue_len = 0;
   l->settings = &p->body_settings;
   if (p->cb.on_head && p->cb.on_head(p->user, r) != 0) {
     respcheck__set_error(p, RESPCHECK_E_CALLBACK, p->head_abs + p->buf_len,
@@ -298,7 +293,10 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
   }
   if (fr & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))
     return 2;
-  return (fr & RESPCHECK_FRAMING_NO_BODY) ? 1 : 0;
+  /* Chunked content is read by chunked.c: for llhttp the message ends with
+   * its head (which it has read to the same end, and framed as chunked
+   * too: check_tokenizer_framing). */
+  return (fr & (RESPCHECK_FRAMING_NO_BODY | RESPCHECK_FRAMING_CHUNKED)) ? 1 : 0;
 }
 
 /* The stream ended inside a head whose lines lines.c has checked as far as

@@ -213,6 +213,9 @@ respcheck_errno_t respcheck_execute(respcheck_parser_t *p, const char *data,
     case PHASE_BODY:
       used = respcheck__run_llhttp(p, data, len, abs);
       break;
+    case PHASE_CHUNKED:
+      used = respcheck__feed_chunked(p, data, len, abs);
+      break;
     case PHASE_TUNNEL:
       if (p->cb.on_tunnel)
         p->cb.on_tunnel(p->user, data, len, abs);
@@ -257,6 +260,12 @@ respcheck_errno_t respcheck_finish(respcheck_parser_t *p) {
     break;
   case PHASE_CLOSED:
     respcheck__end_message(p, p->offset, RESPCHECK_END_ABORTED);
+    break;
+  case PHASE_CHUNKED:
+    respcheck__emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
+                    "the stream ended inside the content");
+    respcheck__abort_message(p, p->offset);
+    p->phase = PHASE_CLOSED;
     break;
   case PHASE_BODY:
     p->feed_ptr = NULL;
