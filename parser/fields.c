@@ -75,6 +75,8 @@ static void check_content_length(respcheck_parser_t *p, const char *v, size_t n,
   char q[200];
   int ok = 1, list = 0;
 
+  if (!(f->seen & KF_CONTENT_LENGTH))
+    f->cl_offset = off;
   e = decimal(v, 0, n, &value, &ok);
   ok &= e > 0;
   if (ok && e < n) {
@@ -103,7 +105,6 @@ static void check_content_length(respcheck_parser_t *p, const char *v, size_t n,
   } else {
     f->content_length = value;
     f->content_length_ok = 1;
-    f->cl_offset = off;
   }
   if (!f->content_length_ok)
     return;

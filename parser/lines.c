@@ -470,12 +470,14 @@ static int feed_piece(respcheck_parser_t *p, const char *s, size_t n,
  * Gives llhttp the head in buf with what llhttp 8.1 refuses and the RFCs
  * let a recipient read (enum llhttp_fix) changed: every line ends with
  * CR LF, HTTP/1.x (x > 1) reads HTTP/1.1, the first Content-Length line
- * has its value alone and the others are left out. Everything else is the
- * bytes of buf, in the pieces between: llhttp checks them as it would the
- * head itself. Each piece is fed with the stream offset of the bytes it
- * stands for, so that where llhttp ends the head, or refuses a byte, maps
- * to the stream. Returns where llhttp stopped; p->flags says whether it
- * read the head to its end.
+ * has its value alone and the others (digits alone, as they were read) are
+ * left out, or, where Transfer-Encoding overrides it, each Content-Length
+ * field gets another name. Nothing is left out that llhttp would refuse:
+ * everything else is the bytes of buf, in the pieces between, and llhttp
+ * checks them as it would the head itself. Each piece is fed with the stream
+ * offset of the bytes it stands for, so that where llhttp ends the head, or
+ * refuses a byte, maps to the stream. Returns where llhttp stopped; p->flags
+ * says whether it read the head to its end.
  */
 static uint64_t feed_normalised(respcheck_parser_t *p) {
   const char *b = p->buf;
@@ -489,22 +491,29 @@ static uint64_t feed_normalised(respcheck_parser_t *p) {
       if (feed_piece(p, "HTTP/1.1", 8, h + 8, &stop) != 0)
         return stop;
       from = 8;
-    } else if (line > 0 && (fix & FIX_CONTENT_LENGTH) &&
+    } else if (line > 0 && (fix & (FIX_CONTENT_LENGTH | FIX_TE_OVERRIDES)) &&
                !respcheck__is_ows(b[ls])) {
       size_t c = ls;
       while (c < ce && b[c] != ':')
         c++;
       if (c < ce && respcheck__classify(b + ls, c - ls) == KF_CONTENT_LENGTH) {
-        if (h + ls != p->facts.cl_offset) {
-          ls = e + 1; /* a repetition: read as one */
+        if (fix & FIX_TE_OVERRIDES) {
+          /* Another name of the same length: llhttp still checks the
+           * value's bytes, as those of a field it does not know. */
+          if (feed_piece(p, "xxxxxxxxxxxxxx", c - ls, h + c, &stop) != 0)
+            return stop;
+          from = c;
+        } else if (h + ls != p->facts.cl_offset) {
+          ls = e + 1; /* a repetition (of digits alone), read as one */
           continue;
+        } else {
+          /* name ":" OWS, then the digits of the value. */
+          ce = c + 1;
+          while (ce < e && respcheck__is_ows(b[ce]))
+            ce++;
+          while (ce < e && b[ce] >= '0' && b[ce] <= '9')
+            ce++;
         }
-        /* name ":" OWS, then the digits of the value. */
-        ce = c + 1;
-        while (ce < e && respcheck__is_ows(b[ce]))
-          ce++;
-        while (ce < e && b[ce] >= '0' && b[ce] <= '9')
-          ce++;
       }
     }
     if (feed_piece(p, b + from, ce - from, h + ce, &stop) != 0 ||

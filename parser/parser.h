@@ -184,7 +184,11 @@ enum llhttp_fix {
   /* Content-Length with HTAB after its value (RFC 9110 5.6.3), or repeated
    * with the same value (RFC 9110 8.6): the first field line, its value
    * alone. */
-  FIX_CONTENT_LENGTH = 1 << 2
+  FIX_CONTENT_LENGTH = 1 << 2,
+  /* Transfer-Encoding with Content-Length: "the Transfer-Encoding overrides
+   * the Content-Length" (RFC 9112 6.3), so llhttp 8.1, which refuses the
+   * two together, is given no Content-Length line. */
+  FIX_TE_OVERRIDES = 1 << 3
 };
 
 /* What the syntax pass learned of a head, for the semantic pass. */
@@ -529,12 +533,15 @@ static inline void respcheck__check_framing_fields(respcheck_parser_t *p) {
                     p->facts.te_offset,
                     "Transfer-Encoding lists no transfer coding");
   if ((p->facts.seen & KF_CONTENT_LENGTH) &&
-      (p->facts.seen & KF_TRANSFER_ENCODING))
+      (p->facts.seen & KF_TRANSFER_ENCODING)) {
+    if (p->facts.te_codings)
+      p->facts.llhttp_fix |= FIX_TE_OVERRIDES;
     respcheck__emit(p, RESPCHECK_RULE_FRAMING_CONFLICT,
                     p->facts.cl_offset > p->facts.te_offset
                         ? p->facts.cl_offset
                         : p->facts.te_offset,
                     "Content-Length and Transfer-Encoding in one response");
+  }
 }
 
 /* What llhttp_execute(ptr, len) returned: the bytes it consumed. */
