@@ -565,6 +565,32 @@ static void on_end(void *u, const respcheck_message_end_t *m) {
           (unsigned long long)s->body_bytes,
           (unsigned long long)s->content_length);
   if (s->head_seen) {
+    CHECK(m->response == s->resp,
+          "the end's record is not the head on_head had");
+  } else if (m->response != NULL) {
+    /* A head refused after its status line: what was read of it. */
+    const respcheck_response_t *r = m->response;
+    CHECK(m->flags & RESPCHECK_END_ABORTED, "a kept head in a complete end");
+    CHECK(r->index == m->index && r->offset >= m->offset &&
+              r->offset + r->head_length <= m->end_offset,
+          "kept head #%llu [%llu, +%llu) outside its message",
+          (unsigned long long)r->index, (unsigned long long)r->offset,
+          (unsigned long long)r->head_length);
+    CHECK(r->version_major <= 9 && r->version_minor <= 9 && r->status >= 0 &&
+              r->status <= 999,
+          "kept head %u.%u %d", r->version_major, r->version_minor, r->status);
+    CHECK(r->effective_status == rfc_effective(r->status) &&
+              r->info == respcheck_status_lookup(r->status),
+          "kept head: status %d effective %d", r->status, r->effective_status);
+    CHECK(r->framing == 0 && r->content_length == 0, "kept head framing %#x",
+          r->framing);
+    CHECK(r->verdict == m->verdict, "kept head verdict %d, end %d",
+          (int)r->verdict, (int)m->verdict);
+    CHECK(same_request(&r->request, expected_request(s)),
+          "kept head read with another request context");
+    check_spans(s, r); /* its spans are the input's bytes */
+  }
+  if (s->head_seen) {
     check_spans_unchanged(s);
     /* A final response consumes its request context; a 1xx does not. */
     if (!s->head_interim && s->q_len) {
