@@ -39,7 +39,6 @@ profdata=$(pick llvm-profdata)
 llvmcov=$(pick llvm-cov)
 
 harnesses=(stream split registry output)
-[ -f "$root/tools/output.c" ] || harnesses=(stream split registry)
 
 echo "== building the replay harnesses with coverage in $build"
 cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug \
