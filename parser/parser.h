@@ -89,7 +89,7 @@ enum known_field {
   KF_MULTIPART_BYTERANGES = 1 << 11
 };
 
-/* The fields whose values check_field reads. */
+/* The fields whose values respcheck__check_field reads. */
 #define KF_VALUE_READ                                                          \
   (KF_CONTENT_LENGTH | KF_TRANSFER_ENCODING | KF_CONNECTION | KF_CONTENT_TYPE)
 
@@ -125,14 +125,13 @@ enum known_field {
 /* respcheck__check_line_bytes has not run on it (strict llhttp: it runs
  * only to explain a refusal). */
 #define PF_BYTES_PENDING (1u << 11)
-#define PF_FAST_BAD (1u << 12) /* a fast-path callback found it irregular */
 /* The line pass checks a head strict llhttp accepted: a finding is a bug
  * (RESPCHECK_VERIFY_FAST_PATH). */
-#define PF_VERIFYING (1u << 13)
+#define PF_VERIFYING (1u << 12)
 /* The trailer field being read. */
-#define PF_TFIELD_STARTED (1u << 14)
-#define PF_TNAME_BAD (1u << 15)
-#define PF_TVALUE_STARTED (1u << 16)
+#define PF_TFIELD_STARTED (1u << 13)
+#define PF_TNAME_BAD (1u << 14)
+#define PF_TVALUE_STARTED (1u << 15)
 
 /* What the syntax pass learned of a head, for the semantic pass. */
 typedef struct head_facts {
@@ -208,8 +207,8 @@ struct respcheck_parser {
   /* The fast path (strict llhttp only): llhttp reads the head straight
    * from the caller's buffer and its span callbacks give the fields; a head
    * whose shape is not the plain one, or that llhttp refuses, is read again
-   * from its start by the path above (see feed_head_fast). Offsets are from
-   * the head's first byte. */
+   * from its start by the line pass (feed_head_fast, stream.c). Offsets are
+   * from the head's first byte. */
   llhttp_t llh_saved;  /* llhttp as the head began, for that re-reading */
   int fast;            /* enum fast_mode */
   const char *fdata;   /* the buffer llhttp reads */
