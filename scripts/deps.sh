@@ -13,6 +13,7 @@ respcheck_need_packages() {
   command -v clang >/dev/null || missing+=(clang)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   command -v python3 >/dev/null || missing+=(python3)
+  [ -f /usr/include/pcap/pcap.h ] || missing+=(libpcap-dev)
   ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.asan-x86_64.a >/dev/null 2>&1 \
     || missing+=(libclang-rt-14-dev)
   ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 \
