@@ -39,7 +39,8 @@
 #define RC_MSG 320
 #define RC_REST 200 /* the part after "bytes A-B of the ... stream" */
 
-static const char zeros[16384];
+/* Gaps inside content are fed as zeros, this many at a time. */
+#define RC_ZEROS (1u << 20)
 
 typedef struct rc_req {
   respcheck_capture_request_t pub;
@@ -134,6 +135,7 @@ struct respcheck_capture_http {
   size_t parser_size;
   void *free_parsers[RC_FREE_PARSERS];
   size_t nfree;
+  char *zeros; /* RC_ZEROS bytes, allocated at the first gap skipped */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -355,6 +357,8 @@ static void end_open(rc_flow_t *fs, uint64_t at) {
   m.info_count = fs->counts[RESPCHECK_SEVERITY_INFO];
   set_ctx(fs, frame_of(fs, b - 1), front_request(fs));
   fs->ended = b;
+  if (fs->promised && fs->promised_index == b - 1)
+    fs->promised = 0; /* this is the record it waited for */
   if (http->cb.on_message_end)
     http->cb.on_message_end(http->user, &fs->ctx, &m);
 }
@@ -916,12 +920,15 @@ static void server_gap(rc_flow_t *fs, const respcheck_capture_event_t *ev) {
   capture_finding(fs, rule, ev->offset, ev->frame, AT_OPEN, msg);
   if (skip) {
     uint64_t left = ev->length;
-    while (left > 0 && fs->s == S_RUN) {
-      size_t k = left < sizeof zeros ? (size_t)left : sizeof zeros;
-      execute(fs, zeros, k, ev->frame);
+    if (fs->http->zeros == NULL)
+      fs->http->zeros = calloc(1, RC_ZEROS);
+    while (left > 0 && fs->s == S_RUN && fs->http->zeros != NULL) {
+      size_t k = left < RC_ZEROS ? (size_t)left : RC_ZEROS;
+      execute(fs, fs->http->zeros, k, ev->frame);
       left -= k;
     }
-    return;
+    if (left == 0)
+      return;
   }
   end_open(fs, ev->offset);
   stop_server(fs);
@@ -1122,6 +1129,7 @@ void respcheck_capture_http_free(respcheck_capture_http_t *http) {
     return;
   for (i = 0; i < http->nfree; i++)
     free(http->free_parsers[i]);
+  free(http->zeros);
   free(http);
 }
 

@@ -5,6 +5,11 @@ that capture/tests/test_capture.c checks. Deterministic: the same bytes on
 every run (fixed addresses, sequence numbers, IP ids and timestamps).
 
     /usr/bin/python3 capture/tests/make_fixtures.py [OUTDIR]
+    /usr/bin/python3 capture/tests/make_fixtures.py --fuzz-seeds DIR
+
+The second form writes seeds for fuzz/fuzz_capture.c: every fixture of at
+most 16 KiB as it is, and some as the harness's packet form (a link type
+byte, then each packet as a 2-byte length and its bytes).
 
 Needs scapy (Debian: python3-scapy), which builds the IP and TCP headers
 with their checksums; the pcap and pcapng files are written here, so every
@@ -18,7 +23,7 @@ from scapy.all import IP, IPv6, TCP, Raw, fragment  # noqa: E402
 from scapy.layers.inet6 import IPv6ExtHdrFragment  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "fixtures")
+OUT = os.path.join(HERE, "fixtures")
 
 LINKTYPE_NULL = 0
 LINKTYPE_ETHERNET = 1
@@ -603,7 +608,55 @@ CASES = [case_basic, case_reordered, case_duplicated, case_conflict,
          case_acked_missing, case_interleaved, case_big_hole, case_not_http]
 
 
+def read_pcap(path):
+    """(linktype, [packet bytes]) of a pcap file written here."""
+    with open(path, "rb") as f:
+        data = f.read()
+    linktype = struct.unpack("<I", data[20:24])[0]
+    out, at = [], 24
+    while at + 16 <= len(data):
+        caplen = struct.unpack("<I", data[at + 8:at + 12])[0]
+        out.append(data[at + 16:at + 16 + caplen])
+        at += 16 + caplen
+    return linktype, out
+
+
+# The harness's link type byte: its index in fuzz_capture.c's dlts[].
+FUZZ_DLT = {LINKTYPE_ETHERNET: 0, LINKTYPE_RAW: 1, LINKTYPE_LINUX_SLL: 2,
+            LINKTYPE_LINUX_SLL2: 3, LINKTYPE_NULL: 4, LINKTYPE_LOOP: 5}
+
+
+def fuzz_seeds(outdir):
+    import hashlib
+    os.makedirs(outdir, exist_ok=True)
+
+    def put(data):
+        name = hashlib.sha1(data).hexdigest()
+        with open(os.path.join(outdir, name), "wb") as f:
+            f.write(data)
+
+    for name in sorted(os.listdir(OUT)):
+        with open(os.path.join(OUT, name), "rb") as f:
+            data = f.read()
+        if len(data) <= 16384:
+            put(data)
+    for name in ("basic.pcap", "reordered.pcap", "conflict.pcap",
+                 "fragments.pcap", "midstream.pcap", "sll2.pcap",
+                 "pipelined-head.pcap", "gap-content.pcap"):
+        linktype, packets = read_pcap(os.path.join(OUT, name))
+        seed = bytes([FUZZ_DLT[linktype]])
+        for p in packets:
+            seed += struct.pack(">H", len(p)) + p
+        put(seed)
+
+
 def main():
+    global OUT
+    if len(sys.argv) > 2 and sys.argv[1] == "--fuzz-seeds":
+        fuzz_seeds(sys.argv[2])
+        return
+    if len(sys.argv) > 1:
+        OUT = sys.argv[1]
     os.makedirs(OUT, exist_ok=True)
     for case in CASES:
         case()

@@ -269,8 +269,16 @@ static void on_close(void *user, const respcheck_capture_flow_t *flow) {
               (unsigned long long)c->run->pend[i].index);
 }
 
-static int run_any(tr_run_t *run, const char *path, const void *data,
-                   size_t len, const respcheck_options_t *o,
+typedef struct tr_source {
+  const char *path;
+  const void *data;
+  size_t len;
+  void (*feed)(respcheck_capture_t *cap, void *arg);
+  void *arg;
+} tr_source_t;
+
+static int run_any(tr_run_t *run, const tr_source_t *src,
+                   const respcheck_options_t *o,
                    const respcheck_capture_options_t *co) {
   respcheck_capture_callbacks_t cb;
   tr_ctx_t c;
@@ -292,10 +300,17 @@ static int run_any(tr_run_t *run, const char *path, const void *data,
     snprintf(run->err, sizeof run->err, "cannot set up");
     return run->rc = -2;
   }
-  run->rc =
-      path ? respcheck_capture_read_file(cap, path, run->err, &run->err_offset)
-           : respcheck_capture_read_memory(cap, data, len, run->err,
-                                           &run->err_offset);
+  if (src->feed) {
+    src->feed(cap, src->arg);
+    respcheck_capture_end(cap);
+    run->rc = 0;
+  } else if (src->path) {
+    run->rc =
+        respcheck_capture_read_file(cap, src->path, run->err, &run->err_offset);
+  } else {
+    run->rc = respcheck_capture_read_memory(cap, src->data, src->len, run->err,
+                                            &run->err_offset);
+  }
   respcheck_capture_get_stats(cap, &run->stats);
   respcheck_capture_free(cap);
   respcheck_capture_http_free(c.http);
@@ -311,13 +326,23 @@ static int run_any(tr_run_t *run, const char *path, const void *data,
 
 int tr_run_file(tr_run_t *run, const char *path, const respcheck_options_t *o,
                 const respcheck_capture_options_t *co) {
-  return run_any(run, path, NULL, 0, o, co);
+  tr_source_t src = {path, NULL, 0, NULL, NULL};
+  return run_any(run, &src, o, co);
 }
 
 int tr_run_memory(tr_run_t *run, const void *data, size_t len,
                   const respcheck_options_t *o,
                   const respcheck_capture_options_t *co) {
-  return run_any(run, NULL, data, len, o, co);
+  tr_source_t src = {NULL, data, len, NULL, NULL};
+  return run_any(run, &src, o, co);
+}
+
+int tr_run_packets(tr_run_t *run,
+                   void (*feed)(respcheck_capture_t *cap, void *arg), void *arg,
+                   const respcheck_options_t *o,
+                   const respcheck_capture_options_t *co) {
+  tr_source_t src = {NULL, NULL, 0, feed, arg};
+  return run_any(run, &src, o, co);
 }
 
 void tr_free(tr_run_t *run) {

@@ -63,6 +63,12 @@ int tr_run_file(tr_run_t *run, const char *path, const respcheck_options_t *o,
 int tr_run_memory(tr_run_t *run, const void *data, size_t len,
                   const respcheck_options_t *o,
                   const respcheck_capture_options_t *co);
+/* The same with packets given by feed (respcheck_capture_packet), then
+ * respcheck_capture_end. */
+int tr_run_packets(tr_run_t *run,
+                   void (*feed)(respcheck_capture_t *cap, void *arg),
+                   void *arg, const respcheck_options_t *o,
+                   const respcheck_capture_options_t *co);
 void tr_free(tr_run_t *run);
 /* Records of one flow, in order; NULL past the last. */
 const tr_record_t *tr_get(const tr_run_t *run, uint64_t flow, uint64_t index);
