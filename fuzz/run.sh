@@ -58,9 +58,7 @@ done
 [ ${#pos[@]} -ge 2 ] && build=${pos[1]}
 case "$secs" in ''|*[!0-9]*) echo "run.sh: SECONDS must be a number" >&2; exit 2 ;; esac
 
-harnesses=(stream split registry output)
-[ -f "$root/tools/output.c" ] || harnesses=(stream split registry)
-[ -f "$root/capture/capture.h" ] && harnesses+=(capture)
+harnesses=(stream split registry output capture)
 [ ${#only[@]} -gt 0 ] && harnesses=("${only[@]}")
 
 cc=${CC:-clang}
