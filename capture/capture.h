@@ -293,7 +293,8 @@ void respcheck_capture_get_stats(const respcheck_capture_t *cap,
 #define RESPCHECK_CAPTURE_ERRBUF 512
 int respcheck_capture_read_file(respcheck_capture_t *cap, const char *path,
                                 char *err, uint64_t *err_offset);
-/* The same from an open stream (not closed here, read from where it is). */
+/* The same from an open stream, read from where it is; fp is closed by the
+ * call (libpcap owns it). */
 int respcheck_capture_read_stream(respcheck_capture_t *cap, FILE *fp, char *err,
                                   uint64_t *err_offset);
 /* The same from memory. */
@@ -328,6 +329,8 @@ typedef struct respcheck_capture_context {
    * capture (the parser's default_request was used). Valid during the
    * callback only. */
   const respcheck_capture_request_t *request;
+  /* What on_flow_open returned for this flow. */
+  void *flow_user;
 } respcheck_capture_context_t;
 
 /* Callbacks of the pairing layer. Records of one flow come in stream
@@ -339,7 +342,8 @@ typedef struct respcheck_capture_context {
  * the server's stream (the library's records are rebased when reading
  * started after byte 0). */
 typedef struct respcheck_capture_callbacks {
-  void (*on_flow_open)(void *user, const respcheck_capture_flow_t *flow);
+  /* Returns a pointer of the caller's for this flow (context.flow_user). */
+  void *(*on_flow_open)(void *user, const respcheck_capture_flow_t *flow);
   void (*on_finding)(void *user, const respcheck_capture_context_t *ctx,
                      const respcheck_finding_t *finding);
   void (*on_head)(void *user, const respcheck_capture_context_t *ctx,
@@ -347,7 +351,8 @@ typedef struct respcheck_capture_callbacks {
   void (*on_message_end)(void *user, const respcheck_capture_context_t *ctx,
                          const respcheck_message_end_t *end);
   /* After the flow's last record. */
-  void (*on_flow_close)(void *user, const respcheck_capture_flow_t *flow);
+  void (*on_flow_close)(void *user, const respcheck_capture_flow_t *flow,
+                        void *flow_user);
 } respcheck_capture_callbacks_t;
 
 typedef struct respcheck_capture_http respcheck_capture_http_t;

@@ -74,6 +74,7 @@ typedef struct rc_flow {
   respcheck_capture_http_t *http;
   respcheck_capture_flow_t *flow;
   respcheck_capture_context_t ctx; /* handed out with every record */
+  void *flow_user;                 /* on_flow_open's */
 
   /* The server's side. */
   enum server_state s;
@@ -223,6 +224,7 @@ static const respcheck_capture_request_t *front_request(rc_flow_t *fs) {
 static void set_ctx(rc_flow_t *fs, uint64_t frame,
                     const respcheck_capture_request_t *req) {
   fs->ctx.flow = fs->flow;
+  fs->ctx.flow_user = fs->flow_user;
   fs->ctx.frame = frame;
   fs->ctx.request = req;
 }
@@ -1033,7 +1035,7 @@ static void flow_open(respcheck_capture_http_t *http,
   llhttp_init(&fs->req, HTTP_REQUEST, &http->req_settings);
   fs->req.data = fs;
   if (http->cb.on_flow_open)
-    http->cb.on_flow_open(http->user, flow);
+    fs->flow_user = http->cb.on_flow_open(http->user, flow);
 }
 
 static void flow_close(respcheck_capture_http_t *http, rc_flow_t *fs) {
@@ -1042,7 +1044,7 @@ static void flow_close(respcheck_capture_http_t *http, rc_flow_t *fs) {
   flush_deferred(fs);
   settle_promise(fs);
   if (http->cb.on_flow_close)
-    http->cb.on_flow_close(http->user, fs->flow);
+    http->cb.on_flow_close(http->user, fs->flow, fs->flow_user);
   fs->flow->user = NULL;
   flow_free(fs);
 }

@@ -127,10 +127,8 @@ static int read_all(respcheck_capture_t *cap, pcap_t *p, char *err,
       continue;
     /* A record cut short (a killed tcpdump), a pcapng interface of another
      * link type, or a malformed block. */
-    set_err(err,
-            "capture file: %s (reading stopped at byte %ld, after %llu "
-            "packets)",
-            pcap_geterr(p), pos, (unsigned long long)cap->stats.frames);
+    set_err(err, "reading stopped at byte %ld, after %llu packets: %s", pos,
+            (unsigned long long)cap->stats.frames, pcap_geterr(p));
     set_off(err_offset, pos >= 0 ? (uint64_t)pos : UINT64_MAX);
     rc = -1;
     break;

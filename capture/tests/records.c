@@ -257,9 +257,11 @@ static void on_end(void *user, const respcheck_capture_context_t *ctx,
   run->recs[run->n++] = r;
 }
 
-static void on_close(void *user, const respcheck_capture_flow_t *flow) {
+static void on_close(void *user, const respcheck_capture_flow_t *flow,
+                     void *flow_user) {
   tr_ctx_t *c = user;
   size_t i;
+  (void)flow_user;
   for (i = 0; i < c->run->npend; i++)
     if (c->run->pend[i].flow == flow->id)
       problem(c->run,

@@ -78,7 +78,8 @@ static size_t packet(unsigned char *buf, int from_client, uint32_t seq,
   buf[32] = 5 << 4;
   buf[33] = (unsigned char)flags;
   put16(buf + 34, 65535);
-  memcpy(buf + 40, data, len);
+  if (len > 0)
+    memcpy(buf + 40, data, len);
   return total;
 }
 
@@ -173,16 +174,15 @@ static void feed(world_t *w, respcheck_capture_t *cap) {
   respcheck_capture_packet(cap, RESPCHECK_CAPTURE_DLT_RAW, buf, n, n);
   for (i = 0; i < w->nsegs; i++) {
     const seg_t *s = &w->segs[i];
-    const unsigned char *src = s->from_client ? w->cdata : w->sdata;
+    const unsigned char *src = (s->from_client ? w->cdata : w->sdata) + s->off;
     if (s->alt) {
       size_t k;
       for (k = 0; k < s->len; k++)
-        alt[k] = (unsigned char)(src[s->off + k] ^ 0x5a);
-      src = alt - s->off;
+        alt[k] = (unsigned char)(src[k] ^ 0x5a);
+      src = alt;
     }
     n = packet(buf, s->from_client, (s->from_client ? c0 : s0) + s->off,
-               (s->from_client ? s0 : c0) + s->ack_off, s->flags, src + s->off,
-               s->len);
+               (s->from_client ? s0 : c0) + s->ack_off, s->flags, src, s->len);
     respcheck_capture_packet(cap, RESPCHECK_CAPTURE_DLT_RAW, buf, n, n);
   }
   /* FINs and their ACKs: the connection closes. */
