@@ -66,8 +66,8 @@ int tr_run_memory(tr_run_t *run, const void *data, size_t len,
 /* The same with packets given by feed (respcheck_capture_packet), then
  * respcheck_capture_end. */
 int tr_run_packets(tr_run_t *run,
-                   void (*feed)(respcheck_capture_t *cap, void *arg),
-                   void *arg, const respcheck_options_t *o,
+                   void (*feed)(respcheck_capture_t *cap, void *arg), void *arg,
+                   const respcheck_options_t *o,
                    const respcheck_capture_options_t *co);
 void tr_free(tr_run_t *run);
 /* Records of one flow, in order; NULL past the last. */
