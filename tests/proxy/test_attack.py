@@ -221,18 +221,20 @@ SLOW_SECONDS = 10.0
 SLOW_BYTE_EVERY = 2.0
 PROBES = 20
 PROBE_TIMEOUT = 5.0
-SLOW_HEAD = b"GET /valid HTTP/1.1\r\nHost: test\r\n"
 SLOW_TRICKLE = b"X-Slow: a\r\n" * 100
 
 
 def slowloris(port, conns, seconds, byte_every, probes, probe_timeout,
-              probe_request):
-    """conns connections each send SLOW_HEAD, then one byte of SLOW_TRICKLE
+              path):
+    """conns connections each send a request line for path, then one byte
+    of SLOW_TRICKLE
     every byte_every seconds (staggered), and reconnect when the server
     closes them; meanwhile `probes` clients, one every seconds/probes, send
-    probe_request and wait up to probe_timeout for a complete response.
+    a GET of path and wait up to probe_timeout for a complete 200.
     Returns (probes answered, probes sent, reconnects)."""
     sel = selectors.DefaultSelector()
+    slow_head = b"GET %s HTTP/1.1\r\nHost: test\r\n" % path.encode()
+    probe_request = get(path)
     socks = {}  # sock -> [next send time, position in SLOW_TRICKLE]
     reconnects = [0]
     t0 = time.monotonic()
@@ -297,7 +299,7 @@ def slowloris(port, conns, seconds, byte_every, probes, probe_timeout,
         for s, st in list(socks.items()):
             if now < st[0]:
                 continue
-            data = SLOW_HEAD if st[1] < 0 else \
+            data = slow_head if st[1] < 0 else \
                 SLOW_TRICKLE[st[1] % len(SLOW_TRICKLE):][:1]
             try:
                 s.send(data)
@@ -330,7 +332,7 @@ def group_slowloris(proxy, tmp, procs):
                                     name="proxy-slowloris")
         served, sent, reconnects = slowloris(
             port, SLOW_CONNS, SLOW_SECONDS, SLOW_BYTE_EVERY, PROBES,
-            PROBE_TIMEOUT, get("/valid"))
+            PROBE_TIMEOUT, "/valid")
         print("     %d of %d probes served; %d slow connections closed by "
               "the proxy" % (served, sent, reconnects))
         assert served * 100 >= 95 * sent, "%d of %d probes served" % (
@@ -694,12 +696,27 @@ GROUPS = {"slowloris": group_slowloris, "deadlines": group_deadlines,
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--proxy", required=True, help="respcheck-proxy binary")
+    ap.add_argument("--proxy", help="respcheck-proxy binary")
     ap.add_argument("--group", default="all",
                     choices=sorted(GROUPS) + ["all"])
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary folder (logs, stderr)")
+    ap.add_argument("--slowloris", type=int, metavar="PORT",
+                    help="instead of the tests: slowloris against PORT "
+                    "(bench/proxy/bench.sh ATTACK=1)")
+    ap.add_argument("--path", default="/")
+    ap.add_argument("--conns", type=int, default=SLOW_CONNS)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--byte-every", type=float, default=3.0)
+    ap.add_argument("--probes", type=int, default=12)
     args = ap.parse_args()
+    if args.slowloris:
+        served, sent, closed = slowloris(
+            args.slowloris, args.conns, args.seconds, args.byte_every,
+            args.probes, PROBE_TIMEOUT, args.path)
+        print("%d of %d probes served; %d slow connections closed by the "
+              "server" % (served, sent, closed), flush=True)
+        return 0 if served * 100 >= 95 * sent else 1
     groups = sorted(GROUPS) if args.group == "all" else [args.group]
     failed = 0
     t0 = time.monotonic()
