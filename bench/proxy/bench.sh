@@ -6,7 +6,9 @@
 # through respcheck-proxy, with wrk, for bodies of 0, 1 KiB, 64 KiB and
 # 1 MiB. Prints one table: requests/s, MB/s, p50 and p99 latency (wrk
 # --latency), resident memory per connection (the process's VmRSS under
-# load minus its VmRSS at start, before any load, over the connections), and each proxy's
+# load minus its VmRSS at start, before any load, over the connections),
+# the process's CPU time (user + system, /proc/PID/stat) per request, which
+# other load on the machine disturbs less than requests/s, and each proxy's
 # requests/s over nginx's and over HAProxy's.
 #
 #   bench/proxy/bench.sh [PROXY_BINARY]
@@ -15,7 +17,8 @@
 # measured run), CONNECTIONS (50), BIG_CONNECTIONS (20, for the 1 MiB row),
 # THREADS (wrk -t, 2), SIZES ("0 1024 65536 1048576"), TARGETS ("direct nginx
 # haproxy respcheck"), PROXY_ARGS (more respcheck-proxy options), OUT (a
-# file for the table as well).
+# file for the table as well), PERF (a path: respcheck-proxy's runs are
+# recorded with perf record -e cpu-clock -g into PATH.SIZE).
 # ATTACK=1: instead, slowloris against each proxy at its configuration
 # (tests/proxy/test_attack.py --slowloris): SLOW_CONNS (500) connections
 # sending a head one byte every SLOW_EVERY (3) seconds for SLOW_SECONDS (60),
@@ -124,6 +127,9 @@ pid_of() {
   esac
 }
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# cpu_ticks PID: user + system time of the process, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
 
 # Each process's resident memory before any load: the base of "RSS per
 # connection" (its peak under load minus this, over the connections).
@@ -158,7 +164,8 @@ to_mb() {
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /GB$/) n *= 1024; else if (v ~ /KB$/) n /= 1024; else if (v ~ /[0-9]B$/) n /= 1048576; printf "%.1f", n }'
 }
 
-# measure TARGET SIZE CONNS: one line "rps mbs p50 p99 rss_per_conn errors".
+# measure TARGET SIZE CONNS: one line "rps mbs p50 p99 rss_per_conn
+# cpu_us_per_request errors".
 measure() {
   local t=$1 size=$2 c=$3 port pid idle max r out
   port=$(port_of "$t")
@@ -177,12 +184,21 @@ measure() {
   ) &
   local sampler=$!
   out="$tmp/wrk-$t-$size.txt"
+  local perf_pid="" cpu0 cpu1
+  cpu0=$(cpu_ticks "$pid")
+  if [ -n "${PERF:-}" ] && [ "$t" = respcheck ]; then
+    perf record -q -e cpu-clock -g -o "$PERF.$size" -p "$pid" 2>/dev/null &
+    perf_pid=$!
+  fi
   wrk -t"$threads" -c"$c" -d"$duration" --timeout 10s --latency \
     "http://127.0.0.1:$port/f$size" >"$out"
+  cpu1=$(cpu_ticks "$pid")
+  if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
   touch "$tmp/stop"
   wait "$sampler" || true
   max=$(cat "$tmp/rss-max")
-  awk -v idle="$idle" -v max="$max" -v c="$c" '
+  awk -v idle="$idle" -v max="$max" -v c="$c" -v cpu=$((cpu1 - cpu0)) -v hz="$hz" '
+    /requests in/ {n=$1}
     /Requests\/sec:/ {rps=$2}
     /Transfer\/sec:/ {tr=$2}
     /^     50%/ {p50=$2}
@@ -191,7 +207,8 @@ measure() {
     END {
       rss = (max - idle) / c; if (rss < 0) rss = 0
       gsub(/ +/, " ", err)
-      printf "%s %s %s %s %.1f %s\n", rps, tr, p50, p99, rss, (err == "" ? "-" : err)
+      us = n > 0 ? cpu * 1e6 / hz / n : 0
+      printf "%s %s %s %s %.1f %.1f %s\n", rps, tr, p50, p99, rss, us, (err == "" ? "-" : err)
     }' "$out"
 }
 
@@ -199,15 +216,15 @@ measure() {
   header
   echo "wrk -t$threads -c$conns (1 MiB: -c$big_conns) -d$duration --latency after a $warmup warm-up; one run per cell"
   echo
-  echo "| body | target | requests/s | MB/s | p50 ms | p99 ms | RSS KiB/conn | vs nginx | vs HAProxy | errors |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| body | target | requests/s | MB/s | p50 ms | p99 ms | RSS KiB/conn | CPU µs/req | vs nginx | vs HAProxy | errors |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } | tee "$tmp/table.md"
 for size in $sizes; do
   c=$conns
   [ "$size" -ge 1048576 ] && c=$big_conns
   declare -A rps=()
   for t in $targets; do
-    read -r r mb p50 p99 rss err <<<"$(measure "$t" "$size" "$c")"
+    read -r r mb p50 p99 rss cpu err <<<"$(measure "$t" "$size" "$c")"
     rps[$t]=$r
     vs_nginx=""
     vs_haproxy=""
@@ -219,8 +236,8 @@ for size in $sizes; do
     fi
     label=$size
     case $size in 1024) label="1 KiB" ;; 65536) label="64 KiB" ;; 1048576) label="1 MiB" ;; esac
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$t" \
-      "$(printf '%.0f' "$r")" "$(to_mb "$mb")" "$(to_ms "$p50")" "$(to_ms "$p99")" "$rss" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$t" \
+      "$(printf '%.0f' "$r")" "$(to_mb "$mb")" "$(to_ms "$p50")" "$(to_ms "$p99")" "$rss" "$cpu" \
       "$vs_nginx" "$vs_haproxy" "$err" | tee -a "$tmp/table.md"
   done
   unset rps

@@ -28,25 +28,22 @@ uses upstream.py. Processes, waits and ports as in test_proxy.py, whose
 helpers this file uses: every wait bounded, every process stopped.
 """
 
-import argparse
 import os
 import select
 import selectors
-import shutil
 import socket
 import struct
 import sys
-import tempfile
 import threading
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import upstream  # noqa: E402
-from test_proxy import (WAIT, Procs, case, get, read_response,  # noqa: E402
-                        records, rules_of, run_cases, start_proxy,
-                        start_upstream, status_of, wait_record)
+from test_proxy import (WAIT, arg_parser, case, get,  # noqa: E402
+                        read_response, records, rules_of, run_cases,
+                        run_groups, start_proxy, start_upstream, status_of,
+                        wait_record)
 
 DATE = upstream.DATE
 RESET_BODY = 100000  # bytes of body sent before the upstream resets
@@ -695,12 +692,7 @@ GROUPS = {"slowloris": group_slowloris, "deadlines": group_deadlines,
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--proxy", help="respcheck-proxy binary")
-    ap.add_argument("--group", default="all",
-                    choices=sorted(GROUPS) + ["all"])
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the temporary folder (logs, stderr)")
+    ap = arg_parser(GROUPS, __doc__)
     ap.add_argument("--slowloris", type=int, metavar="PORT",
                     help="instead of the tests: slowloris against PORT "
                     "(bench/proxy/bench.sh ATTACK=1)")
@@ -717,27 +709,11 @@ def main():
         print("%d of %d probes served; %d slow connections closed by the "
               "server" % (served, sent, closed), flush=True)
         return 0 if served * 100 >= 95 * sent else 1
-    groups = sorted(GROUPS) if args.group == "all" else [args.group]
-    failed = 0
-    t0 = time.monotonic()
-    for g in groups:
-        tmp = tempfile.mkdtemp(prefix="respcheck-attack-%s-" % g)
-        procs = Procs()
-        try:
-            failed += GROUPS[g](os.path.abspath(args.proxy), tmp, procs)
-        except Exception:  # noqa: BLE001 - set-up failure
-            failed += 1
-            print("FAIL %s: set-up" % g)
-            traceback.print_exc()
-        finally:
-            failed += procs.stop_all()
-            if args.keep or failed:
-                print("files kept in %s" % tmp)
-            else:
-                shutil.rmtree(tmp, ignore_errors=True)
-    print("%s in %.1fs" % ("FAILED: %d" % failed if failed else "all passed",
-                           time.monotonic() - t0))
-    return 1 if failed else 0
+    if not args.proxy:
+        print("--proxy or --slowloris is required")
+        return 2
+    names = sorted(GROUPS) if args.group == "all" else [args.group]
+    return run_groups(GROUPS, names, args.proxy, args.keep, "respcheck-attack")
 
 
 if __name__ == "__main__":

@@ -854,35 +854,49 @@ GROUPS = {"crafted": group_crafted, "nginx": group_nginx,
           "shutdown": group_shutdown}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--proxy", required=True, help="respcheck-proxy binary")
-    ap.add_argument("--group", default="all",
-                    choices=sorted(GROUPS) + ["all"])
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the temporary folder (logs, stderr)")
-    args = ap.parse_args()
-    groups = sorted(GROUPS) if args.group == "all" else [args.group]
+def run_groups(groups, names, proxy, keep, prefix):
+    """Runs the named groups (each fn(proxy, tmp, procs) -> failures), each
+    in a temporary folder of its own; stops every process each started.
+    Returns the exit status."""
     failed = 0
     t0 = time.monotonic()
-    for g in groups:
-        tmp = tempfile.mkdtemp(prefix="respcheck-proxy-%s-" % g)
+    for g in names:
+        tmp = tempfile.mkdtemp(prefix="%s-%s-" % (prefix, g))
         procs = Procs()
         try:
-            failed += GROUPS[g](os.path.abspath(args.proxy), tmp, procs)
+            failed += groups[g](os.path.abspath(proxy), tmp, procs)
         except Exception:  # noqa: BLE001 - set-up failure
             failed += 1
             print("FAIL %s: set-up" % g)
             traceback.print_exc()
         finally:
             failed += procs.stop_all()
-            if args.keep or failed:
+            if keep or failed:
                 print("files kept in %s" % tmp)
             else:
                 shutil.rmtree(tmp, ignore_errors=True)
     print("%s in %.1fs" % ("FAILED: %d" % failed if failed else "all passed",
                            time.monotonic() - t0))
     return 1 if failed else 0
+
+
+def arg_parser(groups, doc):
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--proxy", help="respcheck-proxy binary")
+    ap.add_argument("--group", default="all",
+                    choices=sorted(groups) + ["all"])
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the temporary folder (logs, stderr)")
+    return ap
+
+
+def main():
+    args = arg_parser(GROUPS, __doc__).parse_args()
+    if not args.proxy:
+        print("--proxy is required")
+        return 2
+    names = sorted(GROUPS) if args.group == "all" else [args.group]
+    return run_groups(GROUPS, names, args.proxy, args.keep, "respcheck-proxy")
 
 
 if __name__ == "__main__":
