@@ -448,7 +448,7 @@ def t_cut(c):
             chunk = s.recv(4096)
             assert chunk, got
             got += chunk
-        s.sendall(get("/go", close=False))
+        s.shutdown(socket.SHUT_WR)
         s.settimeout(WAIT)
         while True:
             try:
@@ -545,12 +545,13 @@ def t_unreachable(c):
 @case("idle upstream: 504 after --timeout")
 def t_timeout(c):
     pp, port, log = start_proxy(c.procs, c.proxy, c.tmp, c.up, "--timeout=1",
-                                name="proxy-timeout")
+                                "--header-timeout=1", name="proxy-timeout")
     t0 = time.monotonic()
     via = exchange(port, get("/slow"), timeout=6)
     assert status_of(via) == 504, via
     assert 0.9 < time.monotonic() - t0 < 5, time.monotonic() - t0
-    # An idle client connection is closed too.
+    # A client connection that sends no request is closed after
+    # --header-timeout.
     with socket.create_connection(("127.0.0.1", port), timeout=6) as s:
         s.settimeout(6)
         assert s.recv(100) == b""
