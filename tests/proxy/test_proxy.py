@@ -367,6 +367,27 @@ def t_valid(c):
     assert rec["findings"][0]["severity"] == "info", rec
 
 
+@case("a slow reader gets large bodies whole")
+def t_slow_reader(c):
+    # A small receive buffer and small reads: the proxy's writes to the
+    # client are partial, and what the socket does not take waits in the
+    # connection's own buffer (the read buffer is shared).
+    for path in ("/big", "/valid-chunked"):
+        want = exchange(c.up, get(path))
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.settimeout(WAIT)
+            s.connect(("127.0.0.1", c.port))
+            s.sendall(get(path))
+            got = b""
+            while True:
+                chunk = s.recv(1000)
+                if not chunk:
+                    break
+                got += chunk
+        assert got == want, (path, len(got), len(want))
+
+
 @case("close-delimited body and half-close")
 def t_close(c):
     via = c.same_as_direct(get("/close", close=False))
@@ -651,7 +672,7 @@ def t_curl(c):
     assert "www-authenticate-missing" in rules_of(rec), rec
 
 
-CRAFTED = [t_valid, t_close, t_connection_close, t_request_unchanged, t_rejects, t_continue, t_cut,
+CRAFTED = [t_valid, t_slow_reader, t_close, t_connection_close, t_request_unchanged, t_rejects, t_continue, t_cut,
            t_head, t_pipeline, t_queue, t_pipeline_reject, t_smuggle,
            t_unreachable, t_timeout, t_bad_request, t_upgrade, t_report_only,
            t_max_connections, t_curl]

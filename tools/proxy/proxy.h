@@ -36,8 +36,14 @@
 #include "log.h"
 #include "respcheck.h"
 
-/* One read from the upstream. */
+/* One read from the upstream into the connection's buffer (while a head is
+ * held). */
 #define RP_READ_SIZE (16u * 1024u)
+/* One read from the upstream into the server's shared buffer (nothing
+ * held: the usual case). */
+#ifndef RP_SHARED_READ_SIZE
+#define RP_SHARED_READ_SIZE (256u * 1024u)
+#endif
 /* One read from the client (requests). */
 #define RP_CLI_READ_SIZE (16u * 1024u)
 /* Held bytes allowed beyond max_header_bytes: empty lines before a status
@@ -84,6 +90,7 @@ typedef struct rp_server {
   rp_session_t *waiting_head, *waiting_tail;
   uv_timer_t evict_timer; /* retries an eviction (accept_waiting) */
   uv_timer_t log_timer;   /* writes the log's rate-limit summaries */
+  char *shared_read;      /* RP_SHARED_READ_SIZE bytes, or NULL */
   /* stderr's connection events: at most a few a second (session.c). */
   uint64_t event_window, event_lines, events_suppressed;
   uint64_t accepted, rejected, cut, timed_out, evicted, refused, unsolicited;

@@ -401,6 +401,7 @@ int main(int argc, char **argv) {
           " timed out, %" PRIu64 " connections evicted\n",
           srv->accepted, srv->rejected, srv->cut, srv->unsolicited,
           srv->refused, srv->timed_out, srv->evicted);
+  free(srv->shared_read);
   if (uv_loop_close(loop) != 0)
     fputs("respcheck-proxy: handles left open at exit\n", stderr);
   if (fflush(app.log.fp) != 0 || app.log.failed) {

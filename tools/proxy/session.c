@@ -52,6 +52,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/socket.h>
+
 #include <llhttp.h>
 
 #include "proxy.h"
@@ -180,7 +182,7 @@ struct rp_session {
 
   /* Upstream side. */
   respcheck_parser_t *rc;
-  uint64_t up_base; /* offset of up_buf[0] */
+  uint64_t up_base; /* offset of up_data[0] */
   uint64_t decided;
   size_t up_len, up_cap, hold_max;
   up_mode_t mode;
@@ -190,6 +192,9 @@ struct rp_session {
   char answer[RP_ANSWER_MAX];
 
   char *cli_buf, *up_buf;
+  /* Where [up_base, up_base + up_len) is: up_buf, or the server's shared
+   * read buffer during the read callback that filled it (see up_alloc). */
+  char *up_data;
 };
 
 static void set_flag(rp_session_t *s, unsigned flag, int on) {
@@ -219,6 +224,13 @@ static size_t hold_max_for(const respcheck_options_t *opts) {
   return opts->max_header_bytes + RP_HOLD_SLACK;
 }
 
+/* A held head and one read of the connection's own, or whatever one read
+ * into the shared buffer leaves (up_write_shared). */
+static size_t up_cap_for(const respcheck_options_t *opts) {
+  size_t cap = hold_max_for(opts) + RP_READ_SIZE;
+  return cap > RP_SHARED_READ_SIZE ? cap : RP_SHARED_READ_SIZE;
+}
+
 static size_t cli_cap_for(const rp_config_t *cfg) {
   return cfg->max_request_header_bytes + RP_CLI_READ_SIZE;
 }
@@ -233,7 +245,7 @@ size_t rp_session_size(const rp_config_t *cfg, size_t parser_size) {
       cfg->max_request_header_bytes > SIZE_MAX / 4)
     return 0;
   ring = opts->max_pending_requests * sizeof(rp_request_t);
-  hold = hold_max_for(opts) + RP_READ_SIZE;
+  hold = up_cap_for(opts);
   return align_up(sizeof(rp_session_t)) + align_up(ring) +
          align_up(cli_cap_for(cfg)) + align_up(hold) + parser_size;
 }
@@ -484,10 +496,24 @@ static void cli_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   buf->len = room < RP_CLI_READ_SIZE ? room : RP_CLI_READ_SIZE;
 }
 
+/* With nothing held, the upstream is read into the server's shared buffer
+ * (one process, one thread: the read callback that follows at once is its
+ * only user), RP_SHARED_READ_SIZE at a time: a 64 KiB body takes one read
+ * and one write instead of four of each, and the connection's own pages
+ * are not touched. What the client's socket does not take at once, and
+ * any held head, moves to the connection's buffer before the callback
+ * returns (up_write_shared). */
 static void up_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   rp_session_t *s = h->data;
   size_t room = s->up_cap - s->up_len;
   (void)suggested;
+  if (s->up_len == 0 && s->srv->shared_read != NULL) {
+    s->up_data = s->srv->shared_read;
+    buf->base = s->up_data;
+    buf->len = RP_SHARED_READ_SIZE;
+    return;
+  }
+  s->up_data = s->up_buf;
   buf->base = s->up_buf + s->up_len;
   buf->len = room < RP_READ_SIZE ? room : RP_READ_SIZE;
 }
@@ -601,6 +627,55 @@ static void on_client_written(uv_write_t *w, int status) {
 }
 
 /*
+ * up_flush's write when the bytes are in the shared read buffer: what the
+ * socket takes now, then the rest of the decided bytes and the held ones
+ * move to up_buf, and a write of what is left is queued from there.
+ * bufs: the decided bytes (when has_data) and the proxy's answer. Returns
+ * as write_some.
+ */
+static int up_write_shared(rp_session_t *s, uv_buf_t *bufs, unsigned n,
+                           int has_data, uint64_t from) {
+  uv_buf_t rest[2];
+  unsigned m = 0, i = 0;
+  uint64_t keep_from = s->decided;
+  size_t w = 0, keep;
+  if (n > 0) {
+    int r = uv_try_write((uv_stream_t *)&s->client, bufs, n);
+    if (r < 0 && r != UV_EAGAIN)
+      return -1;
+    w = r > 0 ? (size_t)r : 0;
+  }
+  if (has_data) {
+    size_t took = w < bufs[0].len ? w : bufs[0].len;
+    keep_from = from + took;
+    w -= took;
+    i = 1;
+  }
+  keep = (size_t)(s->up_base + s->up_len - keep_from);
+  if (keep > 0)
+    memcpy(s->up_buf, s->up_data + (size_t)(keep_from - s->up_base), keep);
+  s->up_data = s->up_buf;
+  s->up_base = keep_from;
+  s->up_len = keep;
+  if (s->decided > keep_from)
+    rest[m++] = uv_buf_init(s->up_buf, (unsigned)(s->decided - keep_from));
+  for (; i < n; i++) {
+    if (w >= bufs[i].len) {
+      w -= bufs[i].len;
+      continue;
+    }
+    rest[m++] = uv_buf_init(bufs[i].base + w, (unsigned)(bufs[i].len - w));
+    w = 0;
+  }
+  if (m == 0)
+    return 0;
+  return uv_write(&s->to_client, (uv_stream_t *)&s->client, rest, m,
+                  on_client_written) == 0
+             ? 1
+             : -1;
+}
+
+/*
  * Writes the bytes decided since `from` and, when the response was given up
  * (RP_F_STOP), the proxy's answer; then closes the upstream and
  * ends the client connection after them. Runs after each read from the upstream
@@ -609,8 +684,9 @@ static void on_client_written(uv_write_t *w, int status) {
 static void up_flush(rp_session_t *s, uint64_t from) {
   uv_buf_t bufs[2];
   unsigned n = 0;
-  if (s->decided > from)
-    bufs[n++] = uv_buf_init(s->up_buf + (size_t)(from - s->up_base),
+  int has_data = s->decided > from;
+  if (has_data)
+    bufs[n++] = uv_buf_init(s->up_data + (size_t)(from - s->up_base),
                             (unsigned)(s->decided - from));
   if (s->flags & RP_F_STOP) {
     if (s->answer_len > 0)
@@ -620,11 +696,14 @@ static void up_flush(rp_session_t *s, uint64_t from) {
     s->flags |= RP_F_CLI_FINAL;
     cli_read_stop(s);
   }
-  if (n > 0) {
+  if (n > 0 || s->up_data != s->up_buf) {
     int r;
     s->to_client.data = s;
-    r = write_some(&s->to_client, (uv_stream_t *)&s->client, bufs, n,
-                   on_client_written);
+    if (s->up_data != s->up_buf)
+      r = up_write_shared(s, bufs, n, has_data, from);
+    else
+      r = write_some(&s->to_client, (uv_stream_t *)&s->client, bufs, n,
+                     on_client_written);
     if (r < 0) {
       session_close(s);
       return;
@@ -700,7 +779,7 @@ static void up_after_parse(rp_session_t *s, respcheck_errno_t err) {
 
 static void up_feed(rp_session_t *s, size_t n) {
   uint64_t from = s->decided;
-  const char *data = s->up_buf + s->up_len;
+  const char *data = s->up_data + s->up_len;
   s->up_len += n;
   if (s->mode == UP_TUNNEL || s->mode == UP_RAW)
     s->decided = s->up_base + s->up_len;
@@ -730,6 +809,20 @@ static void up_on_eof(rp_session_t *s) {
   up_flush(s, from);
 }
 
+/* libuv reports a reset as the end of the stream when it comes with the
+ * last bytes (epoll's POLLHUP after a partial read: libuv does not read
+ * again), and the socket's error is then still pending: it tells a reset
+ * (ECONNRESET) from a FIN (no error). Returns UV_EOF or the error. */
+static ssize_t pending_error(uv_tcp_t *h) {
+  uv_os_fd_t fd;
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (uv_fileno((uv_handle_t *)h, &fd) != 0 ||
+      getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err == 0)
+    return UV_EOF;
+  return -err; /* UV_E* are negated errno values on Unix */
+}
+
 static void on_upstream_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b) {
   rp_session_t *s = h->data;
   (void)b;
@@ -738,6 +831,8 @@ static void on_upstream_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b) {
   touch(s);
   if (nread < 0) {
     s->flags &= ~RP_F_UP_READING;
+    if (nread == UV_EOF)
+      nread = pending_error(&s->upstream);
     if (nread != UV_EOF) {
       s->flags |= RP_F_UP_ERROR;
       event(s, "upstream read error", uv_strerror((int)nread));
@@ -1418,6 +1513,8 @@ static void on_log_timer(uv_timer_t *t) {
 }
 
 void rp_server_init(rp_server_t *srv) {
+  /* Without it (no memory), each connection reads into its own buffer. */
+  srv->shared_read = malloc(RP_SHARED_READ_SIZE);
   uv_timer_init(srv->loop, &srv->evict_timer);
   uv_timer_init(srv->loop, &srv->log_timer);
   srv->evict_timer.data = srv->log_timer.data = srv;
@@ -1466,9 +1563,9 @@ void rp_server_on_connection(uv_stream_t *listener, int status) {
   s->cli_buf = p;
   s->cli_cap = cli_cap_for(cfg);
   p += align_up(s->cli_cap);
-  s->up_buf = p;
+  s->up_buf = s->up_data = p;
   s->hold_max = hold_max_for(&cfg->opts);
-  s->up_cap = s->hold_max + RP_READ_SIZE;
+  s->up_cap = up_cap_for(&cfg->opts);
   p += align_up(s->up_cap);
   s->rc =
       respcheck_parser_init(p, srv->parser_size, &cfg->opts, &rc_callbacks, s);
