@@ -1521,6 +1521,11 @@ void rp_server_init(rp_server_t *srv) {
 }
 
 void rp_server_stop(rp_server_t *srv) {
+  if (srv->events_suppressed > 0)
+    fprintf(stderr,
+            "respcheck-proxy: %" PRIu64 " more connection events not shown\n",
+            srv->events_suppressed);
+  srv->events_suppressed = 0;
   uv_close((uv_handle_t *)&srv->evict_timer, NULL);
   uv_close((uv_handle_t *)&srv->log_timer, NULL);
   srv->log->now = uv_now(srv->loop);
