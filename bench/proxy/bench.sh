@@ -13,8 +13,9 @@
 #
 #   bench/proxy/bench.sh [PROXY_BINARY]
 #
-# Environment: DURATION (wrk -d, default 8s), WARMUP (1s before each
-# measured run), CONNECTIONS (50), BIG_CONNECTIONS (20, for the 1 MiB row),
+# Environment: DURATION (wrk -d, default 3s), ROUNDS (3: every target is
+# measured once per round, in turn; the table shows the median round),
+# WARMUP (1s before each measured run), CONNECTIONS (50), BIG_CONNECTIONS (20, for the 1 MiB row),
 # THREADS (wrk -t, 2), SIZES ("0 1024 65536 1048576"), TARGETS ("direct nginx
 # haproxy respcheck"), PROXY_ARGS (more respcheck-proxy options), OUT (a
 # file for the table as well), PERF (a path: respcheck-proxy's runs are
@@ -33,7 +34,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 proxy=${1:-$root/build/gcc/tools/proxy/respcheck-proxy}
-duration=${DURATION:-8s}
+duration=${DURATION:-3s}
+rounds=${ROUNDS:-3}
 warmup=${WARMUP:-1s}
 conns=${CONNECTIONS:-50}
 big_conns=${BIG_CONNECTIONS:-20}
@@ -105,9 +107,12 @@ haproxy_pid=$!
 pids+=("$haproxy_pid")
 wait_port "$haproxy_port" "haproxy"
 
+# Room for wrk's connections; the attack runs the proxy at its defaults.
+rc_args="--max-connections=1024"
+[ "${ATTACK:-0}" = 1 ] && rc_args=""
 # shellcheck disable=SC2086
 "$proxy" --listen=127.0.0.1:0 --upstream=127.0.0.1:"$up_port" --log="$tmp/respcheck.log" \
-  --max-connections=1024 ${PROXY_ARGS:-} >"$tmp/respcheck.out" 2>"$tmp/respcheck.err" &
+  $rc_args ${PROXY_ARGS:-} >"$tmp/respcheck.out" 2>"$tmp/respcheck.err" &
 rc_pid=$!
 pids+=("$rc_pid")
 for _ in $(seq 100); do grep -q 'listening on' "$tmp/respcheck.out" && break; sleep 0.1; done
@@ -214,17 +219,27 @@ measure() {
 
 {
   header
-  echo "wrk -t$threads -c$conns (1 MiB: -c$big_conns) -d$duration --latency after a $warmup warm-up; one run per cell"
+  echo "wrk -t$threads -c$conns (1 MiB: -c$big_conns) -d$duration --latency after a $warmup warm-up; $rounds rounds, each target in turn; each cell is the round with the median requests/s (all rounds' requests/s in parentheses)"
   echo
-  echo "| body | target | requests/s | MB/s | p50 ms | p99 ms | RSS KiB/conn | CPU µs/req | vs nginx | vs HAProxy | errors |"
+  echo "| body | target | requests/s (rounds) | MB/s | p50 ms | p99 ms | RSS KiB/conn | CPU µs/req | vs nginx | vs HAProxy | errors |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } | tee "$tmp/table.md"
 for size in $sizes; do
   c=$conns
   [ "$size" -ge 1048576 ] && c=$big_conns
+  # ROUNDS rounds, each target in turn within a round, so that a burst of
+  # other load hits one round of every target rather than all of one.
+  for round in $(seq "$rounds"); do
+    for t in $targets; do
+      measure "$t" "$size" "$c" >>"$tmp/rounds-$t-$size"
+    done
+  done
   declare -A rps=()
   for t in $targets; do
-    read -r r mb p50 p99 rss cpu err <<<"$(measure "$t" "$size" "$c")"
+    # The round with the median requests/s stands for the cell.
+    read -r r mb p50 p99 rss cpu err <<<"$(sort -g -k1,1 "$tmp/rounds-$t-$size" |
+      sed -n "$(((rounds + 1) / 2))p")"
+    all=$(cut -d' ' -f1 "$tmp/rounds-$t-$size" | xargs printf '%.0f ' | sed 's/ $//')
     rps[$t]=$r
     vs_nginx=""
     vs_haproxy=""
@@ -236,9 +251,9 @@ for size in $sizes; do
     fi
     label=$size
     case $size in 1024) label="1 KiB" ;; 65536) label="64 KiB" ;; 1048576) label="1 MiB" ;; esac
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$t" \
-      "$(printf '%.0f' "$r")" "$(to_mb "$mb")" "$(to_ms "$p50")" "$(to_ms "$p99")" "$rss" "$cpu" \
-      "$vs_nginx" "$vs_haproxy" "$err" | tee -a "$tmp/table.md"
+    printf '| %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$t" \
+      "$(printf '%.0f' "$r")" "${all// / · }" "$(to_mb "$mb")" "$(to_ms "$p50")" "$(to_ms "$p99")" \
+      "$rss" "$cpu" "$vs_nginx" "$vs_haproxy" "$err" | tee -a "$tmp/table.md"
   done
   unset rps
 done
