@@ -60,8 +60,10 @@ def run(args, input_bytes=None, exe=None):
 
 
 def fixtures():
+    """The fixtures and the real captures (capture/tests/real/)."""
     return sorted(os.path.relpath(p, ROOT)
-                  for p in glob.glob(os.path.join(ROOT, FIX, "*.pcap*")))
+                  for d in (FIX, "capture/tests/real")
+                  for p in glob.glob(os.path.join(ROOT, d, "*.pcap*")))
 
 
 def records(rel, opts=()):
