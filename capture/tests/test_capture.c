@@ -324,6 +324,17 @@ Test(capture, acknowledged_bytes_missing_at_the_end) {
             rec->messages);
 }
 
+Test(capture, acknowledged_bytes_and_fin_missing_at_the_end) {
+  /* The client's last acknowledgement counts the uncaptured FIN too: the
+   * gap is one byte longer than what the content lacks. */
+  const tr_run_t *r = lint("acked-missing-fin.pcap");
+  const tr_record_t *rec;
+  cr_assert_eq(r->n, 1);
+  rec = expect(r, 0, 0, 200, "GET", "/", 1);
+  cr_expect_str_eq(rec->findings, "capture-gap@2000");
+  cr_expect(strstr(rec->messages, "read on") != NULL, "%s", rec->messages);
+}
+
 Test(capture, interleaved_connections) {
   const tr_run_t *r = lint("interleaved.pcap");
   cr_assert_eq(r->n, 3);
