@@ -52,6 +52,9 @@ respcheck_need_packages() {
   pkg-config --exists libuv 2>/dev/null || missing+=(libuv1-dev)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   command -v curl >/dev/null || missing+=(curl)
+  # bench/proxy/bench.sh: nginx and HAProxy beside the proxy, wrk.
+  command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+  command -v wrk >/dev/null || missing+=(wrk)
   # The differential test's third client.
   command -v node >/dev/null || missing+=(nodejs)
   for p in "${missing[@]}"; do
