@@ -29,8 +29,8 @@ typedef struct conn {
   uint32_t cip;
   uint16_t cport;
   uint32_t cseq, sseq;
-  int step;    /* what the next packet is */
-  int left;    /* responses still to send after the current one */
+  int step; /* what the next packet is */
+  int left; /* responses still to send after the current one */
   unsigned char *resp;
   size_t resp_len, resp_sent, resp_cap;
   unsigned since_ack;
@@ -80,7 +80,8 @@ static void packet(const conn_t *c, int from_client, unsigned flags,
   le32(buf + 4, (uint32_t)(ts_us % 1000000));
   le32(buf + 8, (uint32_t)total);
   le32(buf + 12, (uint32_t)total);
-  memcpy(e, from_client ? "\2\0\0\0\0\2\2\0\0\0\0\1" : "\2\0\0\0\0\1\2\0\0\0\0\2",
+  memcpy(e,
+         from_client ? "\2\0\0\0\0\2\2\0\0\0\0\1" : "\2\0\0\0\0\1\2\0\0\0\0\2",
          12);
   put16(e + 12, 0x0800);
   ip[0] = 0x45;
@@ -275,7 +276,7 @@ int main(int argc, char **argv) {
   streams_dir = argc > 5 ? argv[5] : NULL;
   if (nconns == 0 || conc == 0 || conc > MAX_CONCURRENT) {
     fprintf(stderr, "bench_gen_pcap: CONNS and CONCURRENT (<= %d) > 0\n",
-                    MAX_CONCURRENT);
+            MAX_CONCURRENT);
     return 2;
   }
   /* Two responses per connection on average, plus headers and packets. */
