@@ -13,6 +13,10 @@ Groups (all by default):
            consistent with the JSON output.
   cli      options, exit statuses, stdin, directory walking, unreadable
            files, --list-rules, --version, --quiet, --summary, --rule.
+  inputs   a directory with nothing to lint (exit 2), an empty input (a
+           note).
+  source   findings in offset order; the source line with a caret
+           (--show-source, and by default on a terminal).
   rss      a 20 MiB generated capture on stdin: maximum RSS under 8 MiB
            (measured by rss_probe). Skipped, saying why, when the
            environment variable RESPCHECK_RSS_SKIP holds a reason (the
@@ -129,7 +133,11 @@ def group_golden(update):
         for fmt, ext in FORMATS:
             status, out, err = run(opts + ["--format=" + fmt, rel])
             check(status in (0, 1), f"{rel} {fmt}: exit {status}, stderr {err!r}")
-            check(err == "", f"{rel} {fmt}: unexpected stderr {err!r}")
+            # An empty capture gets a note (group habits); nothing else
+            # writes to stderr.
+            want_err = (f"respcheck: {rel}: note: the file is empty\n"
+                        if os.path.getsize(os.path.join(ROOT, rel)) == 0 else "")
+            check(err == want_err, f"{rel} {fmt}: unexpected stderr {err!r}")
             got = normalize(fmt, out, version)
             path = expected_name(rel, ext)
             seen.add(os.path.basename(path))
@@ -702,6 +710,194 @@ def group_cli():
 
 
 # --------------------------------------------------------------------------
+# inputs: paths that yield nothing; source: findings in offset order, the
+# source line with a caret
+
+def display(raw):
+    """What the text output shows of raw bytes: printable ASCII as is,
+    every other byte as \\xHH."""
+    return "".join(chr(b) if 0x20 <= b < 0x7f else "\\x%02x" % b for b in raw)
+
+
+SOURCE_RE = re.compile(r"( *)(\d+) \| (.*)")
+CARET_RE = re.compile(r"( *) \| ( *)\^")
+
+
+def check_source_lines(rel, data, out, where):
+    """Each finding line placed at LINE:COLUMN is followed by the capture's
+    line LINE (escaped, possibly cut around the column with "...") and a
+    caret under COLUMN; returns the number of findings seen."""
+    lines = out.decode("ascii").splitlines()
+    i = n = 0
+    while i < len(lines):
+        t = lines[i]
+        m = re.match(r"(.*):(\d+):(\d+): (error|warning|info): ", t)
+        i += 1
+        if m is None:
+            check(False, f"{where}: line {t!r} is neither a finding nor under one")
+            continue
+        n += 1
+        ln, col = int(m.group(2)), int(m.group(3))
+        if i + 1 >= len(lines) or SOURCE_RE.fullmatch(lines[i]) is None:
+            # Only a line whose bytes are gone (far behind the read
+            # position) may come without its source.
+            continue
+        sm, cm = SOURCE_RE.fullmatch(lines[i]), CARET_RE.fullmatch(lines[i + 1] if i + 1 < len(lines) else "")
+        i += 2
+        if not check(cm is not None, f"{where}: no caret under {t!r}"):
+            continue
+        check(int(sm.group(2)) == ln, f"{where}: source line number {sm.group(2)} for {t!r}")
+        check(len(sm.group(1)) + len(sm.group(2)) == len(cm.group(1)),
+              f"{where}: the bars of {t!r} are not aligned")
+        start = 0
+        for _ in range(ln - 1):
+            start = data.index(b"\n", start) + 1
+        end = data.find(b"\n", start)
+        raw = data[start:end if end >= 0 else len(data)]
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        shown = sm.group(3)
+        caret = len(cm.group(2))
+        before = shown[:caret]
+        cut_front = before.startswith("...")
+        full_before = display(raw[:col - 1])
+        if cut_front:
+            check(full_before.endswith(before[3:]),
+                  f"{where}: {shown!r} before the caret is not the line's {full_before!r}")
+        else:
+            check(before == full_before[:len(before)] and
+                  (len(before) == len(full_before) or col - 1 > len(raw)),
+                  f"{where}: caret at {caret} of {shown!r}, column {col} of {display(raw)!r}")
+        body = shown[3:] if cut_front else shown
+        body = body[:-3] if body.endswith("...") and not display(raw).endswith("...") else body
+        check(body in display(raw), f"{where}: {shown!r} is not from the line {display(raw)!r}")
+    return n
+
+
+def group_inputs():
+    bad_file = "examples/captures/broken-401-no-challenge.http"
+
+    # A directory with no file to lint: said on stderr, exit 2, the other
+    # paths still linted.
+    tmp = tempfile.mkdtemp(prefix="respcheck-cli-")
+    try:
+        os.makedirs(os.path.join(tmp, "empty", "sub"))
+        with open(os.path.join(tmp, "empty", "notes.txt"), "w") as f:
+            f.write("not a capture\n")
+        d = os.path.join(tmp, "empty")
+        s, out, err = run([d, bad_file])
+        check(s == 2, f"directory without captures: exit {s}, want 2")
+        check(f"respcheck: {d}: no file to lint" in err and "'*.http'" in err,
+              f"directory without captures: stderr {err!r}")
+        check(b"broken-401-no-challenge.http:1:10: error" in out,
+              "directory without captures: the other paths are linted")
+        s, out, err = run(["--include=*.pcap", d])
+        check(s == 2 and "--include '*.pcap'" in err, f"with --include: {s} {err!r}")
+        s, out, err = run(["--format=sarif", d])
+        inv = json.loads(out)["runs"][0]["invocations"][0]
+        check(s == 2 and inv["executionSuccessful"] is False and
+              "no file to lint" in inv["toolExecutionNotifications"][0]["message"]["text"],
+              f"directory without captures in SARIF: {inv!r}")
+        s, out, err = run(["--summary", d])
+        check(b"unreadable" not in out, f"an empty directory is not an unreadable file: {out!r}")
+        # A directory whose captures are all in subdirectories is not empty.
+        with open(os.path.join(tmp, "empty", "sub", "a.http"), "wb") as f:
+            f.write(b"HTTP/1.1 204 No Content\r\nDate: x\r\n\r\n")
+        s, out, err = run([d])
+        check(s == 0 and err == "", f"captures in a subdirectory: {s} {err!r}")
+    finally:
+        shutil.rmtree(tmp)
+
+    # An empty input: a note, nothing else.
+    empty = "tests/cli/captures/empty.http"
+    s, out, err = run([empty])
+    check(s == 0 and out == b"" and err == f"respcheck: {empty}: note: the file is empty\n",
+          f"empty file: {s} {out!r} {err!r}")
+    s, out, err = run(["-"], input_bytes=b"")
+    check(s == 0 and out == b"" and err == "respcheck: <stdin>: note: the input is empty\n",
+          f"empty stdin: {s} {out!r} {err!r}")
+
+
+
+def group_source():
+    bad_file = "examples/captures/broken-401-no-challenge.http"
+
+    # Findings in offset order, in text and in each JSON record, whatever
+    # order the library finds them in.
+    for rel, opts in captures():
+        _, out, _ = run(opts + [rel])
+        places = [tuple(map(int, m.groups())) for m in
+                  re.finditer(rb"^.*?:(\d+):(\d+): ", out, re.M)]
+        check(places == sorted(places), f"{rel}: text findings not in offset order: {places}")
+        _, out, _ = run(opts + ["--format=json", rel])
+        for line in out.decode().splitlines():
+            offs = [f["offset"] for f in json.loads(line)["findings"]]
+            check(offs == sorted(offs), f"{rel}: JSON findings not in offset order: {offs}")
+    s, out, _ = run(["examples/captures/nginx-errors.http"])
+    check(re.search(rb":16:10: error: 405 response without Allow.*\n.*:16:14: info: reason",
+                    out) is not None, f"nginx-errors: the 405's findings in order: {out!r}")
+
+    # The source line and a caret under the column (--show-source), the
+    # same whatever the read size; bytes escaped.
+    s, out, _ = run(["--show-source", bad_file])
+    want = (b"examples/captures/broken-401-no-challenge.http:1:10: error: 401 response without "
+            b"WWW-Authenticate [www-authenticate-missing] (RFC 9110 15.5.2)\n"
+            b"    1 | HTTP/1.1 401 Unauthorized\n"
+            b"      |          ^\n")
+    check(s == 1 and out == want, f"--show-source: {out!r}")
+    for rel, opts in captures():
+        with open(os.path.join(ROOT, rel), "rb") as f:
+            data = f.read()
+        s, out, _ = run(opts + ["--show-source", rel])
+        n = check_source_lines(rel, data, out, f"{rel} --show-source")
+        _, plain, _ = run(opts + [rel])
+        check(n == len(plain.splitlines()), f"{rel}: --show-source has {n} findings")
+        check(all(32 <= b < 127 or b == 10 for b in out), f"{rel}: --show-source not printable")
+        for rs in ("1", "7", "4096"):
+            _, out2, _ = run(opts + ["--show-source", "--read-size=" + rs, rel])
+            check(out2 == out, f"{rel}: --show-source differs with --read-size={rs}")
+    # A long line is cut around the column.
+    long_line = b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 300 + b"\x01" + b"b" * 300 + b"\r\nDate: x\r\n\r\n"
+    s, out, _ = run(["--show-source", "--rule=header-value-invalid=warning", "-"], input_bytes=long_line)
+    check(check_source_lines("-", long_line, out, "long line") >= 1 and
+          re.search(rb"\| \.\.\.a+\\x01b+\.\.\.\n", out) is not None, f"long line cut: {out!r}")
+    # In colour the caret is coloured; JSON and SARIF are unchanged.
+    s, out, _ = run(["--show-source", "--color=always", bad_file])
+    check(b"\x1b[1;32m^\x1b[0m" in out, f"--show-source in colour: {out!r}")
+    for fmt in ("json", "sarif"):
+        _, a, _ = run(["--format=" + fmt, bad_file])
+        _, b, _ = run(["--format=" + fmt, "--show-source", bad_file])
+        check(a == b, f"--show-source changes {fmt}")
+    # By default the source is shown when stdout is a terminal, and
+    # --no-show-source turns it off.
+    import pty
+    for args, shown in (([], True), (["--no-show-source"], False),
+                        (["--show-source", "--no-show-source"], False)):
+        master, slave = pty.openpty()
+        try:
+            p = subprocess.Popen([RESPCHECK, "--no-progress", "--color=never"] + args + [bad_file],
+                                 cwd=ROOT, stdout=slave, stderr=subprocess.PIPE)
+            os.close(slave)
+            slave = -1
+            got = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                got += chunk
+            p.wait(timeout=TIMEOUT)
+        finally:
+            if slave >= 0:
+                os.close(slave)
+            os.close(master)
+        check((b"    1 | HTTP/1.1 401 Unauthorized" in got) == shown,
+              f"on a terminal with {args}: {got!r}")
+
+
+# --------------------------------------------------------------------------
 # rss
 
 def group_rss():
@@ -742,6 +938,7 @@ def group_rss():
 # --------------------------------------------------------------------------
 
 GROUPS = {"golden": group_golden, "json": group_json, "sarif": group_sarif,
+          "inputs": group_inputs, "source": group_source,
           "cli": group_cli, "rss": group_rss}
 
 

@@ -711,8 +711,12 @@ void rc_out_end_file(rc_out_t *out) {
 }
 
 void rc_out_file_error(rc_out_t *out, const char *path, const char *reason) {
-  rc_buf_t *b = &out->notes;
   out->stats.unreadable_files++;
+  rc_out_notification(out, path, reason);
+}
+
+void rc_out_notification(rc_out_t *out, const char *path, const char *reason) {
+  rc_buf_t *b = &out->notes;
   if (out->cfg.format != RC_FORMAT_SARIF)
     return;
   if (out->nnotes++ > 0)

@@ -157,6 +157,10 @@ void rc_out_end_file(rc_out_t *out);
 /* A file that could not be read (outside begin/end_file): counted, and
  * recorded in SARIF; the caller prints the message on stderr. */
 void rc_out_file_error(rc_out_t *out, const char *path, const char *reason);
+/* Something about a path that is not an unreadable file (a directory with
+ * nothing to lint): recorded in SARIF like rc_out_file_error, not counted
+ * as unreadable; the caller prints the message on stderr. */
+void rc_out_notification(rc_out_t *out, const char *path, const char *text);
 
 /* Closes the output (SARIF's closing, the summary) and flushes. Returns 0,
  * or -1 when memory ran out earlier or the stream has an error. Call once. */
