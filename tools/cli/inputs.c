@@ -300,6 +300,9 @@ static void no_file_to_lint(rc_cli_t *app, const char *dir) {
     rc_buf_str(&why, "; --include takes others");
   }
   rc_buf_str(&why, ")");
+  rc_buf_put(&why, "", 1); /* rc_out_notification takes a C string */
+  if (!oom)
+    why.len--;
   rc_progress_clear(app);
   fputs("respcheck: ", stderr);
   rc_text_escaped(stderr, dir, strlen(dir));

@@ -34,6 +34,9 @@ static const char usage_text[] =
     "end\n"
     "      --color=auto|always|never colour in text output (auto: stdout is a\n"
     "                                terminal and NO_COLOR is unset)\n"
+    "      --show-source             under each finding, its line and a caret\n"
+    "                                (default when stdout is a terminal)\n"
+    "      --no-show-source          never\n"
     "      --no-progress             no progress on stderr for large inputs\n"
     "\n"
     "Request context (for every response of a raw stream):\n"
@@ -64,6 +67,8 @@ enum opt_id {
   OPT_QUIET,
   OPT_SUMMARY,
   OPT_COLOR,
+  OPT_SHOW_SOURCE,
+  OPT_NO_SHOW_SOURCE,
   OPT_NO_PROGRESS,
   OPT_METHOD,
   OPT_REQUEST_VERSION,
@@ -80,6 +85,8 @@ static const rc_opt_def_t opt_defs[] = {
     {"summary", 's', 0, OPT_SUMMARY},
     {"color", 0, 1, OPT_COLOR},
     {"colour", 0, 1, OPT_COLOR},
+    {"show-source", 0, 0, OPT_SHOW_SOURCE},
+    {"no-show-source", 0, 0, OPT_NO_SHOW_SOURCE},
     {"no-progress", 0, 0, OPT_NO_PROGRESS},
     {"method", 0, 1, OPT_METHOD},
     {"request-version", 0, 1, OPT_REQUEST_VERSION},
@@ -94,7 +101,8 @@ typedef struct args {
   rc_cli_t *app;
   int color_mode; /* 0 auto, 1 always, 2 never */
   int list_rules;
-  int progress; /* 0 never, 1 on a terminal */
+  int progress;    /* 0 never, 1 on a terminal */
+  int show_source; /* -1 when stdout is a terminal, 0 never, 1 always */
 } args_t;
 
 static int is_tchar(unsigned char c) {
@@ -173,6 +181,12 @@ static void apply_option(void *ctx, int id, const char *value) {
   case OPT_COLOR:
     set_color(a, value);
     break;
+  case OPT_SHOW_SOURCE:
+    a->show_source = 1;
+    break;
+  case OPT_NO_SHOW_SOURCE:
+    a->show_source = 0;
+    break;
   case OPT_NO_PROGRESS:
     a->progress = 0;
     break;
@@ -222,6 +236,7 @@ int main(int argc, char **argv) {
   app.request.version_minor = 1;
   args.app = &app;
   args.progress = 1;
+  args.show_source = -1;
   cl.ctx = &args;
 
   nops = rc_parse_args(&cl, argc, argv);
@@ -231,6 +246,11 @@ int main(int argc, char **argv) {
       app.config.format == RC_FORMAT_TEXT &&
       (args.color_mode == 1 || (args.color_mode == 0 && isatty(STDOUT_FILENO) &&
                                 (no_color == NULL || no_color[0] == '\0')));
+
+  /* The caret is for a reader at a terminal, as gcc and rustc show it. */
+  app.config.show_source = app.config.format == RC_FORMAT_TEXT &&
+                           (args.show_source == 1 ||
+                            (args.show_source == -1 && isatty(STDOUT_FILENO)));
 
   if (args.list_rules) {
     if (rc_out_list_rules(stdout, &app.config) != 0) {

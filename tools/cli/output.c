@@ -177,11 +177,22 @@ static void fp_sarif_open(FILE *fp, const rc_out_config_t *cfg) {
 typedef struct rc_pending {
   uint64_t index;
   uint64_t offset, line, column;
+  uint64_t seq; /* arrival order, among equal offsets */
   int located;
   int rule; /* -1 when out of the catalogue */
   int severity;
   size_t id_off, id_len, ref_off, ref_len, msg_off, msg_len; /* in arena */
+  size_t end_off; /* one past its last byte in arena */
+  /* Text with show_source: the line, as it was when the finding came. */
+  int have_snip, snip_complete, cut_before, cut_after;
+  size_t snip_off, snip_len, caret;
 } rc_pending_t;
+
+/* A pending finding's place in the order it is written. */
+typedef struct rc_order {
+  uint64_t offset, seq;
+  size_t i;
+} rc_order_t;
 
 typedef struct rc_drop {
   uint64_t index, count;
@@ -210,10 +221,16 @@ struct rc_out {
   int have_head;
   uint64_t head_index;
   rc_buf_t head;
-  /* JSON: findings not yet written, in arrival order. */
+  /* Findings not yet written (JSON and text), in arrival order. */
   rc_pending_t *pend;
   size_t npend, pend_cap;
+  uint64_t seq;
+  rc_order_t *order; /* scratch: the findings being written, sorted */
+  size_t order_cap;
   rc_buf_t arena;
+  /* Text: the bytes of a finding's line (rc_out_set_snippets). */
+  rc_snippet_fn snippet;
+  void *snippet_ctx;
   rc_drop_t drops[4];
   /* Scratch for one object. */
   rc_buf_t line;
@@ -257,6 +274,7 @@ void rc_out_free(rc_out_t *out) {
   rc_buf_free(&out->request);
   rc_buf_free(&out->label);
   free(out->pend);
+  free(out->order);
   free(out);
 }
 
@@ -270,6 +288,8 @@ static void reset_file_state(rc_out_t *out) {
   out->path_len = 0;
   out->locate = NULL;
   out->locate_ctx = NULL;
+  out->snippet = NULL;
+  out->snippet_ctx = NULL;
   out->in_file = 0;
   out->stopped = 0;
   out->source.len = 0;
@@ -306,9 +326,20 @@ void rc_out_begin_file(rc_out_t *out, const char *path, rc_locate_fn locate,
   rc_out_set_request(out, NULL);
 }
 
+void rc_out_set_snippets(rc_out_t *out, rc_snippet_fn snippet, void *ctx) {
+  out->snippet = snippet;
+  out->snippet_ctx = ctx;
+}
+
+static void text_flush(rc_out_t *out, int all, uint64_t upto);
+
 void rc_out_set_source(rc_out_t *out, const rc_source_t *src,
                        const char *label) {
   rc_sink_t sink = {NULL, &out->source};
+  /* Text lines carry the label in force: those waiting are written with
+   * the old one. */
+  if (out->in_file && out->cfg.format == RC_FORMAT_TEXT)
+    text_flush(out, 1, 0);
   out->source.len = 0;
   rc_record_source(&sink, src);
   out->label.len = 0;
@@ -345,24 +376,73 @@ static void count_finding(rc_out_t *out, int rule, int severity) {
     out->stats.infos++;
 }
 
-static void text_finding(rc_out_t *out, const respcheck_finding_t *f,
-                         int located, uint64_t line, uint64_t column) {
+/* Bytes at off in the arena; "" while it holds nothing (never NULL + 0). */
+static const char *arena_at(const rc_out_t *out, size_t off) {
+  return out->arena.p != NULL ? out->arena.p + off : "";
+}
+
+/* The width of bytes as rc_text_escaped prints them. */
+static size_t text_width(const char *s, size_t len) {
+  size_t i, w = 0;
+  for (i = 0; i < len; i++)
+    w += (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? 1 : 4;
+  return w;
+}
+
+/* The finding's line and a caret under its column, as gcc shows them:
+ * "   12 | HTTP/1.1 401 Unauthorized" and "      |          ^". */
+static void text_source(rc_out_t *out, const rc_pending_t *p,
+                        const rc_snippet_t *later) {
+  FILE *fp = out->fp;
+  const char *bytes;
+  size_t len, caret, pad;
+  int cut_before, cut_after, width;
+  char num[24];
+  if (later != NULL) {
+    bytes = later->bytes;
+    len = later->len;
+    caret = later->caret;
+    cut_before = later->cut_before;
+    cut_after = later->cut_after;
+  } else {
+    bytes = arena_at(out, p->snip_off);
+    len = p->snip_len;
+    caret = p->caret;
+    cut_before = p->cut_before;
+    cut_after = p->cut_after;
+  }
+  width = snprintf(num, sizeof num, "%" PRIu64, p->line);
+  if (width < 5)
+    width = 5;
+  fprintf(fp, "%*s | ", width, num);
+  if (cut_before)
+    fputs("...", fp);
+  rc_text_escaped(fp, bytes, len);
+  if (cut_after)
+    fputs("...", fp);
+  fprintf(fp, "\n%*s | ", width, "");
+  pad = (cut_before ? 3 : 0) + text_width(bytes, caret);
+  while (pad-- > 0)
+    fputc(' ', fp);
+  fputs(out->cfg.color ? "\033[1;32m^\033[0m\n" : "^\n", fp);
+}
+
+/* One text finding; later: its line taken again (NULL: as it was). */
+static void text_finding(rc_out_t *out, const rc_pending_t *p,
+                         const rc_snippet_t *later) {
   FILE *fp = out->fp;
   int color = out->cfg.color;
-  const char *sev = rc_severity_name((int)f->severity);
-  const char *sevcolor =
-      (int)f->severity == RESPCHECK_SEVERITY_ERROR     ? "\033[1;31m"
-      : (int)f->severity == RESPCHECK_SEVERITY_WARNING ? "\033[1;35m"
-                                                       : "\033[1;36m";
+  const char *sev = rc_severity_name(p->severity);
+  const char *sevcolor = p->severity == RESPCHECK_SEVERITY_ERROR ? "\033[1;31m"
+                         : p->severity == RESPCHECK_SEVERITY_WARNING
+                             ? "\033[1;35m"
+                             : "\033[1;36m";
   const char *path = display_path(out);
-  const char *msg = str_or(f->message, "");
-  const char *id = str_or(f->id, "unknown");
-  const char *ref = str_or(f->reference, "");
   if (color)
     fputs("\033[1m", fp);
   rc_text_escaped(fp, path, strlen(path));
-  if (located)
-    fprintf(fp, ":%" PRIu64 ":%" PRIu64, line, column);
+  if (p->located)
+    fprintf(fp, ":%" PRIu64 ":%" PRIu64, p->line, p->column);
   if (out->label.len > 1) {
     fputs(": ", fp);
     rc_text_escaped(fp, out->label.p, out->label.len - 1);
@@ -378,20 +458,25 @@ static void text_finding(rc_out_t *out, const respcheck_finding_t *f,
   if (color)
     fputs("\033[0m", fp);
   fputc(' ', fp);
-  rc_text_escaped(fp, msg, strlen(msg));
+  rc_text_escaped(fp, arena_at(out, p->msg_off), p->msg_len);
   fputs(color ? " \033[2m[" : " [", fp);
-  rc_text_escaped(fp, id, strlen(id));
+  if (p->id_len > 0)
+    rc_text_escaped(fp, arena_at(out, p->id_off), p->id_len);
+  else
+    fputs("unknown", fp);
   fputc(']', fp);
-  if (*ref != '\0') {
+  if (p->ref_len > 0) {
     fputs(" (", fp);
-    rc_text_escaped(fp, ref, strlen(ref));
+    rc_text_escaped(fp, arena_at(out, p->ref_off), p->ref_len);
     fputc(')', fp);
   }
   if (color)
     fputs("\033[0m", fp);
-  if (!located)
-    fprintf(fp, " at byte %" PRIu64, f->offset);
+  if (!p->located)
+    fprintf(fp, " at byte %" PRIu64, p->offset);
   fputc('\n', fp);
+  if (p->have_snip && p->located)
+    text_source(out, p, later);
 }
 
 /* JSON rendered into b, or null when memory ran out. */
@@ -449,11 +534,6 @@ static void arena_copy(rc_out_t *out, const char *s, size_t max, size_t *off,
   *len = out->arena.len - *off;
 }
 
-/* Bytes at off in the arena; "" while it holds nothing (never NULL + 0). */
-static const char *arena_at(const rc_out_t *out, size_t off) {
-  return out->arena.p != NULL ? out->arena.p + off : "";
-}
-
 static void note_drop(rc_out_t *out, uint64_t index) {
   size_t i;
   for (i = 0; i < 4; i++) {
@@ -466,9 +546,13 @@ static void note_drop(rc_out_t *out, uint64_t index) {
   out->drops[3].count++;
 }
 
-static void json_pend(rc_out_t *out, const respcheck_finding_t *f, int rule,
-                      int located, uint64_t line, uint64_t column) {
+static void pend_add(rc_out_t *out, const respcheck_finding_t *f, int rule,
+                     int located, uint64_t line, uint64_t column) {
   rc_pending_t *p;
+  if (out->npend >= RC_OUT_MAX_PENDING && out->cfg.format == RC_FORMAT_TEXT) {
+    /* Text drops nothing: the order is kept within each batch. */
+    text_flush(out, 1, 0);
+  }
   if (out->npend >= RC_OUT_MAX_PENDING) {
     note_drop(out, f->response_index);
     return;
@@ -485,16 +569,149 @@ static void json_pend(rc_out_t *out, const respcheck_finding_t *f, int rule,
     out->pend_cap = cap;
   }
   p = &out->pend[out->npend++];
+  memset(p, 0, sizeof *p);
   p->index = f->response_index;
   p->offset = f->offset;
   p->line = line;
   p->column = column;
+  p->seq = out->seq++;
   p->located = located;
   p->rule = rule;
   p->severity = (int)f->severity;
   arena_copy(out, f->id, 128, &p->id_off, &p->id_len);
   arena_copy(out, f->reference, 256, &p->ref_off, &p->ref_len);
   arena_copy(out, f->message, RC_OUT_MAX_MESSAGE, &p->msg_off, &p->msg_len);
+  if (out->cfg.format == RC_FORMAT_TEXT && out->cfg.show_source && located &&
+      out->snippet != NULL) {
+    rc_snippet_t sn;
+    if (out->snippet(out->snippet_ctx, f->offset, &sn) == 0) {
+      p->have_snip = 1;
+      p->snip_complete = sn.complete;
+      p->cut_before = sn.cut_before;
+      p->cut_after = sn.cut_after;
+      p->caret = sn.caret;
+      p->snip_off = out->arena.len;
+      rc_buf_put(&out->arena, sn.bytes, sn.len);
+      p->snip_len = out->arena.len - p->snip_off;
+      if (p->snip_len != sn.len)
+        p->have_snip = 0; /* out of memory */
+    }
+  }
+  p->end_off = out->arena.len;
+}
+
+static int cmp_order(const void *a, const void *b) {
+  const rc_order_t *x = a, *y = b;
+  if (x->offset != y->offset)
+    return x->offset < y->offset ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Puts the pending findings that take() in out->order, sorted by offset
+ * (then arrival). Returns how many, or 0 when memory runs out (then the
+ * arrival order is used: take() and the arena stay as they are). */
+static size_t pend_order(rc_out_t *out, int all, uint64_t index, int upto) {
+  size_t i, n = 0;
+  if (out->npend > out->order_cap) {
+    size_t cap = out->pend_cap;
+    rc_order_t *no = realloc(out->order, cap * sizeof *no);
+    if (no == NULL) {
+      out->oom = 1;
+    } else {
+      out->order = no;
+      out->order_cap = cap;
+    }
+  }
+  for (i = 0; i < out->npend; i++) {
+    const rc_pending_t *p = &out->pend[i];
+    if (!(all || p->index == index || (upto && p->index < index)))
+      continue;
+    if (n < out->order_cap) {
+      out->order[n].offset = p->offset;
+      out->order[n].seq = p->seq;
+      out->order[n].i = i;
+    }
+    n++;
+  }
+  if (n > out->order_cap)
+    return 0;
+  if (n > 1)
+    qsort(out->order, n, sizeof *out->order, cmp_order);
+  return n;
+}
+
+/* Drops the pending findings that were written (done[i]), moving the
+ * others' strings to the front of the arena; they were appended in order,
+ * so the front never overtakes them. */
+static void pend_compact(rc_out_t *out, const unsigned char *done) {
+  size_t i, keep = 0, w = 0;
+  for (i = 0; i < out->npend; i++) {
+    rc_pending_t p = out->pend[i];
+    size_t start = p.id_off, delta;
+    if (done[i])
+      continue;
+    if (out->arena.p != NULL && start != w)
+      memmove(out->arena.p + w, out->arena.p + start, p.end_off - start);
+    delta = start - w;
+    p.id_off -= delta;
+    p.ref_off -= delta;
+    p.msg_off -= delta;
+    p.snip_off -= p.have_snip ? delta : 0;
+    p.end_off -= delta;
+    w = p.end_off;
+    out->pend[keep++] = p;
+  }
+  out->npend = keep;
+  out->arena.len = w;
+}
+
+/* Writes the pending text findings (all, or those of the responses up to
+ * index upto), in offset order. A finding whose line was still arriving
+ * when it came is shown with the line as it is now; when the line is still
+ * not all here (the parser stopped inside it, or a response ended there),
+ * it and those after it wait for the next flush, unless all: the output
+ * must not depend on how the input was cut into reads. */
+static void text_flush(rc_out_t *out, int all, uint64_t upto) {
+  size_t n, k, i;
+  unsigned char *done;
+  if (out->npend == 0)
+    return;
+  done = calloc(out->npend, 1);
+  n = pend_order(out, all, upto, 1);
+  if (done == NULL) {
+    /* No memory to sort and keep the rest: write them all as they came. */
+    out->oom = 1;
+    for (i = 0; i < out->npend; i++)
+      text_finding(out, &out->pend[i], NULL);
+    out->npend = 0;
+    out->arena.len = 0;
+    return;
+  }
+  if (n > 0) {
+    for (k = 0; k < n; k++) {
+      const rc_pending_t *p = &out->pend[out->order[k].i];
+      rc_snippet_t now;
+      const rc_snippet_t *later = NULL;
+      if (p->have_snip && !p->snip_complete && out->snippet != NULL &&
+          out->snippet(out->snippet_ctx, p->offset, &now) == 0) {
+        if (!now.complete && !all)
+          break;
+        later = &now;
+      }
+      text_finding(out, p, later);
+      done[out->order[k].i] = 1;
+    }
+  } else {
+    for (i = 0; i < out->npend; i++) {
+      const rc_pending_t *p = &out->pend[i];
+      if (all || p->index <= upto) {
+        text_finding(out, p, NULL);
+        done[i] = 1;
+      }
+    }
+  }
+  pend_compact(out, done);
+  free(done);
 }
 
 void rc_out_finding(rc_out_t *out, const respcheck_finding_t *f) {
@@ -518,14 +735,12 @@ void rc_out_finding(rc_out_t *out, const respcheck_finding_t *f) {
   if (out->cfg.quiet && (int)f->severity != RESPCHECK_SEVERITY_ERROR)
     return;
   switch (out->cfg.format) {
-  case RC_FORMAT_TEXT:
-    text_finding(out, f, located, line, column);
-    break;
   case RC_FORMAT_SARIF:
     sarif_result(out, f, rule, located, line, column);
     break;
+  case RC_FORMAT_TEXT:
   case RC_FORMAT_JSON:
-    json_pend(out, f, rule, located, line, column);
+    pend_add(out, f, rule, located, line, column);
     break;
   }
 }
@@ -537,7 +752,8 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
   rc_buf_t *b = &out->line;
   rc_sink_t sink = {NULL, &out->line};
   rc_record_t rec;
-  size_t i, keep = 0, nfind = 0;
+  size_t i, k, norder, nfind = 0;
+  unsigned char *done;
   uint64_t dropped = 0;
   int reject = 0;
   /* An object without an end decides its verdict from its findings. */
@@ -579,18 +795,19 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
   rec.complete = have_end && (end->flags & RESPCHECK_END_COMPLETE);
   b->len = 0;
   rc_record_open(&sink, &rec);
-  for (i = 0; i < out->npend; i++) {
-    rc_pending_t *p = &out->pend[i];
+  done = calloc(out->npend > 0 ? out->npend : 1, 1);
+  norder = pend_order(out, 0, index, 0);
+  for (k = 0; k < out->npend; k++) {
+    /* In offset order; in arrival order when memory ran out. */
+    size_t at = norder > 0 ? out->order[k].i : k;
+    rc_pending_t *p = &out->pend[at];
     rc_record_finding_t f;
-    if (p->index != index) {
-      if (keep != i) {
-        /* Move the kept finding's strings to the front of the arena; they
-         * were appended in order, so the front never overtakes them. */
-        out->pend[keep] = *p;
-      }
-      keep++;
+    if (norder > 0 && k >= norder)
+      break;
+    if (p->index != index)
       continue;
-    }
+    if (done != NULL)
+      done[at] = 1;
     f.rule = arena_at(out, p->id_off);
     f.rule_len = p->id_len;
     f.severity = p->severity;
@@ -605,22 +822,13 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
     rc_record_finding(&sink, &f, nfind++);
   }
   rc_record_close(&sink, dropped);
-  out->npend = keep;
-  /* Compact the arena behind the findings still pending. */
-  if (keep == 0 || out->arena.p == NULL) {
-    out->arena.len = 0;
+  if (done != NULL) {
+    pend_compact(out, done);
+    free(done);
   } else {
-    size_t w = 0;
-    for (i = 0; i < keep; i++) {
-      rc_pending_t *p = &out->pend[i];
-      size_t start = p->id_off, end_off = p->msg_off + p->msg_len;
-      memmove(out->arena.p + w, out->arena.p + start, end_off - start);
-      p->id_off = p->id_off - start + w;
-      p->ref_off = p->ref_off - start + w;
-      p->msg_off = p->msg_off - start + w;
-      w += end_off - start;
-    }
-    out->arena.len = w;
+    out->oom = 1;
+    out->npend = 0;
+    out->arena.len = 0;
   }
   if (out->cfg.quiet && !reject)
     return;
@@ -661,6 +869,8 @@ void rc_out_response_end(rc_out_t *out, const respcheck_message_end_t *end) {
       out->stats.rejected++;
     else
       out->stats.accepted++;
+    if (out->cfg.format == RC_FORMAT_TEXT)
+      text_flush(out, 0, end->index);
     return;
   }
   use_head = out->have_head && out->head_index == end->index;
@@ -674,6 +884,8 @@ void rc_out_response_end(rc_out_t *out, const respcheck_message_end_t *end) {
 void rc_out_end_file(rc_out_t *out) {
   if (!out->in_file)
     return;
+  if (out->cfg.format == RC_FORMAT_TEXT)
+    text_flush(out, 1, 0);
   if (out->cfg.format == RC_FORMAT_JSON) {
     /* Leftovers, in index order: a head without an end, findings of a
      * response that never ended. */

@@ -33,17 +33,25 @@
  *
  * Formats:
  *
- * - Text: one finding a line, as soon as it arrives,
+ * - Text: one finding a line,
  *   "PATH:LINE:COLUMN: SEVERITY: MESSAGE [RULE-ID] (REFERENCE)"; with a
  *   source label, "PATH:LINE:COLUMN: LABEL: SEVERITY: ...". When the
  *   locator cannot place the offset, "PATH: SEVERITY: MESSAGE [RULE-ID]
  *   (REFERENCE) at byte OFFSET". Path, label, message, rule id and
- *   reference are escaped as text (json.h).
+ *   reference are escaped as text (json.h). A response's findings are
+ *   written when it ends (rc_out_response_end: those of every response up
+ *   to it), in offset order (arrival order among equal offsets); those
+ *   left at rc_out_end_file or a new source then. With show_source, each
+ *   is followed by its line, as gcc shows one:
+ *       "   12 | HTTP/1.1 401 Unauthorized"
+ *       "      |          ^"
+ *   (escaped as text; a long line cut around the column, marked "...").
  *
  * - JSON Lines: one object per response, written at rc_out_response_end,
  *   with the members record.h describes ("file", "source", "request",
  *   "index", "offset", "end_offset", the head's, "headers", "verdict",
- *   "complete", "findings", "findings_dropped"). "findings_dropped" appears
+ *   "complete", "findings" (in offset order), "findings_dropped").
+ *   "findings_dropped" appears
  *   only when more than RC_OUT_MAX_PENDING findings were buffered for one
  *   response (the rest are counted, not kept: memory stays bounded). The
  *   head is rendered to JSON when it arrives (the library's spans are not
@@ -84,6 +92,7 @@
 #include "linemap.h"
 #include "record.h"
 #include "respcheck.h"
+#include "snippet.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -111,6 +120,9 @@ typedef struct rc_out_config {
   int color;   /* text only: ANSI colours (the caller decides tty/NO_COLOR) */
   int quiet;   /* print errors only */
   int summary; /* write counts per rule and per verdict at rc_out_finish */
+  /* text only: under each finding, its line and a caret under its column
+   * (when rc_out_set_snippets gave a way to the bytes). */
+  int show_source;
   /* RESPCHECK_RULE_MAX severities in force (respcheck_options_t.severity),
    * shown in the SARIF rules and --list-rules; NULL: the defaults. */
   const unsigned char *severity;
@@ -137,6 +149,9 @@ void rc_out_free(rc_out_t *out);
 /* Starts a file. path is copied. locate may be NULL (no line/column). */
 void rc_out_begin_file(rc_out_t *out, const char *path, rc_locate_fn locate,
                        void *locate_ctx);
+/* How to get the bytes of a finding's line (--show-source); NULL: none,
+ * as rc_out_begin_file sets it. */
+void rc_out_set_snippets(rc_out_t *out, rc_snippet_fn snippet, void *ctx);
 /* The "source" of the records from now on, and the label of text lines
  * (NULL: none); both are copied. rc_out_begin_file sets {"kind":"stream"}
  * and no label. */

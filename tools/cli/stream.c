@@ -39,7 +39,8 @@ static void on_message_end(void *user, const respcheck_message_end_t *end) {
   rc_cli_t *app = user;
   if (end->verdict == RESPCHECK_REJECT)
     app->any_reject = 1;
-  if (app->stdout_tty && app->config.format == RC_FORMAT_JSON)
+  /* JSON and text are written when a response ends. */
+  if (app->stdout_tty && app->config.format != RC_FORMAT_SARIF)
     rc_progress_clear(app);
   /* The next response's findings may point back here: empty lines before
    * its status line are reported from their first one. */
@@ -51,6 +52,26 @@ static const respcheck_callbacks_t callbacks = {on_finding, on_head, NULL,
                                                 on_message_end, NULL};
 
 /* ------------------------------------------------------------------------ */
+
+/* Feeds the line map (not the parser) up to RC_SNIPPET_AFTER bytes past the
+ * offset the parser stopped at, or to the end of that line. */
+static void read_rest_of_line(rc_cli_t *app, rc_input_t *in, uint64_t done) {
+  uint64_t want = respcheck_parser_offset(app->parser) + RC_SNIPPET_AFTER + 1;
+  while (done < want) {
+    size_t room;
+    char *dst = rc_linemap_next(app->linemap, &room);
+    ssize_t n;
+    if (room > want - done)
+      room = (size_t)(want - done);
+    n = rc_input_read(in, dst, room);
+    if (n <= 0)
+      return; /* an error here is not the stream's: it was read */
+    rc_linemap_feed(app->linemap, dst, (size_t)n);
+    done += (uint64_t)n;
+    if (memchr(dst, '\n', (size_t)n) != NULL)
+      return;
+  }
+}
 
 static void lint_stream(rc_cli_t *app, rc_input_t *in) {
   static const rc_source_t source = {"stream", 0, {{0}}};
@@ -71,6 +92,7 @@ static void lint_stream(rc_cli_t *app, rc_input_t *in) {
   respcheck_parser_reset(app->parser);
   rc_linemap_reset(app->linemap);
   rc_out_begin_file(app->out, in->path, rc_linemap_locate, app->linemap);
+  rc_out_set_snippets(app->out, rc_linemap_snippet, app->linemap);
   rc_out_set_source(app->out, &source, NULL);
   rc_out_set_request(app->out, &app->request);
   rc_progress_start(app, in);
@@ -91,8 +113,14 @@ static void lint_stream(rc_cli_t *app, rc_input_t *in) {
     done += (uint64_t)n;
     /* After a fatal finding the parser reads nothing more; after a 101 or a
      * CONNECT tunnel the rest is not HTTP. */
-    if (respcheck_execute(app->parser, dst, (size_t)n) != RESPCHECK_E_OK ||
-        respcheck_parser_in_tunnel(app->parser))
+    if (respcheck_execute(app->parser, dst, (size_t)n) != RESPCHECK_E_OK) {
+      /* The rest of the line the parser stopped in is still shown under
+       * its finding (--show-source), whatever the read size. */
+      if (app->config.show_source)
+        read_rest_of_line(app, in, done);
+      break;
+    }
+    if (respcheck_parser_in_tunnel(app->parser))
       break;
     if ((++n_reads & 15) == 0)
       rc_progress_update(app, done);
