@@ -97,13 +97,24 @@ def tool_version():
 RULES_RE = re.compile(r'("rules": \[)\n.*?\n *\]', re.S)
 
 
+def file_uri(path):
+    """The file: URI respcheck gives an artifact: the absolute path, with
+    "." and ".." segments removed, every byte outside the unreserved set
+    and "/" percent-encoded (RFC 3986, RFC 8089)."""
+    import urllib.parse
+    path = os.path.join(ROOT, path) if not os.path.isabs(path) else path
+    return "file://" + urllib.parse.quote(os.path.normpath(path).encode(), safe="/-._~")
+
+
 def normalize(fmt, data, version, keep_rules=False):
-    """The output as compared: in SARIF the tool version becomes @VERSION@
-    and, unless keep_rules, the rule catalogue (the same in every log; the
-    --list-rules golden holds it) becomes @RULES@."""
+    """The output as compared: in SARIF the tool version becomes @VERSION@,
+    the checkout's file: URI file://@ROOT@ and, unless keep_rules, the rule
+    catalogue (the same in every log; the --list-rules golden holds it)
+    becomes @RULES@."""
     text = data.decode("utf-8")
     if fmt == "sarif":
         text = text.replace(json.dumps(version), '"@VERSION@"')
+        text = text.replace(json.dumps(file_uri(ROOT))[:-1] + "/", '"file://@ROOT@/')
         if not keep_rules:
             text = RULES_RE.sub(r"\1@RULES@]", text, count=1)
     return text
@@ -397,15 +408,38 @@ def validate_sarif(log, where):
         if not check(isinstance(locs, list) and len(locs) >= 1, f"{rw}: locations"):
             continue
         pl = locs[0].get("physicalLocation", {})
-        check(is_str(pl.get("artifactLocation", {}).get("uri")), f"{rw}: artifactLocation.uri")
+        uri = pl.get("artifactLocation", {}).get("uri")
+        # Standard input has no URI: it is described instead.
+        check(pl.get("artifactLocation") == {"description": {"text": "standard input"}} or
+              (is_str(uri) and re.fullmatch(r"file:///([A-Za-z0-9._~/-]|%[0-9A-F]{2})*", uri) is not None
+               and "/./" not in uri and "/../" not in uri),
+              f"{rw}: artifactLocation.uri {uri!r} is not an absolute file: URI")
         reg = pl.get("region", {})
         check(is_int(reg.get("byteOffset")) and reg["byteOffset"] >= 0, f"{rw}: region.byteOffset")
-        check(is_int(reg.get("startLine")) and reg["startLine"] >= 1, f"{rw}: region.startLine")
-        check(is_int(reg.get("startColumn")) and reg["startColumn"] >= 1, f"{rw}: region.startColumn")
+        # A finding whose line is gone is placed by its byte offset alone.
+        if "startLine" in reg or "startColumn" in reg:
+            check(is_int(reg.get("startLine")) and reg["startLine"] >= 1, f"{rw}: region.startLine")
+            check(is_int(reg.get("startColumn")) and reg["startColumn"] >= 1, f"{rw}: region.startColumn")
+    check(run_.get("columnKind") == "unicodeCodePoints", f"{where}: columnKind")
     inv = run_.get("invocations")
     check(isinstance(inv, list) and len(inv) == 1 and
           isinstance(inv[0].get("executionSuccessful"), bool), f"{where}: invocations")
+    for o in (inv[0].get("ruleConfigurationOverrides", []) if inv else []):
+        d, c = o.get("descriptor", {}), o.get("configuration", {})
+        check(is_int(d.get("index")) and 0 <= d["index"] < len(ids) and d.get("id") == ids[d["index"]],
+              f"{where}: override descriptor {d!r}")
+        check(set(c) <= {"enabled", "level"} and c and
+              c.get("level", "warning") in ("note", "warning", "error") and
+              isinstance(c.get("enabled", True), bool), f"{where}: override configuration {c!r}")
     return run_
+
+
+def char_column(data, offset):
+    """SARIF's startColumn with columnKind unicodeCodePoints: characters
+    from the line's start, each byte outside well-formed UTF-8 counting as
+    one (as the JSON output reads it)."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return len(json_decoding(data[start:offset])) + 1
 
 
 def group_sarif():
@@ -433,15 +467,59 @@ def group_sarif():
                   props.get("request") == o["request"],
                   f"{rel} sarif: result's source/request differ from the JSON record's")
         check(len(res) == len(flat), f"{rel} sarif: {len(res)} results, {len(flat)} findings")
+        with open(os.path.join(ROOT, rel), "rb") as f:
+            data = f.read()
         for r, f in zip(sorted(res, key=lambda r: (r["locations"][0]["physicalLocation"]["region"]["byteOffset"], r["ruleId"])),
                         sorted(flat, key=lambda f: (f["offset"], f["rule"]))):
             reg = r["locations"][0]["physicalLocation"]["region"]
             check((r["ruleId"], r["level"], reg["byteOffset"], reg["startLine"], reg["startColumn"],
                    r["message"]["text"]) ==
-                  (f["rule"], levels[f["severity"]], f["offset"], f["line"], f["column"], f["message"]),
+                  (f["rule"], levels[f["severity"]], f["offset"], f["line"],
+                   char_column(data, f["offset"]), f["message"]),
                   f"{rel} sarif: result {r['ruleId']} at {reg['byteOffset']} differs from JSON")
-            check(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == rel,
+            check(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == file_uri(rel),
                   f"{rel} sarif: uri")
+        check(all(r["level"] == levels[r["properties"]["severity"]] for r in res),
+              f"{rel} sarif: level and severity agree")
+    # Columns count characters: a finding after non-ASCII bytes.
+    data = (b"HTTP/1.1 200 OK\r\nX-A: caf\xc3\xa9 \xff\x01\r\nDate: x\r\nContent-Length: 0\r\n\r\n")
+    _, out, _ = run(["--format=sarif", "-"], input_bytes=data)
+    _, jout, _ = run(["--format=json", "-"], input_bytes=data)
+    res = json.loads(out)["runs"][0]["results"]
+    jf = json.loads(jout.decode().splitlines()[0])["findings"]
+    reg = res[0]["locations"][0]["physicalLocation"]["region"] if res else {}
+    check(res and jf and jf[0]["column"] == 13 and reg.get("startColumn") == 12 and
+          reg.get("byteOffset") == jf[0]["offset"],
+          f"SARIF column in characters, JSON in bytes: {reg!r} {jf!r}")
+    # Standard input has no URI: the artifact is described instead.
+    al = res[0]["locations"][0]["physicalLocation"]["artifactLocation"] if res else {}
+    check(al == {"description": {"text": "standard input"}}, f"stdin's artifactLocation: {al!r}")
+    # A rule's severity set on the command line is an override in the
+    # invocation; the rule keeps its default level.
+    s, out, _ = run(["--format=sarif", "--rule=date-missing=off", "--rule=location-missing=error",
+                     "--rule=bare-lf=warning", "examples/captures/nginx-keepalive.http"])
+    run_ = validate_sarif(json.loads(out), "overrides")
+    if run_ is not None:
+        rules = run_["tool"]["driver"]["rules"]
+        by_id = {r["id"]: (i, r) for i, r in enumerate(rules)}
+        check(by_id["date-missing"][1]["defaultConfiguration"] == {"enabled": True, "level": "note"} and
+              by_id["location-missing"][1]["defaultConfiguration"] == {"enabled": True, "level": "warning"},
+              "rules keep their default configuration")
+        ov = run_["invocations"][0].get("ruleConfigurationOverrides")
+        want = [{"descriptor": {"id": "location-missing", "index": by_id["location-missing"][0]},
+                 "configuration": {"level": "error"}},
+                {"descriptor": {"id": "date-missing", "index": by_id["date-missing"][0]},
+                 "configuration": {"enabled": False}}]
+        check(sorted(ov or [], key=lambda o: o["descriptor"]["index"]) ==
+              sorted(want, key=lambda o: o["descriptor"]["index"]),
+              f"ruleConfigurationOverrides: {ov!r}")
+    s, out, _ = run(["--format=sarif", "examples/captures/nginx-keepalive.http"])
+    check("ruleConfigurationOverrides" not in json.loads(out)["runs"][0]["invocations"][0],
+          "no overrides without --rule")
+    # A relative path with dot segments gives a clean absolute URI.
+    s, out, _ = run(["--format=sarif", "./examples/../examples/captures/broken-401-no-challenge.http"])
+    uri = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    check(uri == file_uri("examples/captures/broken-401-no-challenge.http"), f"dot segments: {uri}")
     # --list-rules in SARIF: the catalogue and no results.
     status, out, _ = run(["--list-rules", "--format=sarif"])
     check(status == 0, "--list-rules sarif exits 0")

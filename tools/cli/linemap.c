@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "count.h" /* the library's own, header only */
+#include "json.h"
 
 typedef struct rc_checkpoint {
   uint64_t offset;     /* a multiple of RC_LINEMAP_BLOCK */
@@ -287,5 +288,22 @@ int rc_linemap_snippet(void *ctx, uint64_t offset, rc_snippet_t *s) {
   for (x = from; x < to; x++)
     s->bytes[x - from] = map->ring[(size_t)(x % map->cap)];
   s->caret = offset - from < s->len ? (size_t)(offset - from) : s->len;
+  s->char_column = 0;
+  if (line_start >= oldest) {
+    /* Characters from the line's start, read as the JSON escaper reads
+     * them: a well-formed UTF-8 sequence, or one byte. */
+    uint64_t chars = 0;
+    x = line_start;
+    while (x < offset) {
+      unsigned char u[4];
+      size_t k, n = offset - x < 4 ? (size_t)(offset - x) : 4, len;
+      for (k = 0; k < n; k++)
+        u[k] = (unsigned char)map->ring[(size_t)((x + k) % map->cap)];
+      len = rc_utf8_seq_len(u, n);
+      x += len > 0 ? len : 1;
+      chars++;
+    }
+    s->char_column = chars + 1;
+  }
   return 0;
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Output writers of the respcheck command; see output.h for the contract. */
+#define _POSIX_C_SOURCE 200809L /* getcwd */
+
 #include "output.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "record.h"
 
@@ -20,25 +23,55 @@ static void fp_json_cstr(FILE *fp, const char *s) {
     rc_json_string(fp, s, strlen(s));
 }
 
-/* SARIF's artifactLocation.uri is a URI reference (RFC 3986): percent-encode
- * every byte outside the unreserved set and '/'. */
-static void fp_uri_json(FILE *fp, const char *path) {
-  const unsigned char *s = (const unsigned char *)path;
-  char esc[3] = {'%', 0, 0};
-  fputc('"', fp);
-  for (; *s; s++) {
-    unsigned char c = *s;
+/* Appends the path's segments to b, "/"-separated, as RFC 3986 5.2.4
+ * removes dot segments: "." and empty segments go, ".." takes the last one
+ * back (never above the root). */
+static void buf_path_segments(rc_buf_t *b, size_t root, const char *path) {
+  while (*path != '\0') {
+    const char *end = strchr(path, '/');
+    size_t n = end != NULL ? (size_t)(end - path) : strlen(path);
+    if (n == 2 && path[0] == '.' && path[1] == '.') {
+      while (b->len > root && b->p[b->len - 1] != '/')
+        b->len--;
+      if (b->len > root)
+        b->len--; /* the '/' before it */
+    } else if (!(n == 0 || (n == 1 && path[0] == '.'))) {
+      rc_buf_put(b, "/", 1);
+      rc_buf_put(b, path, n);
+    }
+    path += n;
+    if (*path == '/')
+      path++;
+  }
+}
+
+/* SARIF's artifactLocation.uri for a path: a file: URI (RFC 8089) of the
+ * absolute path (relative ones are taken from cwd), without dot segments,
+ * with every byte outside RFC 3986's unreserved set and '/'
+ * percent-encoded. A path ending in '/' (or nothing) gives "file:///". */
+static void buf_file_uri(rc_buf_t *b, const char *cwd, const char *path) {
+  rc_buf_t abs = {NULL, 0, 0, b->oom};
+  size_t i;
+  if (path[0] != '/' && cwd != NULL)
+    buf_path_segments(&abs, 0, cwd);
+  buf_path_segments(&abs, 0, path);
+  rc_buf_str(b, "file://");
+  if (abs.len == 0)
+    rc_buf_put(b, "/", 1);
+  for (i = 0; i < abs.len; i++) {
+    unsigned char c = (unsigned char)abs.p[i];
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
         c == '~' || c == '/') {
-      fputc(c, fp);
+      rc_buf_put(b, &abs.p[i], 1);
     } else {
+      char esc[3] = {'%', 0, 0};
       esc[1] = "0123456789ABCDEF"[c >> 4];
       esc[2] = "0123456789ABCDEF"[c & 15];
-      (void)fwrite(esc, 1, 3, fp);
+      rc_buf_put(b, esc, 3);
     }
   }
-  fputc('"', fp);
+  rc_buf_free(&abs);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -131,10 +164,12 @@ static void fp_sarif_rule(FILE *fp, const rc_out_config_t *cfg, int r) {
     fputs(",\n             \"helpUri\": ", fp);
     fp_help_uri(fp, ref);
   }
+  /* The rule's own default: what this run changes is in the invocation's
+   * ruleConfigurationOverrides (SARIF 3.20.5). */
   fprintf(fp,
           ",\n             \"defaultConfiguration\": {\"enabled\": %s, "
           "\"level\": \"%s\"},\n",
-          sev != RESPCHECK_SEVERITY_OFF ? "true" : "false", sarif_level(sev));
+          dflt != RESPCHECK_SEVERITY_OFF ? "true" : "false", sarif_level(dflt));
   fputs("             \"properties\": {\"reference\": ", fp);
   fp_json_cstr(fp, ref);
   fprintf(fp, ", \"severity\": \"%s\", \"defaultSeverity\": \"%s\"}}",
@@ -167,8 +202,31 @@ static void fp_sarif_open(FILE *fp, const rc_out_config_t *cfg) {
   fputs("          ]\n"
         "        }\n"
         "      },\n"
+        "      \"columnKind\": \"unicodeCodePoints\",\n"
         "      \"results\": [",
         fp);
+}
+
+/* The invocation's ruleConfigurationOverrides: every rule whose severity
+ * in force is not its default (--rule, a configuration file). */
+static void fp_sarif_overrides(FILE *fp, const rc_out_config_t *cfg) {
+  int r, n = 0;
+  for (r = 0; r < (int)RESPCHECK_RULE_COUNT; r++) {
+    int sev = rule_severity(cfg, r);
+    if (sev == (int)respcheck_rule_default_severity((respcheck_rule_t)r))
+      continue;
+    fputs(n++ > 0 ? ",\n" : ",\n         \"ruleConfigurationOverrides\": [\n",
+          fp);
+    fputs("           {\"descriptor\": {\"id\": ", fp);
+    fp_json_cstr(fp, str_or(respcheck_rule_id((respcheck_rule_t)r), "unknown"));
+    fprintf(fp, ", \"index\": %d}, \"configuration\": ", r);
+    if (sev == RESPCHECK_SEVERITY_OFF)
+      fputs("{\"enabled\": false}}", fp);
+    else
+      fprintf(fp, "{\"level\": \"%s\"}}", sarif_level(sev));
+  }
+  if (n > 0)
+    fputs("\n         ]", fp);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -208,6 +266,8 @@ struct rc_out {
   /* The current file. */
   char *path;
   size_t path_len;
+  char *cwd;    /* relative paths' directory, for SARIF's file: URIs */
+  rc_buf_t uri; /* SARIF: the current file's URI, as a JSON string */
   rc_locate_fn locate;
   void *locate_ctx;
   int in_file;
@@ -257,8 +317,20 @@ rc_out_t *rc_out_new(FILE *fp, const rc_out_config_t *config) {
   out->source.oom = &out->oom;
   out->request.oom = &out->oom;
   out->label.oom = &out->oom;
-  if (out->cfg.format == RC_FORMAT_SARIF)
+  out->uri.oom = &out->oom;
+  if (out->cfg.format == RC_FORMAT_SARIF) {
+    /* Without a working directory, relative paths stay relative. */
+    size_t cap = 256;
+    while (out->cwd == NULL && cap <= ((size_t)1 << 20)) {
+      out->cwd = malloc(cap);
+      if (out->cwd == NULL || getcwd(out->cwd, cap) != NULL)
+        break;
+      free(out->cwd);
+      out->cwd = NULL;
+      cap *= 2;
+    }
     fp_sarif_open(fp, &out->cfg);
+  }
   return out;
 }
 
@@ -266,6 +338,8 @@ void rc_out_free(rc_out_t *out) {
   if (out == NULL)
     return;
   free(out->path);
+  free(out->cwd);
+  rc_buf_free(&out->uri);
   rc_buf_free(&out->head);
   rc_buf_free(&out->arena);
   rc_buf_free(&out->line);
@@ -318,6 +392,14 @@ void rc_out_begin_file(rc_out_t *out, const char *path, rc_locate_fn locate,
   out->locate = locate;
   out->locate_ctx = locate_ctx;
   out->in_file = 1;
+  out->uri.len = 0;
+  if (out->cfg.format == RC_FORMAT_SARIF && strcmp(path, "-") != 0) {
+    rc_buf_t tmp = {NULL, 0, 0, &out->oom};
+    rc_sink_t sink = {NULL, &out->uri};
+    buf_file_uri(&tmp, out->cwd, path);
+    rc_sink_json(&sink, tmp.p != NULL ? tmp.p : "", tmp.len);
+    rc_buf_free(&tmp);
+  }
   out->stats.files++;
   {
     rc_source_t stream = {"stream", 0, {{0}}};
@@ -502,13 +584,29 @@ static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
   fputs("         \"message\": {\"text\": ", fp);
   fp_json_cstr(fp, msg);
   fputs("},\n         \"locations\": [{\"physicalLocation\": "
-        "{\"artifactLocation\": {\"uri\": ",
+        "{\"artifactLocation\": {",
         fp);
-  fp_uri_json(fp, strcmp(path, "-") == 0 ? "stdin" : path);
+  if (strcmp(path, "-") == 0 || out->uri.len == 0)
+    fputs("\"description\": {\"text\": \"standard input\"}", fp);
+  else {
+    fputs("\"uri\": ", fp);
+    (void)fwrite(out->uri.p, 1, out->uri.len, fp);
+  }
   fprintf(fp, "}, \"region\": {\"byteOffset\": %" PRIu64, f->offset);
-  if (located)
-    fprintf(fp, ", \"startLine\": %" PRIu64 ", \"startColumn\": %" PRIu64, line,
-            column);
+  /* columnKind is unicodeCodePoints: the column in characters, each byte
+   * outside well-formed UTF-8 one (as the JSON output reads it). Where
+   * the line's bytes are gone, the byte offset alone says where. */
+  if (located) {
+    rc_snippet_t sn;
+    if (column == 1)
+      sn.char_column = 1;
+    else if (out->snippet == NULL ||
+             out->snippet(out->snippet_ctx, f->offset, &sn) != 0)
+      sn.char_column = 0;
+    if (sn.char_column > 0)
+      fprintf(fp, ", \"startLine\": %" PRIu64 ", \"startColumn\": %" PRIu64,
+              line, sn.char_column);
+  }
   fputs("}}}],\n         \"properties\": {\"responseIndex\": ", fp);
   fprintf(fp, "%" PRIu64 ", \"severity\": \"%s\", \"reference\": ",
           f->response_index, rc_severity_name((int)f->severity));
@@ -1029,6 +1127,7 @@ int rc_out_finish(rc_out_t *out) {
       (void)fwrite(out->notes.p, 1, out->notes.len, fp);
       fputs("\n         ]", fp);
     }
+    fp_sarif_overrides(fp, &out->cfg);
     fputs("}\n      ]", fp);
     if (out->cfg.summary) {
       fputs(",\n      \"properties\": {\"summary\": ", fp);
@@ -1087,9 +1186,9 @@ int rc_out_list_rules(FILE *fp, const rc_out_config_t *cfg) {
     break;
   case RC_FORMAT_SARIF:
     fp_sarif_open(fp, cfg);
-    fputs("],\n      \"invocations\": [{\"executionSuccessful\": true}]\n"
-          "    }\n  ]\n}\n",
-          fp);
+    fputs("],\n      \"invocations\": [{\"executionSuccessful\": true", fp);
+    fp_sarif_overrides(fp, cfg);
+    fputs("}]\n    }\n  ]\n}\n", fp);
     break;
   }
   if (fflush(fp) != 0 || ferror(fp))

@@ -51,23 +51,27 @@
  *   with the members record.h describes ("file", "source", "request",
  *   "index", "offset", "end_offset", the head's, "headers", "verdict",
  *   "complete", "findings" (in offset order), "findings_dropped").
- *   "findings_dropped" appears
- *   only when more than RC_OUT_MAX_PENDING findings were buffered for one
- *   response (the rest are counted, not kept: memory stays bounded). The
- *   head is rendered to JSON when it arrives (the library's spans are not
- *   kept) and findings are copied; buffers grow to the largest response
- *   seen and are reused.
+ *   "findings_dropped" appears only when more than RC_OUT_MAX_PENDING
+ *   findings were buffered for one response (the rest are counted, not kept:
+ * memory stays bounded). The head is rendered to JSON when it arrives (the
+ * library's spans are not kept) and findings are copied; buffers grow to the
+ * largest response seen and are reused.
  *
  * - SARIF 2.1.0: one log with one run; tool.driver.rules is the whole rule
  *   catalogue (id, name, shortDescription, fullDescription, help,
- *   helpUri, defaultConfiguration with the severity in force, properties
- *   with the reference); each finding is one result (ruleId, ruleIndex,
- *   level, message.text, locations[0].physicalLocation with artifactLocation
- *   uri and a region with byteOffset and, when known, startLine and
- *   startColumn, and properties with the response's index, the severity,
- *   the reference, and the JSON record's "source" and "request"), written
- *   as it arrives. Severity "info" is SARIF level "note". Columns are
- *   counted in bytes. Files that cannot be read become
+ *   helpUri, defaultConfiguration with the rule's default severity,
+ *   properties with the reference); each finding is one result (ruleId,
+ *   ruleIndex, level, message.text, locations[0].physicalLocation with
+ *   artifactLocation uri, the file: URI of the absolute path (a
+ *   description for standard input), and a region with byteOffset and,
+ *   when known, startLine and startColumn, and properties with the
+ *   response's index, the severity, the reference, and the JSON record's
+ *   "source" and "request"), written as it arrives. Severity "info" is
+ *   SARIF level "note". The run's columnKind is unicodeCodePoints: the
+ *   column is found from the snippet (rc_out_set_snippets; without one,
+ *   only column 1 is known). Severities that differ from the rules'
+ *   defaults are the invocation's ruleConfigurationOverrides. Files that
+ *   cannot be read, and rc_out_notification's, become
  *   toolExecutionNotifications of the run's invocation.
  *
  * --quiet (config.quiet): findings below "error" are not printed; in JSON

@@ -24,6 +24,10 @@ typedef struct rc_snippet {
   int cut_after;  /* ... and goes on after them */
   /* 0 when the line may go on in bytes not read yet: ask again later. */
   int complete;
+  /* The offset's column in characters (SARIF's unicodeCodePoints): a
+   * well-formed UTF-8 sequence is one, any other byte one; 0 when the
+   * line's start is no longer at hand. */
+  uint64_t char_column;
 } rc_snippet_t;
 
 /* Fills snippet with the line around offset. Returns 0, or -1 when the
