@@ -273,13 +273,13 @@ int rc_linemap_snippet(void *ctx, uint64_t offset, rc_snippet_t *s) {
   }
   s->cut_before = from > line_start;
   s->cut_after = 0;
-  s->complete = 1;
   if (!found) {
+    /* Cut, or the line goes on in bytes not fed yet (the stream reader
+     * feeds the map RC_SNIPPET_AFTER + 1 bytes ahead of the parser: only
+     * at the end of the stream). */
     if (to > offset + RC_SNIPPET_AFTER) {
       to = offset + RC_SNIPPET_AFTER;
       s->cut_after = 1;
-    } else {
-      s->complete = 0; /* the line may go on in bytes not fed yet */
     }
   } else if (to > from && map->ring[(size_t)((to - 1) % map->cap)] == '\r') {
     to--; /* the CR of a CRLF is part of the line end */

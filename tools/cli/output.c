@@ -284,7 +284,7 @@ typedef struct rc_pending {
   size_t id_off, id_len, ref_off, ref_len, msg_off, msg_len; /* in arena */
   size_t end_off; /* one past its last byte in arena */
   /* Text with show_source: the line, as it was when the finding came. */
-  int have_snip, snip_complete, cut_before, cut_after;
+  int have_snip, cut_before, cut_after;
   size_t snip_off, snip_len, caret;
 } rc_pending_t;
 
@@ -517,26 +517,12 @@ static size_t text_width(const char *s, size_t len) {
 
 /* The finding's line and a caret under its column, as gcc shows them:
  * "   12 | HTTP/1.1 401 Unauthorized" and "      |          ^". */
-static void text_source(rc_out_t *out, const rc_pending_t *p,
-                        const rc_snippet_t *later) {
+static void text_source(rc_out_t *out, const rc_pending_t *p) {
   FILE *fp = out->fp;
-  const char *bytes;
-  size_t len, caret, pad;
-  int cut_before, cut_after, width;
+  const char *bytes = arena_at(out, p->snip_off);
+  size_t len = p->snip_len, caret = p->caret, pad;
+  int cut_before = p->cut_before, cut_after = p->cut_after, width;
   char num[24];
-  if (later != NULL) {
-    bytes = later->bytes;
-    len = later->len;
-    caret = later->caret;
-    cut_before = later->cut_before;
-    cut_after = later->cut_after;
-  } else {
-    bytes = arena_at(out, p->snip_off);
-    len = p->snip_len;
-    caret = p->caret;
-    cut_before = p->cut_before;
-    cut_after = p->cut_after;
-  }
   width = snprintf(num, sizeof num, "%" PRIu64, p->line);
   if (width < 5)
     width = 5;
@@ -553,9 +539,7 @@ static void text_source(rc_out_t *out, const rc_pending_t *p,
   fputs(out->cfg.color ? "\033[1;32m^\033[0m\n" : "^\n", fp);
 }
 
-/* One text finding; later: its line taken again (NULL: as it was). */
-static void text_finding(rc_out_t *out, const rc_pending_t *p,
-                         const rc_snippet_t *later) {
+static void text_finding(rc_out_t *out, const rc_pending_t *p) {
   FILE *fp = out->fp;
   int color = out->cfg.color;
   const char *sev = rc_severity_name(p->severity);
@@ -602,7 +586,7 @@ static void text_finding(rc_out_t *out, const rc_pending_t *p,
     fprintf(fp, " at byte %" PRIu64, p->offset);
   fputc('\n', fp);
   if (p->have_snip && p->located)
-    text_source(out, p, later);
+    text_source(out, p);
 }
 
 /* JSON rendered into b, or null when memory ran out. */
@@ -740,7 +724,6 @@ static void pend_add(rc_out_t *out, const respcheck_finding_t *f, int rule,
     rc_snippet_t sn;
     if (out->snippet(out->snippet_ctx, f->offset, &sn) == 0) {
       p->have_snip = 1;
-      p->snip_complete = sn.complete;
       p->cut_before = sn.cut_before;
       p->cut_after = sn.cut_after;
       p->caret = sn.caret;
@@ -820,11 +803,7 @@ static void pend_compact(rc_out_t *out, const unsigned char *done) {
 }
 
 /* Writes the pending text findings (all, or those of the responses up to
- * index upto), in offset order. A finding whose line was still arriving
- * when it came is shown with the line as it is now; when the line is still
- * not all here (the parser stopped inside it, or a response ended there),
- * it and those after it wait for the next flush, unless all: the output
- * must not depend on how the input was cut into reads. */
+ * index upto), in offset order. */
 static void text_flush(rc_out_t *out, int all, uint64_t upto) {
   size_t n, k, i;
   unsigned char *done;
@@ -836,30 +815,21 @@ static void text_flush(rc_out_t *out, int all, uint64_t upto) {
     /* No memory to sort and keep the rest: write them all as they came. */
     out->oom = 1;
     for (i = 0; i < out->npend; i++)
-      text_finding(out, &out->pend[i], NULL);
+      text_finding(out, &out->pend[i]);
     out->npend = 0;
     out->arena.len = 0;
     return;
   }
   if (n > 0) {
     for (k = 0; k < n; k++) {
-      const rc_pending_t *p = &out->pend[out->order[k].i];
-      rc_snippet_t now;
-      const rc_snippet_t *later = NULL;
-      if (p->have_snip && !p->snip_complete && out->snippet != NULL &&
-          out->snippet(out->snippet_ctx, p->offset, &now) == 0) {
-        if (!now.complete && !all)
-          break;
-        later = &now;
-      }
-      text_finding(out, p, later);
+      text_finding(out, &out->pend[out->order[k].i]);
       done[out->order[k].i] = 1;
     }
   } else {
     for (i = 0; i < out->npend; i++) {
       const rc_pending_t *p = &out->pend[i];
       if (all || p->index <= upto) {
-        text_finding(out, p, NULL);
+        text_finding(out, p);
         done[i] = 1;
       }
     }

@@ -22,8 +22,6 @@ typedef struct rc_snippet {
   size_t caret;   /* the offset's byte in bytes (len: the line's end) */
   int cut_before; /* the line starts before bytes */
   int cut_after;  /* ... and goes on after them */
-  /* 0 when the line may go on in bytes not read yet: ask again later. */
-  int complete;
   /* The offset's column in characters (SARIF's unicodeCodePoints): a
    * well-formed UTF-8 sequence is one, any other byte one; 0 when the
    * line's start is no longer at hand. */
