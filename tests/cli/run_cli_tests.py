@@ -17,6 +17,10 @@ Groups (all by default):
            note).
   source   findings in offset order; the source line with a caret
            (--show-source, and by default on a terminal).
+  config   --rule lists, --error-on, the configuration file (found upward,
+           --config, --no-config), its strict parser.
+  baseline --write-baseline and --baseline: fingerprints that survive
+           moved offsets, counts, a strict reader.
   rss      a 20 MiB generated capture on stdin: maximum RSS under 8 MiB
            (measured by rss_probe). Skipped, saying why, when the
            environment variable RESPCHECK_RSS_SKIP holds a reason (the
@@ -987,6 +991,275 @@ def group_source():
 
 
 # --------------------------------------------------------------------------
+# config: --rule lists, --error-on, the configuration file
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+REDIRECT = b"HTTP/1.1 302 Found\r\nDate: x\r\nContent-Length: 0\r\n\r\n"  # a warning
+NO_DATE = b"HTTP/1.1 204 No Content\r\n\r\n"                                # an info
+
+
+def rules_of(out):
+    return re.findall(rb"\[([a-z0-9-]+)\]", out)
+
+
+def group_config():
+    zoo = "tests/cli/captures/status-zoo.http"
+    bad_file = "examples/captures/broken-401-no-challenge.http"
+
+    # --rule takes a comma-separated list; the last setting wins.
+    s, out, _ = run(["--rule=allow-missing=off,date-missing=error,status-obsoleted=off", zoo])
+    got = rules_of(out)
+    check(s == 1 and b"allow-missing" not in got and b"status-obsoleted" not in got and
+          b"error: 200 response without Date" in out, f"--rule list: {out!r}")
+    s, out, _ = run(["--rule=date-missing=error,date-missing=off", zoo])
+    check(b"date-missing" not in rules_of(out), "--rule list: the last one wins")
+    for arg, needle in (("--rule=date-missing=off,nope=warning", "unknown rule 'nope'"),
+                        ("--rule=date-missing=off,", "'' is not ID=off|info|warning|error"),
+                        ("--rule=,date-missing=off", "'' is not ID=off|info|warning|error"),
+                        ("--rule=date-missing=off,allow-missing=loud", "severity 'loud'")):
+        s, out, err = run([arg, zoo])
+        check(s == 2 and needle in err and out == b"", f"{arg}: {s} {err!r}")
+
+    # --error-on: warnings (or anything) fail the run; the records' verdicts
+    # do not change.
+    for data, level, want in ((REDIRECT, None, 0), (REDIRECT, "error", 0), (REDIRECT, "warning", 1),
+                              (NO_DATE, "warning", 0), (NO_DATE, "info", 1)):
+        args = ["--error-on=" + level] if level else []
+        s, out, _ = run(args + ["-"], input_bytes=data)
+        check(s == want, f"--error-on={level} on {data[:20]!r}: exit {s}, want {want}")
+    s, out, _ = run(["--error-on=warning", "--format=json", "-"], input_bytes=REDIRECT)
+    check(s == 1 and json.loads(out)["verdict"] == "accept", f"--error-on keeps the verdict: {out!r}")
+    s, out, _ = run(["--error-on=warning", "--rule=location-missing=info", "-"], input_bytes=REDIRECT)
+    check(s == 0, "--error-on=warning with the warning made info")
+    s, _, err = run(["--error-on=fatal", zoo])
+    check(s == 2 and "--error-on: 'fatal' is not error, warning or info" in err, f"--error-on=fatal: {err!r}")
+
+    tmp = tempfile.mkdtemp(prefix="respcheck-cli-")
+    try:
+        proj = os.path.join(tmp, "proj")
+        write(os.path.join(proj, ".git", "HEAD"), "ref: refs/heads/main\n")
+        cap = os.path.join(proj, "caps", "deep", "a.http")
+        write(cap, REDIRECT + NO_DATE)
+        conf = os.path.join(proj, ".respcheck.toml")
+
+        def lint(*args, cwd=None):
+            e = dict(os.environ)
+            p = subprocess.run([RESPCHECK, "--format=json", *args], cwd=cwd or ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+            recs = [json.loads(l) for l in p.stdout.decode().splitlines()]
+            return p.returncode, [f["rule"] + ":" + f["severity"] for r in recs for f in r["findings"]], \
+                p.stderr.decode()
+
+        s, found, err = lint(cap)
+        check(s == 0 and found == ["location-missing:warning", "date-missing:info"],
+              f"no configuration: {s} {found} {err!r}")
+
+        # Found upward from the inputs, up to the project's root (.git).
+        write(conf, "# respcheck's settings\n"
+                    "error-on = \"warning\"  # fail on warnings\n"
+                    "\n[rules]\n"
+                    "date-missing = \"off\"\n"
+                    "'location-missing' = 'error'\n"
+                    "\"reason-phrase-mismatch\" = \"warning\"\r\n"
+                    "[limits]\n"
+                    "max-headers = 1_000\n")
+        s, found, err = lint(cap)
+        check(s == 1 and found == ["location-missing:error"], f"configuration found upward: {s} {found} {err!r}")
+        s, found, err = lint(os.path.join(proj, "caps"))
+        check(s == 1 and found == ["location-missing:error"], f"... from a directory: {s} {found}")
+        s, found, err = lint("-", cwd=os.path.join(proj, "caps"))
+        check(found == [], f"... from the working directory for stdin: {found} {err!r}")
+        # The command line wins over the file.
+        s, found, err = lint("--rule=location-missing=info,date-missing=warning", cap)
+        check(s == 1 and found == ["location-missing:info", "date-missing:warning"],
+              f"--rule over the file: {s} {found}")
+        s, found, err = lint("--error-on=error", "--rule=location-missing=warning", cap)
+        check(s == 0, f"--error-on over the file: {s}")
+        s, found, err = lint("--max-headers=1", cap)
+        check(s == 1 and "too-many-headers:error" in found, f"--max-headers over the file: {found}")
+        # --no-config, --config.
+        s, found, err = lint("--no-config", cap)
+        check(s == 0 and found == ["location-missing:warning", "date-missing:info"], f"--no-config: {found}")
+        other = os.path.join(tmp, "other.toml")
+        write(other, "[rules]\nlocation-missing = \"off\"\n")
+        s, found, err = lint("--config=" + other, cap)
+        check(s == 0 and found == ["date-missing:info"], f"--config: {s} {found}")
+        s, found, err = lint("--config", os.path.join(tmp, "missing.toml"), cap)
+        check(s == 2 and "missing.toml: cannot open" in err, f"--config missing: {s} {err!r}")
+        # --list-rules shows the severities in force; SARIF records them as
+        # overrides.
+        s, out, _ = run(["--config=" + conf, "--list-rules", "--format=json"])
+        sev = {json.loads(l)["rule"]: json.loads(l)["severity"] for l in out.decode().splitlines()}
+        check(sev.get("date-missing") == "off" and sev.get("location-missing") == "error",
+              f"--list-rules with a configuration: {sev.get('date-missing')}")
+        s, out, _ = run(["--config=" + conf, "--format=sarif", cap])
+        ov = {o["descriptor"]["id"]: o["configuration"]
+              for o in json.loads(out)["runs"][0]["invocations"][0].get("ruleConfigurationOverrides", [])}
+        check(ov.get("date-missing") == {"enabled": False} and ov.get("location-missing") == {"level": "error"},
+              f"SARIF overrides from the configuration: {ov}")
+        # Inputs in two folders: the file is looked for above both.
+        cap2 = os.path.join(proj, "caps", "b.http")
+        write(cap2, REDIRECT)
+        write(os.path.join(proj, "caps", "deep", ".respcheck.toml"), "[rules]\nlocation-missing = \"off\"\n")
+        s, found, err = lint(cap, cap2)
+        check(found.count("location-missing:error") == 2, f"the inputs' common folder: {found}")
+        s, found, err = lint(cap)
+        check(found == ["date-missing:info"], f"the nearest file: {found}")
+        os.remove(os.path.join(proj, "caps", "deep", ".respcheck.toml"))
+        # Not above the project's root.
+        os.remove(conf)
+        write(os.path.join(tmp, ".respcheck.toml"), "[rules]\nlocation-missing = \"off\"\n")
+        s, found, err = lint(cap)
+        check(found == ["location-missing:warning", "date-missing:info"], f"a file above .git is not read: {found}")
+        os.remove(os.path.join(tmp, ".respcheck.toml"))
+
+        # A strict parser: every mistake names the file and line.
+        for text, line, needle in (
+                ("[rules]\ndate-missing = \"loud\"\n", 2, "severity 'loud' is not off, info, warning or error"),
+                ("[rules]\nno-such-rule = \"off\"\n", 2, "unknown rule 'no-such-rule'"),
+                ("[limits]\nmax-foo = 3\n", 2, "unknown key 'max-foo' in [limits]"),
+                ("[limits]\nmax-headers = \"3\"\n", 2, "max-headers: a number is needed"),
+                ("[limits]\nmax-headers = 0\n", 2, "max-headers: 0 is below 1"),
+                ("[limits]\nmax-headers = 01\n", 2, "leading zero"),
+                ("[limits]\nmax-headers = -1\n", 2, "max-headers: -1 is below 1"),
+                ("[limits]\nmax-headers = 1__0\n", 2, "not a number"),
+                ("[limits]\nmax-headers = 1.5\n", 2, "not a number"),
+                ("[limits]\nmax-headers = 99999999999999999999999\n", 2, "too large (at most 1048576)"),
+                ("[limits]\nmax-held-bytes = 1000\n", 2, "max-held-bytes: 1000 is below 65536"),
+                ("[rules]\ndate-missing = off\n", 2, "expected a value"),
+                ("[rules]\ndate-missing = \"off\" x\n", 2, "unexpected 'x' after the value"),
+                ("[rules]\ndate-missing \"off\"\n", 2, "expected '=' after the key"),
+                ("[rules]\ndate-missing = \"off\n", 2, "unterminated string"),
+                ("[rules]\ndate-missing = \"o\\u0066f\"\n", 2, "escape sequences are not supported"),
+                ("[rules]\ndate-missing = [\"off\"]\n", 2, "arrays and inline tables are not supported"),
+                ("[rules]\ndate-missing = true\n", 2, "expected a value"),
+                ("[rules]\nrules.date-missing = \"off\"\n", 2, "dotted keys are not supported"),
+                ("[rules]\ndate-missing = \"off\"\ndate-missing = \"info\"\n", 3, "'date-missing' is set twice (line 2)"),
+                ("[rules]\n[rules]\n", 2, "table [rules] appears twice (line 1)"),
+                ("[output]\n", 1, "unknown table [output] (known: [rules], [limits])"),
+                ("[[rules]]\n", 1, "arrays of tables are not supported"),
+                ("[rules\n", 1, "expected ']'"),
+                ("max-headers = 3\n", 1, "unknown key 'max-headers' (rules go in [rules], limits in [limits])"),
+                ("error-on = \"fatal\"\n", 1, "error-on: 'fatal' is not error, warning or info"),
+                ("[rules]\ndate-missing = \"off\"\x01\n", 2, "control character"),
+                ("[rules]\n# caf\xe9\n", 2, "not UTF-8"),
+                ("\xef\xbb\xbf[rules]\n", 1, "a byte order mark"),
+                ("[rules]\rdate-missing = \"off\"\n", 1, "control character")):
+            write(conf, text.encode("latin-1"))
+            s, found, err = lint(cap)
+            want = f"respcheck: {conf}:{line}: "
+            check(s == 2 and err.startswith(want) and needle in err,
+                  f"configuration {text!r}: {s} {err!r}, want {want!r} and {needle!r}")
+        write(conf, b"x" * (1024 * 1024 + 1))
+        s, found, err = lint(cap)
+        check(s == 2 and "larger than 1048576 bytes" in err, f"a huge configuration: {err!r}")
+    finally:
+        shutil.rmtree(tmp)
+
+
+# --------------------------------------------------------------------------
+# baseline: --baseline, --write-baseline
+
+def read_baseline(path):
+    with open(path, encoding="ascii") as f:
+        return f.read()
+
+
+def group_baseline():
+    zoo = "tests/cli/captures/status-zoo.http"
+    errors = "examples/captures/nginx-errors.http"
+    tmp = tempfile.mkdtemp(prefix="respcheck-cli-")
+    try:
+        base = os.path.join(tmp, "baseline.txt")
+        # Writing: every finding goes to the file, none is reported.
+        s, out, err = run(["--write-baseline", base, zoo, errors])
+        check(s == 0 and out == b"" and f"respcheck: {base}: 15 findings written" in err,
+              f"--write-baseline: {s} {out!r} {err!r}")
+        text = read_baseline(base)
+        lines = text.splitlines()
+        check(lines[0] == "# respcheck baseline 1", f"baseline header: {lines[:2]}")
+        entries = [l.split("\t") for l in lines if not l.startswith("#")]
+        check(all(len(e) == 5 and re.fullmatch(r"[0-9a-f]{16}", e[2]) and int(e[3]) >= 1 for e in entries),
+              f"baseline entries: {entries[:3]}")
+        check(sum(int(e[3]) for e in entries) == 15, "baseline counts")
+        check(entries == sorted(entries, key=lambda e: (e[1], e[0], e[4], e[2])), "baseline sorted")
+        check(any(e[0] == "allow-missing" and e[1] == errors and e[4] == "HTTP/1.1 405 Not Allowed"
+                  for e in entries), f"baseline excerpt: {entries}")
+        # The same whatever the read size.
+        base1 = os.path.join(tmp, "baseline1.txt")
+        run(["--read-size=1", "--write-baseline", base1, zoo, errors])
+        check(read_baseline(base1) == text, "--write-baseline with --read-size=1")
+        # Reading: nothing left, exit 0; counted in the summary.
+        s, out, err = run(["--baseline", base, "--summary", zoo, errors])
+        check(s == 0 and out.decode().startswith("summary: 2 files") and "15 baselined" in out.decode(),
+              f"--baseline: {s} {out!r} {err!r}")
+        s, out, err = run(["--baseline", base, "--format=json", "--summary", zoo])
+        objs = [json.loads(l) for l in out.decode().splitlines()]
+        check(s == 0 and all(o["findings"] == [] for o in objs[:-1]) and
+              objs[-1]["summary"]["baselined"] == 12, f"--baseline json: {objs[-1]}")
+        # A path written another way is the same file.
+        s, out, _ = run(["--baseline", base, "./tests//cli/captures/status-zoo.http"])
+        check(s == 0 and out == b"", f"--baseline, another spelling of the path: {out!r}")
+
+        # New findings are reported; old ones, however their offsets moved,
+        # are not.
+        with open(os.path.join(ROOT, errors), "rb") as f:
+            data = f.read()
+        cap = os.path.join(tmp, "cap.http")
+        write(cap, data)
+        base2 = os.path.join(tmp, "b2.txt")
+        run(["--write-baseline", base2, cap])
+        ok = b"HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 2\r\n\r\nok"
+        last = data.rindex(b"HTTP/1.1 204")  # it closes the connection
+        write(cap, ok + data[:last] + b"HTTP/1.1 405 Nope\r\nDate: x\r\nContent-Length: 0\r\n\r\n" +
+              data[last:])
+        s, out, _ = run(["--baseline", base2, cap])
+        got = out.decode().splitlines()
+        n = (ok + data[:last]).count(b"\n") + 1
+        check(s == 1 and len(got) == 2 and f":{n}:10: error: 405 response without Allow" in got[0] and
+              f":{n}:14: info: reason \"Nope\"" in got[1], f"--baseline after a change: {got}")
+        # Counted: a second identical finding is new.
+        write(cap, data[:last] + data[385:699] + data[last:])
+        s, out, _ = run(["--baseline", base2, cap])
+        check(s == 1 and len(out.decode().splitlines()) == 2, f"--baseline counts: {out!r}")
+        # SARIF marks what it reports as new.
+        s, out, _ = run(["--baseline", base2, "--format=sarif", cap])
+        res = json.loads(out)["runs"][0]["results"]
+        check(len(res) == 2 and all(r.get("baselineState") == "new" for r in res), f"SARIF baselineState: {res}")
+        # --error-on with a baseline: what is left decides.
+        write(cap, data)
+        s, _, _ = run(["--baseline", base2, "--error-on=info", cap])
+        check(s == 0, "--error-on=info with everything baselined")
+
+        # A strict reader.
+        for text, line, needle in (("", 1, "not a respcheck baseline"),
+                                   ("# respcheck baseline 2\n", 1, "not a respcheck baseline"),
+                                   ("# respcheck baseline 1\nx\ty\n", 2, "expected RULE, FILE, CONTEXT, COUNT"),
+                                   ("# respcheck baseline 1\nx\ty\tzz\t1\t\n", 2, "CONTEXT"),
+                                   ("# respcheck baseline 1\nx\ty\t0123456789abcdef\t0\t\n", 2, "COUNT"),
+                                   ("# respcheck baseline 1\nx\ty\t0123456789abcdef\t1\t\n"
+                                    "x\ty\t0123456789abcdef\t1\t\n", 3, "appears twice (line 2)")):
+            write(base, text)
+            s, out, err = run(["--baseline", base, zoo])
+            want = f"respcheck: {base}:{line}: "
+            check(s == 2 and err.startswith(want) and needle in err and out == b"",
+                  f"baseline {text!r}: {s} {err!r}, want {want!r} and {needle!r}")
+        s, out, err = run(["--baseline", os.path.join(tmp, "missing"), zoo])
+        check(s == 2 and "missing: cannot open" in err, f"--baseline missing: {err!r}")
+        s, out, err = run(["--write-baseline", os.path.join(tmp, "no", "dir", "b.txt"), zoo])
+        check(s == 2 and "cannot" in err, f"--write-baseline into a missing folder: {s} {err!r}")
+    finally:
+        shutil.rmtree(tmp)
+
+
+# --------------------------------------------------------------------------
 # rss
 
 def group_rss():
@@ -1027,7 +1300,8 @@ def group_rss():
 # --------------------------------------------------------------------------
 
 GROUPS = {"golden": group_golden, "json": group_json, "sarif": group_sarif,
-          "inputs": group_inputs, "source": group_source,
+          "inputs": group_inputs, "source": group_source, "config": group_config,
+          "baseline": group_baseline,
           "cli": group_cli, "rss": group_rss}
 
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "paths.h"
 #include "record.h"
 
 static void buf_json(rc_buf_t *b, const char *s, size_t len) {
@@ -23,41 +24,17 @@ static void fp_json_cstr(FILE *fp, const char *s) {
     rc_json_string(fp, s, strlen(s));
 }
 
-/* Appends the path's segments to b, "/"-separated, as RFC 3986 5.2.4
- * removes dot segments: "." and empty segments go, ".." takes the last one
- * back (never above the root). */
-static void buf_path_segments(rc_buf_t *b, size_t root, const char *path) {
-  while (*path != '\0') {
-    const char *end = strchr(path, '/');
-    size_t n = end != NULL ? (size_t)(end - path) : strlen(path);
-    if (n == 2 && path[0] == '.' && path[1] == '.') {
-      while (b->len > root && b->p[b->len - 1] != '/')
-        b->len--;
-      if (b->len > root)
-        b->len--; /* the '/' before it */
-    } else if (!(n == 0 || (n == 1 && path[0] == '.'))) {
-      rc_buf_put(b, "/", 1);
-      rc_buf_put(b, path, n);
-    }
-    path += n;
-    if (*path == '/')
-      path++;
-  }
-}
-
 /* SARIF's artifactLocation.uri for a path: a file: URI (RFC 8089) of the
  * absolute path (relative ones are taken from cwd), without dot segments,
  * with every byte outside RFC 3986's unreserved set and '/'
- * percent-encoded. A path ending in '/' (or nothing) gives "file:///". */
+ * percent-encoded. */
 static void buf_file_uri(rc_buf_t *b, const char *cwd, const char *path) {
   rc_buf_t abs = {NULL, 0, 0, b->oom};
   size_t i;
-  if (path[0] != '/' && cwd != NULL)
-    buf_path_segments(&abs, 0, cwd);
-  buf_path_segments(&abs, 0, path);
+  rc_path_clean(&abs, cwd, path);
   rc_buf_str(b, "file://");
-  if (abs.len == 0)
-    rc_buf_put(b, "/", 1);
+  if (abs.len == 0 || abs.p[0] != '/')
+    rc_buf_put(b, "/", 1); /* no working directory: as if at the root */
   for (i = 0; i < abs.len; i++) {
     unsigned char c = (unsigned char)abs.p[i];
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -494,6 +471,8 @@ static void count_finding(rc_out_t *out, int rule, int severity) {
     out->rule_counts[rule]++;
   else
     out->other_rule_count++;
+  if (severity == RESPCHECK_SEVERITY_ERROR && rule < (int)RESPCHECK_RULE_COUNT)
+    out->stats.rejecting++;
   if (severity == RESPCHECK_SEVERITY_ERROR)
     out->stats.errors++;
   else if (severity == RESPCHECK_SEVERITY_WARNING)
@@ -598,7 +577,8 @@ static void fp_rendered(FILE *fp, const rc_buf_t *b) {
 }
 
 static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
-                         int located, uint64_t line, uint64_t column) {
+                         int located, uint64_t line, uint64_t column,
+                         const rc_snippet_t *sn) {
   FILE *fp = out->fp;
   const char *msg = str_or(f->message, "");
   const char *path = cur_path(out);
@@ -609,6 +589,8 @@ static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
   if (rule >= 0)
     fprintf(fp, ", \"ruleIndex\": %d", rule);
   fprintf(fp, ", \"level\": \"%s\",\n", sarif_level((int)f->severity));
+  if (out->cfg.baseline_state)
+    fputs("         \"baselineState\": \"new\",\n", fp);
   fputs("         \"message\": {\"text\": ", fp);
   fp_json_cstr(fp, msg);
   fputs("},\n         \"locations\": [{\"physicalLocation\": "
@@ -635,17 +617,10 @@ static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
     /* columnKind is unicodeCodePoints: the column in characters, each byte
      * outside well-formed UTF-8 one (as the JSON output reads it). Where
      * the line's bytes are gone, the byte offset alone says where. */
-    if (located) {
-      rc_snippet_t sn;
-      if (column == 1)
-        sn.char_column = 1;
-      else if (out->snippet == NULL ||
-               out->snippet(out->snippet_ctx, f->offset, &sn) != 0)
-        sn.char_column = 0;
-      if (sn.char_column > 0)
-        fprintf(fp, ", \"startLine\": %" PRIu64 ", \"startColumn\": %" PRIu64,
-                line, sn.char_column);
-    }
+    uint64_t chars = column == 1 ? 1 : sn != NULL ? sn->char_column : 0;
+    if (located && chars > 0)
+      fprintf(fp, ", \"startLine\": %" PRIu64 ", \"startColumn\": %" PRIu64,
+              line, chars);
     fputs("}}}],\n         \"properties\": {\"responseIndex\": ", fp);
   }
   fprintf(fp, "%" PRIu64 ", \"severity\": \"%s\", \"reference\": ",
@@ -685,7 +660,8 @@ static void note_drop(rc_out_t *out, uint64_t index) {
 }
 
 static void pend_add(rc_out_t *out, const respcheck_finding_t *f, int rule,
-                     int located, uint64_t line, uint64_t column) {
+                     int located, uint64_t line, uint64_t column,
+                     const rc_snippet_t *sn) {
   rc_pending_t *p;
   if (out->npend >= RC_OUT_MAX_PENDING && out->cfg.format == RC_FORMAT_TEXT) {
     /* Text drops nothing: the order is kept within each batch. */
@@ -719,20 +695,16 @@ static void pend_add(rc_out_t *out, const respcheck_finding_t *f, int rule,
   arena_copy(out, f->id, 128, &p->id_off, &p->id_len);
   arena_copy(out, f->reference, 256, &p->ref_off, &p->ref_len);
   arena_copy(out, f->message, RC_OUT_MAX_MESSAGE, &p->msg_off, &p->msg_len);
-  if (out->cfg.format == RC_FORMAT_TEXT && out->cfg.show_source && located &&
-      out->snippet != NULL) {
-    rc_snippet_t sn;
-    if (out->snippet(out->snippet_ctx, f->offset, &sn) == 0) {
-      p->have_snip = 1;
-      p->cut_before = sn.cut_before;
-      p->cut_after = sn.cut_after;
-      p->caret = sn.caret;
-      p->snip_off = out->arena.len;
-      rc_buf_put(&out->arena, sn.bytes, sn.len);
-      p->snip_len = out->arena.len - p->snip_off;
-      if (p->snip_len != sn.len)
-        p->have_snip = 0; /* out of memory */
-    }
+  if (out->cfg.format == RC_FORMAT_TEXT && out->cfg.show_source && sn != NULL) {
+    p->have_snip = 1;
+    p->cut_before = sn->cut_before;
+    p->cut_after = sn->cut_after;
+    p->caret = sn->caret;
+    p->snip_off = out->arena.len;
+    rc_buf_put(&out->arena, sn->bytes, sn->len);
+    p->snip_len = out->arena.len - p->snip_off;
+    if (p->snip_len != sn->len)
+      p->have_snip = 0; /* out of memory */
   }
   p->end_off = out->arena.len;
 }
@@ -840,8 +812,9 @@ static void text_flush(rc_out_t *out, int all, uint64_t upto) {
 
 void rc_out_finding(rc_out_t *out, const respcheck_finding_t *f) {
   int rule = (int)f->rule;
-  int located = 0;
+  int located = 0, have_sn = 0;
   uint64_t line = 0, column = 0;
+  rc_snippet_t sn;
   if (!out->in_file || out->stopped)
     return;
   if (rule < 0 || rule >= (int)RESPCHECK_RULE_COUNT || f->id == NULL ||
@@ -862,16 +835,38 @@ void rc_out_finding(rc_out_t *out, const respcheck_finding_t *f) {
   if (out->locate != NULL &&
       out->locate(out->locate_ctx, f->offset, &line, &column) == 0)
     located = 1;
+  /* The finding's line, while it is at hand: under the finding in text,
+   * for SARIF's column in characters, for the filter's fingerprint. */
+  if (located && out->snippet != NULL &&
+      ((out->cfg.format == RC_FORMAT_TEXT && out->cfg.show_source) ||
+       out->cfg.format == RC_FORMAT_SARIF || out->cfg.filter != NULL) &&
+      out->snippet(out->snippet_ctx, f->offset, &sn) == 0)
+    have_sn = 1;
+  if (out->cfg.filter != NULL) {
+    rc_out_seen_t seen;
+    seen.path = cur_path(out);
+    seen.label = out->label.len > 1 ? out->label.p : NULL;
+    seen.rule = str_or(f->id, "unknown");
+    seen.severity = (int)f->severity;
+    seen.offset = f->offset;
+    seen.response_index = f->response_index;
+    seen.message = str_or(f->message, "");
+    seen.snippet = have_sn ? &sn : NULL;
+    if (!out->cfg.filter(out->cfg.filter_ctx, &seen)) {
+      out->stats.baselined++;
+      return;
+    }
+  }
   count_finding(out, rule, (int)f->severity);
   if (out->cfg.quiet && (int)f->severity != RESPCHECK_SEVERITY_ERROR)
     return;
   switch (out->cfg.format) {
   case RC_FORMAT_SARIF:
-    sarif_result(out, f, rule, located, line, column);
+    sarif_result(out, f, rule, located, line, column, have_sn ? &sn : NULL);
     break;
   case RC_FORMAT_TEXT:
   case RC_FORMAT_JSON:
-    pend_add(out, f, rule, located, line, column);
+    pend_add(out, f, rule, located, line, column, have_sn ? &sn : NULL);
     break;
   }
 }
@@ -1094,10 +1089,13 @@ static void text_summary(rc_out_t *out) {
   fprintf(fp,
           ", %" PRIu64 " response%s: %" PRIu64 " accepted, %" PRIu64
           " rejected; %" PRIu64 " error%s, %" PRIu64 " warning%s, %" PRIu64
-          " info\n",
+          " info",
           s->responses, s->responses == 1 ? "" : "s", s->accepted, s->rejected,
           s->errors, s->errors == 1 ? "" : "s", s->warnings,
           s->warnings == 1 ? "" : "s", s->infos);
+  if (s->baselined > 0)
+    fprintf(fp, "; %" PRIu64 " baselined", s->baselined);
+  fputc('\n', fp);
   for (r = 0; r < nrules(&out->cfg); r++) {
     if (out->rule_counts[r] == 0)
       continue;
@@ -1117,9 +1115,10 @@ static void json_summary(rc_out_t *out) {
           "{\"files\":%" PRIu64 ",\"unreadable_files\":%" PRIu64
           ",\"responses\":%" PRIu64 ",\"accepted\":%" PRIu64
           ",\"rejected\":%" PRIu64 ",\"errors\":%" PRIu64
-          ",\"warnings\":%" PRIu64 ",\"infos\":%" PRIu64 ",\"rules\":{",
+          ",\"warnings\":%" PRIu64 ",\"infos\":%" PRIu64
+          ",\"baselined\":%" PRIu64 ",\"rules\":{",
           s->files, s->unreadable_files, s->responses, s->accepted, s->rejected,
-          s->errors, s->warnings, s->infos);
+          s->errors, s->warnings, s->infos, s->baselined);
   for (r = 0; r < nrules(&out->cfg); r++) {
     if (out->rule_counts[r] == 0)
       continue;

@@ -131,6 +131,21 @@ typedef struct rc_out_rule {
 } rc_out_rule_t;
 #define RC_OUT_MAX_EXTRA_RULES 16
 
+/* A finding as the writer is about to take it, for a filter (the
+ * baseline, baseline.h). Valid during the call only. */
+typedef struct rc_out_seen {
+  const char *path;  /* as given to rc_out_begin_file ("-": stdin) */
+  const char *label; /* the source's label, or NULL */
+  const char *rule;  /* the finding's id */
+  int severity;
+  uint64_t offset, response_index;
+  const char *message;
+  const rc_snippet_t *snippet; /* its line, or NULL when not at hand */
+} rc_out_seen_t;
+/* Returns 1 to take the finding, 0 to leave it out (counted as
+ * "baselined", neither written nor counted otherwise). */
+typedef int (*rc_out_filter_fn)(void *ctx, const rc_out_seen_t *seen);
+
 typedef struct rc_out_config {
   rc_format_t format;
   int color;   /* text only: ANSI colours (the caller decides tty/NO_COLOR) */
@@ -147,6 +162,12 @@ typedef struct rc_out_config {
   /* Extra rules (at most RC_OUT_MAX_EXTRA_RULES are used); NULL: none. */
   const rc_out_rule_t *extra_rules;
   size_t nextra_rules;
+  /* Asked for every finding before anything else is done with it, but a
+   * parse-error still stops the file; NULL: every finding is taken. */
+  rc_out_filter_fn filter;
+  void *filter_ctx;
+  /* SARIF: results carry "baselineState": "new" (a baseline was read). */
+  int baseline_state;
 } rc_out_config_t;
 
 typedef struct rc_out rc_out_t;
@@ -156,6 +177,10 @@ typedef struct rc_out_stats {
   uint64_t files, unreadable_files;
   uint64_t responses, accepted, rejected;
   uint64_t errors, warnings, infos; /* findings by severity */
+  /* Of the errors, those of the library's rules (the others, an input
+   * kind's own, never reject a response). */
+  uint64_t rejecting;
+  uint64_t baselined; /* left out by the filter */
 } rc_out_stats_t;
 
 /* A writer to fp (not closed by the module). The config is copied; the
