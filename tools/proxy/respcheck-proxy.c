@@ -43,7 +43,8 @@ static const char usage_text[] =
     "Checking:\n"
     "      --report-only             forward everything; only "
     "log\n" RC_LIBRARY_OPT_HELP
-    "      --max-pending-requests=N  pipelined requests awaiting answers (32)\n"
+    "      --max-pending-requests=N  the library's request queue (32); the\n"
+    "                                proxy sends one request at a time\n"
     "\n"
     "Requests (a head is read whole before anything is sent on):\n"
     "      --max-request-header-bytes=N  request line + header section\n"
