@@ -218,7 +218,7 @@ def group_sarif():
             check(is_int(r.get("ruleIndex")) and ids[r["ruleIndex"]] == r["ruleId"],
                   f"{w}: ruleIndex of {r['ruleId']}")
             loc = r["locations"][0]
-            check(loc["physicalLocation"]["artifactLocation"]["uri"] == rel, f"{w}: uri")
+            check(loc["physicalLocation"]["artifactLocation"]["uri"] == base.file_uri(rel), f"{w}: uri")
             check("region" not in loc["physicalLocation"],
                   f"{w}: no region (the offset is in a stream, not the file)")
             ll = loc.get("logicalLocations")
