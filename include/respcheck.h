@@ -316,12 +316,7 @@ enum respcheck_framing {
   RESPCHECK_FRAMING_NO_BODY = 1 << 3,         /* 1xx, 204, 304, HEAD */
   RESPCHECK_FRAMING_KEEP_ALIVE = 1 << 4,      /* connection persists after */
   RESPCHECK_FRAMING_UPGRADE = 1 << 5,         /* 101: stream leaves HTTP */
-  RESPCHECK_FRAMING_TUNNEL = 1 << 6,          /* 2xx to CONNECT */
-  /* Alone: the stream ended inside the head (on_head from
-   * respcheck_finish, after message-truncated). The status line's version
-   * and code were read; the reason and the fields are those read to the
-   * end of their line; nothing is framed. */
-  RESPCHECK_FRAMING_TRUNCATED = 1 << 7
+  RESPCHECK_FRAMING_TUNNEL = 1 << 6           /* 2xx to CONNECT */
 };
 
 typedef struct respcheck_header {
@@ -385,15 +380,20 @@ typedef struct respcheck_message_end {
   unsigned flags;      /* enum respcheck_end_flags */
   respcheck_verdict_t verdict; /* of the whole message */
   unsigned error_count, warning_count, info_count;
+  /* The head: the one on_head had (RESPCHECK_END_HEAD); for a message
+   * stopped inside its head after its status line was read (the tokenizer
+   * refused a later byte, or the stream ended, after the code's three
+   * digits), what was read before: version, status, reason (as far as it
+   * went), effective_status, info, the field lines wholly before the stop,
+   * framing 0, the message's verdict; otherwise NULL. Valid until the
+   * callback returns. */
+  const respcheck_response_t *response;
 } respcheck_message_end_t;
 
 typedef struct respcheck_callbacks {
   /* Every finding, as it is found. */
   void (*on_finding)(void *user, const respcheck_finding_t *finding);
-  /* The response head, once its header section is complete and checked;
-   * or, from respcheck_finish, a head the stream ended inside, once its
-   * status line's version and code were read (framing
-   * RESPCHECK_FRAMING_TRUNCATED, after message-truncated).
+  /* The response head, once its header section is complete and checked.
    * Return 0 to go on; anything else stops the parser (RESPCHECK_E_CALLBACK).
    */
   int (*on_head)(void *user, const respcheck_response_t *response);

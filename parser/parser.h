@@ -57,9 +57,14 @@
 #if defined(__GNUC__)
 #define RC_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define RC_INLINE inline __attribute__((always_inline))
+/* Findings and errors are rare on the path of a response: the compiler
+ * moves the code that leads to them out of the hot functions, which keeps
+ * those small in the instruction cache (bench/README.md). */
+#define RC_COLD __attribute__((cold))
 #else
 #define RC_PRINTF(f, a)
 #define RC_INLINE inline
+#define RC_COLD
 #endif
 
 enum fast_mode {
@@ -94,7 +99,7 @@ enum known_field {
   KF_MULTIPART_BYTERANGES = 1 << 11
 };
 
-/* The fields whose values check_field reads. */
+/* The fields whose values respcheck__check_field reads. */
 #define KF_VALUE_READ                                                          \
   (KF_CONTENT_LENGTH | KF_TRANSFER_ENCODING | KF_CONNECTION | KF_CONTENT_TYPE)
 
@@ -117,20 +122,25 @@ enum known_field {
 /* A 1xx (not 101): between messages, the final response is still to come
  * (RFC 9110 15.2). */
 #define PF_INTERIM (1u << 7)
+/* llhttp read the status line of a head the line pass handed it. */
+#define PF_STATUS_READ (1u << 8)
+/* llhttp refused the head after that: p->resp keeps what was read before
+ * (respcheck__keep_refused_head), for the message end. */
+#define PF_HEAD_KEPT (1u << 9)
 #define PF_MESSAGE                                                             \
-  (PF_MSG_OPEN | PF_HEAD_DELIVERED | PF_MSG_DONE | PF_HEAD_DONE | PF_INTERIM)
+  (PF_MSG_OPEN | PF_HEAD_DELIVERED | PF_MSG_DONE | PF_HEAD_DONE | PF_INTERIM | \
+   PF_STATUS_READ | PF_HEAD_KEPT)
 /* The current head. */
-#define PF_HEAD_WHOLE (1u << 8) /* assembled: llhttp is reading it */
+#define PF_HEAD_WHOLE (1u << 10) /* assembled: llhttp is reading it */
 /* respcheck__check_line_bytes has not run on it (strict llhttp: it runs
  * only to explain a refusal). */
-#define PF_BYTES_PENDING (1u << 9)
-#define PF_FAST_BAD (1u << 10) /* a fast-path callback found it irregular */
+#define PF_BYTES_PENDING (1u << 11)
 /* The line pass checks a head strict llhttp accepted: a finding is a bug
  * (RESPCHECK_VERIFY_FAST_PATH). */
-#define PF_VERIFYING (1u << 11)
+#define PF_VERIFYING (1u << 12)
 /* The stream ended inside the current head (respcheck_finish): its last
  * line is cut. */
-#define PF_HEAD_CUT (1u << 31)
+#define PF_HEAD_CUT (1u << 13)
 
 /* Where chunked.c is in chunked content (RFC 9112 7.1): a state a byte. */
 enum chunk_state {
@@ -294,8 +304,8 @@ struct respcheck_parser {
   /* The fast path (strict llhttp only): llhttp reads the head straight
    * from the caller's buffer and its span callbacks give the fields; a head
    * whose shape is not the plain one, or that llhttp refuses, is read again
-   * from its start by the path above (see feed_head_fast). Offsets are from
-   * the head's first byte. */
+   * from its start by the line pass (feed_head_fast, stream.c). Offsets are
+   * from the head's first byte. */
   llhttp_t llh_saved;  /* llhttp as the head began, for that re-reading */
   int fast;            /* enum fast_mode */
   const char *fdata;   /* the buffer llhttp reads */
@@ -454,19 +464,21 @@ static inline void respcheck__fast_keep_head(respcheck_parser_t *p) {
 /* A finding of rule at offset (absolute), at the severity the options
  * give it, counted for the current message; fmt makes its message. */
 void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
-                     uint64_t offset, const char *fmt, ...) RC_PRINTF(4, 5);
+                     uint64_t offset, const char *fmt, ...)
+    RC_PRINTF(4, 5) RC_COLD;
 /* A fatal finding: rule reported at offset as respcheck__emit does, then
  * err made the sticky error with reason, at the same offset. Every stop on
  * bad input goes through here, so that a finding and its error agree. */
 void respcheck__fail(respcheck_parser_t *p, respcheck_rule_t rule,
                      uint64_t offset, respcheck_errno_t err, const char *reason,
-                     const char *fmt, ...) RC_PRINTF(6, 7);
+                     const char *fmt, ...) RC_PRINTF(6, 7) RC_COLD;
 /* The sticky error without a finding (a callback asked to stop, or the
  * finding came earlier); the first error stays. */
 void respcheck__set_error(respcheck_parser_t *p, respcheck_errno_t err,
                           uint64_t offset, const char *reason);
 /* Untrusted bytes s[0, n) quoted for a message into out[0, cap). */
-const char *respcheck__quote(char *out, size_t cap, const char *s, size_t n);
+const char *respcheck__quote(char *out, size_t cap, const char *s,
+                             size_t n) RC_COLD;
 /* The end of the current message (on_message_end), with flags
  * (enum respcheck_end_flags); nothing when no message is open. */
 void respcheck__end_message(respcheck_parser_t *p, uint64_t end,
@@ -500,6 +512,9 @@ void respcheck__fast_settings(llhttp_settings_t *s);
  * the stream. */
 int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l);
 void respcheck__head_cut(respcheck_parser_t *p);
+/* llhttp refused a head the line pass handed it, at off, after reading its
+ * status line: the record keeps what was read before (PF_HEAD_KEPT). */
+void respcheck__keep_refused_head(respcheck_parser_t *p, uint64_t off);
 
 /* chunked.c: chunked content, from the byte after the head. */
 void respcheck__chunked_begin(respcheck_parser_t *p);
