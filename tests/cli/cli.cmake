@@ -17,7 +17,7 @@ add_executable(respcheck_rss_probe ${CMAKE_CURRENT_LIST_DIR}/rss_probe.c)
 respcheck_warnings_relaxed(respcheck_rss_probe)
 
 set(_rc_cli_script ${CMAKE_CURRENT_LIST_DIR}/run_cli_tests.py)
-foreach(_rc_group golden json sarif cli rss)
+foreach(_rc_group golden json sarif cli inputs source config baseline rss)
   add_test(NAME cli-${_rc_group}
            COMMAND ${Python3_EXECUTABLE} ${_rc_cli_script}
                    --respcheck $<TARGET_FILE:respcheck>
@@ -33,5 +33,15 @@ if(RESPCHECK_SANITIZE)
     ENVIRONMENT "RESPCHECK_RSS_SKIP=built with RESPCHECK_SANITIZE: a memory bound measured under a sanitizer is not a bound"
     SKIP_REGULAR_EXPRESSION "rss: skipped")
 endif()
+# Captures (pcap, pcapng): the output contract, text, SARIF, the command
+# line, and the equivalence with raw streams (tests/cli/run_capture_tests.py).
+foreach(_rc_group json text sarif cli equivalence)
+  add_test(NAME cli-capture-${_rc_group}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_capture_tests.py
+                   --respcheck $<TARGET_FILE:respcheck>
+                   --capture-dump $<TARGET_FILE:capture_dump>
+                   --group ${_rc_group})
+  set_tests_properties(cli-capture-${_rc_group} PROPERTIES TIMEOUT 300 LABELS cli)
+endforeach()
 unset(_rc_group)
 unset(_rc_cli_script)
