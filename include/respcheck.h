@@ -194,7 +194,9 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(DATE_MISSING, "date-missing", INFO, "RFC 9110 6.6.1",                     \
      "2xx, 3xx or 4xx response without Date")                                  \
   XX(CONTENT_FORBIDDEN, "content-forbidden", ERROR, "RFC 9110 15.3.6",         \
-     "205 response with content")
+     "205 response with content")                                              \
+  XX(CAPTURE_REVISIT, "capture-revisit", INFO, "ISO 28500 (WARC/1.1) 6.7",     \
+     "WARC revisit record: the response was not archived again; not linted")
 
 typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,

@@ -22,6 +22,9 @@ respcheck_need_packages() {
   pkg-config --exists libuv 2>/dev/null || missing+=(libuv1-dev)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   command -v curl >/dev/null || missing+=(curl)
+  # The WARC reader (zlib) and the HAR reader (yajl).
+  [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+  [ -f /usr/include/yajl/yajl_parse.h ] || missing+=(libyajl-dev)
   # The differential test's third client.
   command -v node >/dev/null || missing+=(nodejs)
   printf '%s\n' "${missing[@]}" | sort -u | grep -v '^$' || true

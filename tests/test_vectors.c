@@ -364,12 +364,15 @@ static int word_in(const char *list, const char *id) {
 }
 
 /* Every rule of the catalogue fires in some vector and is a near miss in
- * another. */
+ * another. The capture-* rules are reported by the input readers (warc/,
+ * har/), not by the parser: their tests are there. */
 Test(vectors, every_rule_fires_and_has_a_near_miss) {
   size_t r, i;
   for (r = 0; r < RESPCHECK_RULE_COUNT; r++) {
     const char *id = respcheck_rule_id((respcheck_rule_t)r);
     int fires = 0, near = 0;
+    if (strncmp(id, "capture-", 8) == 0)
+      continue;
     for (i = 0; i < RC_VECTOR_COUNT; i++) {
       fires |= word_in(rc_vectors[i].expect, id) || word_in(rc_vectors[i].info, id);
       near |= word_in(rc_vectors[i].absent, id);
