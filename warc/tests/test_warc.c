@@ -767,3 +767,70 @@ Test(warc, bounded_memory_for_a_large_record) {
   cr_expect_lt(peak, 3u << 20, "peak %zu bytes", peak);
   cr_expect_gt(peak, 1u << 20, "the hold was used: peak %zu", peak);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Real files, recorded by record.sh with wget --warc-file on loopback. */
+
+static void run_recorded(run_t *t, const char *name, size_t chunk) {
+  char path[1024];
+  FILE *f;
+  unsigned char *d;
+  long n;
+  snprintf(path, sizeof(path), "%s/%s", RECORDED, name);
+  f = fopen(path, "rb");
+  cr_assert_not_null(f, "%s", path);
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  d = malloc((size_t)n + 1);
+  cr_assert_eq(fread(d, 1, (size_t)n, f), (size_t)n);
+  fclose(f);
+  run_data(t, d, (size_t)n, chunk, NULL);
+  free(d);
+}
+
+Test(recorded, wget_against_nginx) {
+  run_t t, u;
+  run_recorded(&t, "nginx.warc.gz", 0);
+  cr_expect_eq(t.err, RESPCHECK_WARC_E_OK, "%s", t.reason);
+  cr_expect(respcheck_warc_is_gzip(t.r));
+  /* wget writes no response record for a 204 or a HEAD (no content). */
+  cr_expect_eq(count(&t, "R"), 6, "%s", t.log.p);
+  cr_expect_eq(occurrences(&t, " P uri=http://127.0.0.1:"), 6, "%s", t.log.p);
+  HAS(&t, "req=GET /index.html 1.1");
+  HAS(&t, "  H #0 301 accept\n");
+  HAS(&t, "req=GET /ssi/page.html 1.1");
+  HAS(&t, "  H #0 404 accept\n");
+  HAS(&t, "  H #0 401 accept\n");
+  /* nginx's 405 has no Allow (RFC 9110 15.5.6), and a reason of its own. */
+  HAS(&t, "req=POST /index.html 1.1");
+  HAS(&t, "  F allow-missing @9 #0 error\n");
+  HAS(&t, "  F reason-phrase-mismatch @13 #0 info\n");
+  HASNT(&t, "message-truncated");
+  run_recorded(&u, "nginx.warc.gz", 7);
+  cr_expect_str_eq(u.log.p, t.log.p);
+  done(&u);
+  done(&t);
+}
+
+Test(recorded, wget_against_python_http_server) {
+  run_t t, u;
+  run_recorded(&t, "python.warc", 0);
+  cr_expect_eq(t.err, RESPCHECK_WARC_E_OK, "%s", t.reason);
+  cr_expect_not(respcheck_warc_is_gzip(t.r));
+  cr_expect_eq(count(&t, "R"), 5, "%s", t.log.p);
+  cr_expect_eq(occurrences(&t, " P uri=http://127.0.0.1:"), 5, "%s", t.log.p);
+  /* HTTP/1.0 (its default) and HTTP/1.1 (--protocol HTTP/1.1). */
+  HAS(&t, "req=HEAD /index.html 1.1");
+  HAS(&t, "req=POST /index.html 1.1");
+  HAS(&t, "  H #0 501 accept\n");
+  HAS(&t, "  H #0 404 accept\n");
+  cr_expect_eq(count(&t, "  F reason-phrase-mismatch @13 #0 info"), 2, "%s",
+               t.log.p);
+  HASNT(&t, "message-truncated");
+  HASNT(&t, " error\n");
+  run_recorded(&u, "python.warc", 1);
+  cr_expect_str_eq(u.log.p, t.log.p);
+  done(&u);
+  done(&t);
+}
