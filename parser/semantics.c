@@ -47,7 +47,7 @@ static const struct required_field {
 static const struct required_field *const required_end =
     required_fields + sizeof(required_fields) / sizeof(required_fields[0]);
 
-static void check_head_semantics(respcheck_parser_t *p) {
+void respcheck__check_head_semantics(respcheck_parser_t *p) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = respcheck__current_request(p);
   respcheck_response_t *r = &p->resp;
@@ -159,7 +159,7 @@ static void check_head_semantics(respcheck_parser_t *p) {
 
 /* How the response is framed (RFC 9112 6.3), and whether the connection
  * persists after it (RFC 9112 9.3). */
-static unsigned decide_framing(respcheck_parser_t *p) {
+unsigned respcheck__decide_framing(respcheck_parser_t *p) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = respcheck__current_request(p);
   const respcheck_response_t *r = &p->resp;
@@ -234,20 +234,10 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
     p->flags &= ~PF_VERIFYING;
 #endif
   }
-  r->index = p->msg_index;
-  r->offset = p->head_abs;
-  r->head_length = p->buf_len;
-  r->version_major = l->http_major;
-  r->version_minor = l->http_minor;
-  r->status = l->status_code;
-  r->info = respcheck_status_lookup(r->status);
-  r->effective_status = respcheck__status_effective(r->status, r->info);
-  r->headers = p->headers;
-  r->header_count = p->nheaders;
-  r->request = *respcheck__current_request(p);
+  respcheck__response_head(p, l->http_major, l->http_minor, l->status_code);
 
-  check_head_semantics(p);
-  fr = decide_framing(p);
+  respcheck__check_head_semantics(p);
+  fr = respcheck__decide_framing(p);
   /* A head read where it lay stays there only if the response ends in the
    * same call: its spans must outlive on_head, up to on_message_end. */
   if (p->hbase != p->buf &&

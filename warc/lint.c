@@ -8,11 +8,11 @@
  *
  * Crawler-rewritten records (respcheck_warc.h) are read by a second parser,
  * pb, whose options turn off the rules that would judge the crawler's
- * Content-Length; a third, pc, is given a head made of the status line and
- * the server's framing fields renamed back (X-Crawler-Content-Length ->
- * Content-Length ...) with only those rules on, and its findings are placed
- * back on the renamed field lines. So every rule keeps its one definition in
- * the library; this file only chooses what each parser sees.
+ * Content-Length; a third, pc, with only those rules on, is given the head
+ * as parts (respcheck_check_head): the status and the server's framing
+ * fields renamed back (X-Crawler-Content-Length -> Content-Length ...), each
+ * at its place in the block. So every rule keeps its one definition in the
+ * library; this file only chooses what each parser sees.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,10 +144,8 @@ int warc__lint_init(respcheck_warc_reader_t *r) {
                     ? r->opts.http.max_line_length
                     : WARC_INFO_SCAN;
   r->line = malloc(r->line_cap);
-  r->synth_cap = r->opts.http.max_header_bytes;
-  r->synth = malloc(r->synth_cap);
   if (!r->pa || !r->pb || !r->pc || !r->requests || !r->targets || !r->scan ||
-      !r->line || !r->synth)
+      !r->line)
     return -1;
   for (i = 0; i < r->opts.max_requests; i++)
     r->requests[i].target = r->targets + i * t;
@@ -168,7 +166,6 @@ void warc__lint_free(respcheck_warc_reader_t *r) {
   free(r->targets);
   free(r->scan);
   free(r->line);
-  free(r->synth);
   free(r->hold);
 }
 
@@ -285,86 +282,56 @@ static respcheck_span_t renamed_framing(const respcheck_header_t *h) {
   return rest;
 }
 
-static int synth_add(respcheck_warc_reader_t *r, size_t *len, const char *s,
-                     size_t n) {
-  if (n > r->synth_cap - *len)
-    return -1;
-  memcpy(r->synth + *len, s, n);
-  *len += n;
-  return 0;
-}
-
 /*
- * The server's framing, judged by pc: the status line, then each renamed
- * field under its own name; the Content-Length the crawler wrote is left
- * out. Offsets of pc's findings are mapped back to the field lines.
+ * The server's framing, judged by pc from parts (respcheck_check_head):
+ * the status, and each renamed field under its own name at the offset of
+ * that name in the block; the Content-Length the crawler wrote is left out.
  */
 static void check_server_framing(respcheck_warc_reader_t *r,
                                  const respcheck_response_t *resp) {
-  char line[32];
-  size_t len = 0, i;
-  int n;
+  respcheck_head_parts_t parts;
+  size_t i, n = 0;
 
-  r->nsynth_map = 0;
-  n = snprintf(line, sizeof(line), "HTTP/%u.%u %03d \r\n",
-               (unsigned)resp->version_major, (unsigned)resp->version_minor,
-               resp->status);
-  if (n < 0 || synth_add(r, &len, line, (size_t)n) != 0)
-    return;
-  for (i = 0; i < resp->header_count; i++) {
+  for (i = 0; i < resp->header_count && n < WARC_MAX_RENAMED; i++) {
     const respcheck_header_t *h = &resp->headers[i];
     respcheck_span_t name = renamed_framing(h);
-    size_t at = len;
-    if (name.len == 0 ||
-        r->nsynth_map == sizeof(r->synth_map) / sizeof(r->synth_map[0]))
+    if (name.len == 0)
       continue;
-    if (synth_add(r, &len, name.ptr, name.len) != 0 ||
-        synth_add(r, &len, ": ", 2) != 0 ||
-        synth_add(r, &len, h->value.ptr, h->value.len) != 0 ||
-        synth_add(r, &len, "\r\n", 2) != 0)
-      break;
-    r->synth_map[r->nsynth_map].syn = at;
-    r->synth_map[r->nsynth_map].orig = h->offset + CRAWLER_PREFIX_LEN;
-    r->nsynth_map++;
+    r->renamed[n].name = name;
+    r->renamed[n].value = h->value;
+    r->renamed[n].offset = h->offset + CRAWLER_PREFIX_LEN;
+    n++;
   }
-  if (r->nsynth_map == 0 || synth_add(r, &len, "\r\n", 2) != 0)
+  if (n == 0)
     return;
-  r->synth_status_offset = resp->offset;
+  memset(&parts, 0, sizeof(parts));
+  parts.version_major = resp->version_major;
+  parts.version_minor = resp->version_minor;
+  parts.status = resp->status;
+  parts.headers = r->renamed;
+  parts.header_count = n;
+  parts.offset = resp->offset + 9; /* the status code, in "HTTP/1.1 200" */
   r->c_index = resp->index;
   memset(r->c_counts, 0, sizeof(r->c_counts));
   r->c_valid = 1;
   respcheck_parser_reset(r->pc);
   if (r->lrec && (r->lrec->pub.flags & RESPCHECK_WARC_PAIRED))
     respcheck_push_request(r->pc, &r->lrec->pub.request);
-  respcheck_execute(r->pc, r->synth, len);
+  respcheck_check_head(r->pc, &parts);
 }
 
 static void c_finding(void *u, const respcheck_finding_t *f) {
   respcheck_warc_reader_t *r = u;
   respcheck_finding_t g = *f;
-  size_t i, k = r->nsynth_map;
 
   r->c_counts[f->severity]++;
   if (r->cb.http.on_finding == NULL)
     return;
-  for (i = 0; i < r->nsynth_map; i++) {
-    if (r->synth_map[i].syn <= f->offset)
-      k = i;
-  }
   g.response_index = r->c_index;
-  if (k == r->nsynth_map) {
-    g.offset = r->synth_status_offset + f->offset;
-    snprintf(r->msg, sizeof(r->msg),
-             "%s (from the server's framing fields, which the crawler "
-             "renamed X-Crawler-*)",
-             f->message);
-  } else {
-    g.offset = r->synth_map[k].orig + (f->offset - r->synth_map[k].syn);
-    snprintf(r->msg, sizeof(r->msg),
-             "%s (the server's field, which the crawler renamed with the "
-             "prefix X-Crawler-)",
-             f->message);
-  }
+  snprintf(r->msg, sizeof(r->msg),
+           "%s (from the server's framing fields, which the crawler renamed "
+           "with the prefix X-Crawler-)",
+           f->message);
   g.message = r->msg;
   r->cb.http.on_finding(r->user, &g);
 }

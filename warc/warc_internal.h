@@ -29,6 +29,8 @@
 #define WARC_MAX_CONCURRENT 8
 /* Bytes of a warcinfo block read for its publisher and software. */
 #define WARC_INFO_SCAN 4096u
+/* Renamed framing fields of one head given to pc (more are dropped). */
+#define WARC_MAX_RENAMED 16
 /* Bytes kept of a request method (a token; longer ones are cut). */
 #define WARC_METHOD_MAX 32u
 
@@ -170,13 +172,7 @@ struct respcheck_warc_reader {
   respcheck_parser_t *pa; /* the user's options */
   respcheck_parser_t *pb; /* rewritten records: framing rules off */
   respcheck_parser_t *pc; /* rewritten records: the server's framing */
-  char *synth;            /* a head of the server's framing fields, for pc */
-  size_t synth_cap;
-  struct {
-    uint64_t syn, orig;
-  } synth_map[16];
-  size_t nsynth_map;
-  uint64_t synth_status_offset;
+  respcheck_header_t renamed[WARC_MAX_RENAMED]; /* pc's parts */
   uint64_t c_index; /* the response pc's findings belong to */
   unsigned c_counts[4];
   int c_valid;

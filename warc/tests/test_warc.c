@@ -433,7 +433,7 @@ Test(warc, common_crawl_records) {
   HAS(&t, "R8 d=");
   HAS(&t, "  F transfer-encoding-http10 @");
   MSG(&t, "Transfer-Encoding in an HTTP/1.0 response: framing is faulty "
-          "(the server's field, which the crawler renamed");
+          "(from the server's framing fields, which the crawler renamed");
   /* 4: the crawler's Content-Length: 0 in a 204 is not the server's. */
   HASNT(&t, "content-length-forbidden");
   /* 5: the server sent both. 6: a Content-Length that is no number. */
