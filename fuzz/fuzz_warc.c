@@ -32,12 +32,11 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "fuzz_common.h"
+#include "fuzz_log.h"
 #include "respcheck_warc.h"
 
 typedef struct log {
-  char *s;
-  size_t len, cap;
+  rcf_text_t text;
   respcheck_warc_reader_t *r;
   const respcheck_warc_record_t *rec; /* between on_record and its end */
   uint64_t last_number;
@@ -45,40 +44,6 @@ typedef struct log {
   unsigned heads;
   int stop_at; /* -1: never */
 } log_t;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-add(log_t *l, const char *fmt, ...);
-static void add(log_t *l, const char *fmt, ...) {
-  va_list ap;
-  int n;
-  va_start(ap, fmt);
-  n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    abort();
-  if (l->cap - l->len <= (size_t)n + 1) {
-    while (l->cap - l->len <= (size_t)n + 1)
-      l->cap = l->cap * 2 + 4096;
-    l->s = realloc(l->s, l->cap);
-    if (l->s == NULL)
-      abort();
-  }
-  va_start(ap, fmt);
-  vsnprintf(l->s + l->len, l->cap - l->len, fmt, ap);
-  va_end(ap);
-  l->len += (size_t)n;
-}
-
-static void printable(const char *s, const char *what) {
-  const char *p;
-  CHECK(s != NULL, "%s is NULL", what);
-  for (p = s; *p; p++)
-    CHECK(*p >= 0x20 && *p < 0x7f, "%s holds byte 0x%02x: %s", what,
-          (unsigned char)*p, s);
-}
 
 static void in_record(log_t *l, const char *what) {
   CHECK(l->rec != NULL, "%s outside a record", what);
@@ -95,56 +60,56 @@ static void on_record(void *u, const respcheck_warc_record_t *rec) {
   l->rec = rec;
   l->any_record = 1;
   l->last_number = rec->number;
-  add(l, "R%llu d=%llu o=%llu len=%llu f=%x uri=%zu id=%zu", //
+  rcf_text_add(
+      &l->text, "R%llu d=%llu o=%llu len=%llu f=%x uri=%zu id=%zu", //
       (unsigned long long)rec->number, (unsigned long long)rec->data_offset,
       (unsigned long long)rec->offset, (unsigned long long)rec->block_length,
       rec->flags & ~(unsigned)RESPCHECK_WARC_CUT, rec->target_uri.len,
       rec->record_id.len);
   if (rec->flags & RESPCHECK_WARC_PAIRED)
-    add(l, " req=%d %u.%u %zu", (int)rec->request.method,
-        rec->request.version_major, rec->request.version_minor,
-        rec->target.len);
-  add(l, "\n");
+    rcf_text_add(&l->text, " req=%d %u.%u %zu", (int)rec->request.method,
+                 rec->request.version_major, rec->request.version_minor,
+                 rec->target.len);
+  rcf_text_add(&l->text, "\n");
 }
 
 static void on_record_end(void *u, const respcheck_warc_record_t *rec) {
   log_t *l = u;
   in_record(l, "on_record_end");
   CHECK(rec == l->rec, "on_record_end of another record");
-  add(l, "/R%llu %x\n", (unsigned long long)rec->number, rec->flags);
+  rcf_text_add(&l->text, "/R%llu %x\n", (unsigned long long)rec->number,
+               rec->flags);
   l->rec = NULL;
 }
 
 static void on_finding(void *u, const respcheck_finding_t *f) {
   log_t *l = u;
   in_record(l, "on_finding");
-  printable(f->message, "finding message");
+  rcf_printable(f->message, "finding message");
   CHECK(f->id && strcmp(f->id, respcheck_rule_id(f->rule)) == 0, "rule id");
   CHECK(f->offset <= l->rec->block_length, "%s at %llu past the block (%llu)",
         f->id, (unsigned long long)f->offset,
         (unsigned long long)l->rec->block_length);
-  add(l, "  F %s @%llu #%llu %d %s\n", f->id, (unsigned long long)f->offset,
-      (unsigned long long)f->response_index, (int)f->severity, f->message);
+  rcf_text_add(&l->text, "  F %s @%llu #%llu %d %s\n", f->id,
+               (unsigned long long)f->offset,
+               (unsigned long long)f->response_index, (int)f->severity,
+               f->message);
 }
 
 static int on_head(void *u, const respcheck_response_t *resp) {
   log_t *l = u;
   in_record(l, "on_head");
-  add(l, "  H #%llu %d %d\n", (unsigned long long)resp->index, resp->status,
-      (int)resp->verdict);
+  rcf_text_add(&l->text, "  H #%llu %d %d\n", (unsigned long long)resp->index,
+               resp->status, (int)resp->verdict);
   return l->stop_at >= 0 && l->heads++ == (unsigned)l->stop_at;
 }
 
 static void on_end(void *u, const respcheck_message_end_t *m) {
   log_t *l = u;
   in_record(l, "on_message_end");
-  add(l, "  E #%llu %d %u/%u/%u\n", (unsigned long long)m->index,
-      (int)m->verdict, m->error_count, m->warning_count, m->info_count);
-}
-
-static uint32_t next(uint32_t *s) {
-  *s = *s * 1103515245u + 12345u;
-  return *s >> 8;
+  rcf_text_add(&l->text, "  E #%llu %d %u/%u/%u\n",
+               (unsigned long long)m->index, (int)m->verdict, m->error_count,
+               m->warning_count, m->info_count);
 }
 
 static void run(log_t *l, const respcheck_warc_options_t *o,
@@ -164,13 +129,13 @@ static void run(log_t *l, const respcheck_warc_options_t *o,
   l->stop_at = stop_at;
   l->r = respcheck_warc_reader_new(o, &cb, l);
   CHECK(l->r != NULL, "reader_new failed");
-  add(l, "%s", "");
+  rcf_text_add(&l->text, "%s", "");
   while (i < n && e == RESPCHECK_WARC_E_OK) {
     size_t k = n - i;
     if (mode == 1)
       k = 1;
     else if (mode == 2)
-      k = 1 + next(&seed) % max;
+      k = 1 + rcf_next_size(&seed) % max;
     if (k > n - i)
       k = n - i;
     e = respcheck_warc_feed(l->r, d + i, k);
@@ -181,14 +146,14 @@ static void run(log_t *l, const respcheck_warc_options_t *o,
   CHECK(e == respcheck_warc_error(l->r),
         "returned error is not the sticky one");
   if (e != RESPCHECK_WARC_E_OK) {
-    printable(respcheck_warc_error_reason(l->r), "error reason");
+    rcf_printable(respcheck_warc_error_reason(l->r), "error reason");
     CHECK(respcheck_warc_error_offset(l->r) <= n, "error offset %llu > %zu",
           (unsigned long long)respcheck_warc_error_offset(l->r), n);
     CHECK(respcheck_warc_feed(l->r, "W", 1) == e, "error not sticky");
     CHECK(respcheck_warc_finish(l->r) == e, "error not sticky at finish");
-    add(l, "ERR %s @%llu %s\n", respcheck_warc_errno_name(e),
-        (unsigned long long)respcheck_warc_error_offset(l->r),
-        respcheck_warc_error_reason(l->r));
+    rcf_text_add(&l->text, "ERR %s @%llu %s\n", respcheck_warc_errno_name(e),
+                 (unsigned long long)respcheck_warc_error_offset(l->r),
+                 respcheck_warc_error_reason(l->r));
   }
   if (finish && e != RESPCHECK_WARC_E_CALLBACK)
     CHECK(l->rec == NULL, "record %llu never ended",
@@ -271,20 +236,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   run(&a, &o, file, n, 0, 0, 0, stop_at, finish);
   run(&b, &o, file, n, cfg[1] ? 2 : 0, cfg[1] ? cfg[1] : 1, cfg[2], stop_at,
       finish);
-  if (strcmp(a.s, b.s) != 0) {
-    fprintf(stderr, "one call:\n%s\nin pieces:\n%s\n", a.s, b.s);
+  if (strcmp(a.text.s, b.text.s) != 0) {
+    fprintf(stderr, "one call:\n%s\nin pieces:\n%s\n", a.text.s, b.text.s);
     CHECK(0, "the chunking changed what was reported");
   }
   if (n <= 4096) {
     run(&c, &o, file, n, 1, 1, 0, stop_at, finish);
-    if (strcmp(a.s, c.s) != 0) {
-      fprintf(stderr, "one call:\n%s\nbyte by byte:\n%s\n", a.s, c.s);
+    if (strcmp(a.text.s, c.text.s) != 0) {
+      fprintf(stderr, "one call:\n%s\nbyte by byte:\n%s\n", a.text.s, c.text.s);
       CHECK(0, "feeding byte by byte changed what was reported");
     }
-    free(c.s);
+    free(c.text.s);
   }
-  free(a.s);
-  free(b.s);
+  free(a.text.s);
+  free(b.text.s);
   free(owned);
   return 0;
 }

@@ -15,50 +15,17 @@
  * logged apart. Every fixture gives the same log fed whole, a byte at a
  * time and in 7-byte pieces.
  */
-#include <criterion/criterion.h>
-#include <malloc.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <zlib.h>
 
 #include "respcheck_warc.h"
+#include "test_log.h"
 
 #ifndef FIXTURES
 #error "FIXTURES must name the fixtures folder"
 #endif
 
-typedef struct buf {
-  char *p;
-  size_t len, cap;
-} buf_t;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-bprintf(buf_t *b, const char *fmt, ...);
-static void bprintf(buf_t *b, const char *fmt, ...) {
-  va_list ap;
-  int n;
-  for (;;) {
-    size_t room = b->cap - b->len;
-    va_start(ap, fmt);
-    n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
-    va_end(ap);
-    cr_assert(n >= 0);
-    if ((size_t)n < room)
-      break;
-    b->cap = b->cap * 2 + (size_t)n + 256;
-    b->p = realloc(b->p, b->cap);
-    cr_assert_not_null(b->p);
-  }
-  b->len += (size_t)n;
-}
-
 typedef struct run {
-  buf_t log, msgs;
+  rc_text_t log, msgs;
   respcheck_warc_reader_t *r;
   respcheck_warc_errno_t err;
   const char *reason;
@@ -70,20 +37,21 @@ typedef struct run {
 static void on_record(void *u, const respcheck_warc_record_t *rec) {
   run_t *t = u;
   unsigned f = rec->flags;
-  bprintf(&t->log, "R%llu d=%llu %s%s%s%s%s uri=%.*s",
-          (unsigned long long)rec->number, (unsigned long long)rec->data_offset,
-          f & RESPCHECK_WARC_REVISIT ? "V" : "",
-          f & RESPCHECK_WARC_TRUNCATED ? "T" : "",
-          f & RESPCHECK_WARC_CUT ? "C" : "",
-          f & RESPCHECK_WARC_REWRITTEN ? "W" : "",
-          f & RESPCHECK_WARC_PAIRED ? "P" : "-", (int)rec->target_uri.len,
-          rec->target_uri.ptr);
+  rc_text_add(&t->log, "R%llu d=%llu %s%s%s%s%s uri=%.*s",
+              (unsigned long long)rec->number,
+              (unsigned long long)rec->data_offset,
+              f & RESPCHECK_WARC_REVISIT ? "V" : "",
+              f & RESPCHECK_WARC_TRUNCATED ? "T" : "",
+              f & RESPCHECK_WARC_CUT ? "C" : "",
+              f & RESPCHECK_WARC_REWRITTEN ? "W" : "",
+              f & RESPCHECK_WARC_PAIRED ? "P" : "-", (int)rec->target_uri.len,
+              rec->target_uri.ptr);
   if (f & RESPCHECK_WARC_PAIRED)
-    bprintf(&t->log, " req=%.*s %.*s %.*s (R%llu)", (int)rec->method.len,
-            rec->method.ptr, (int)rec->target.len, rec->target.ptr,
-            (int)rec->version.len, rec->version.ptr,
-            (unsigned long long)rec->request_record);
-  bprintf(&t->log, "\n");
+    rc_text_add(&t->log, " req=%.*s %.*s %.*s (R%llu)", (int)rec->method.len,
+                rec->method.ptr, (int)rec->target.len, rec->target.ptr,
+                (int)rec->version.len, rec->version.ptr,
+                (unsigned long long)rec->request_record);
+  rc_text_add(&t->log, "\n");
   if (t->noffsets < 64)
     t->offsets[t->noffsets++] = rec->offset;
   cr_assert_eq(respcheck_warc_record(t->r), rec);
@@ -91,50 +59,36 @@ static void on_record(void *u, const respcheck_warc_record_t *rec) {
 
 static void on_record_end(void *u, const respcheck_warc_record_t *rec) {
   run_t *t = u;
-  bprintf(&t->log, "/R%llu%s\n", (unsigned long long)rec->number,
-          rec->flags & RESPCHECK_WARC_CUT ? " cut" : "");
+  rc_text_add(&t->log, "/R%llu%s\n", (unsigned long long)rec->number,
+              rec->flags & RESPCHECK_WARC_CUT ? " cut" : "");
 }
 
 static void on_finding(void *u, const respcheck_finding_t *f) {
   run_t *t = u;
   cr_assert_not_null(respcheck_warc_record(t->r));
-  bprintf(&t->log, "  F %s @%llu #%llu %s\n", f->id,
-          (unsigned long long)f->offset, (unsigned long long)f->response_index,
-          respcheck_severity_name(f->severity));
-  bprintf(&t->msgs, "%s: %s\n", f->id, f->message);
+  rc_text_add(&t->log, "  F %s @%llu #%llu %s\n", f->id,
+              (unsigned long long)f->offset,
+              (unsigned long long)f->response_index,
+              respcheck_severity_name(f->severity));
+  rc_text_add(&t->msgs, "%s: %s\n", f->id, f->message);
 }
 
 static int on_head(void *u, const respcheck_response_t *resp) {
   run_t *t = u;
-  bprintf(&t->log, "  H #%llu %d %s\n", (unsigned long long)resp->index,
-          resp->status,
-          resp->verdict == RESPCHECK_REJECT ? "reject" : "accept");
+  rc_text_add(&t->log, "  H #%llu %d %s\n", (unsigned long long)resp->index,
+              resp->status,
+              resp->verdict == RESPCHECK_REJECT ? "reject" : "accept");
   return 0;
 }
 
 static void on_end(void *u, const respcheck_message_end_t *m) {
   run_t *t = u;
-  bprintf(&t->log, "  E #%llu %s\n", (unsigned long long)m->index,
-          m->verdict == RESPCHECK_REJECT ? "reject" : "accept");
+  rc_text_add(&t->log, "  E #%llu %s\n", (unsigned long long)m->index,
+              m->verdict == RESPCHECK_REJECT ? "reject" : "accept");
 }
 
 static unsigned char *slurp(const char *name, size_t *len) {
-  char path[1024];
-  FILE *f;
-  unsigned char *d;
-  long n;
-  snprintf(path, sizeof(path), "%s/%s", FIXTURES, name);
-  f = fopen(path, "rb");
-  cr_assert_not_null(f, "%s", path);
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  d = malloc((size_t)n + 1);
-  cr_assert_not_null(d);
-  cr_assert_eq(fread(d, 1, (size_t)n, f), (size_t)n);
-  fclose(f);
-  *len = (size_t)n;
-  return d;
+  return rc_slurp(FIXTURES, name, len);
 }
 
 static void run_data(run_t *t, const unsigned char *d, size_t n, size_t chunk,
@@ -150,8 +104,8 @@ static void run_data(run_t *t, const unsigned char *d, size_t n, size_t chunk,
   cb.http.on_message_end = on_end;
   t->r = respcheck_warc_reader_new(opts, &cb, t);
   cr_assert_not_null(t->r);
-  bprintf(&t->log, "%s", "");
-  bprintf(&t->msgs, "%s", "");
+  rc_text_add(&t->log, "%s", "");
+  rc_text_add(&t->msgs, "%s", "");
   if (chunk == 0)
     chunk = n ? n : 1;
   for (i = 0; i < n; i += chunk) {
@@ -164,8 +118,8 @@ static void run_data(run_t *t, const unsigned char *d, size_t n, size_t chunk,
   t->reason = respcheck_warc_error_reason(t->r);
   t->err_offset = respcheck_warc_error_offset(t->r);
   if (t->err != RESPCHECK_WARC_E_OK)
-    bprintf(&t->log, "ERR %s @%llu\n", respcheck_warc_errno_name(t->err),
-            (unsigned long long)t->err_offset);
+    rc_text_add(&t->log, "ERR %s @%llu\n", respcheck_warc_errno_name(t->err),
+                (unsigned long long)t->err_offset);
 }
 
 static void run_file(run_t *t, const char *name, size_t chunk,
@@ -181,16 +135,6 @@ static void done(run_t *t) {
   free(t->log.p);
   free(t->msgs.p);
 }
-
-#define HAS(t, s)                                                              \
-  cr_expect(strstr((t)->log.p, s) != NULL, "missing: %s\nin:\n%s", s,          \
-            (t)->log.p)
-#define HASNT(t, s)                                                            \
-  cr_expect(strstr((t)->log.p, s) == NULL, "unexpected: %s\nin:\n%s", s,       \
-            (t)->log.p)
-#define MSG(t, s)                                                              \
-  cr_expect(strstr((t)->msgs.p, s) != NULL, "no message: %s\nin:\n%s", s,      \
-            (t)->msgs.p)
 
 /* Lines of the log that start with prefix, counted. */
 static int count(const run_t *t, const char *prefix) {
@@ -208,13 +152,7 @@ static int count(const run_t *t, const char *prefix) {
 }
 
 static int occurrences(const run_t *t, const char *s) {
-  const char *p = t->log.p;
-  int n = 0;
-  while ((p = strstr(p, s)) != NULL) {
-    n++;
-    p++;
-  }
-  return n;
+  return rc_occurrences(t->log.p, s);
 }
 
 static const char *const all_fixtures[] = {
@@ -684,11 +622,6 @@ Test(warc, invalid_options) {
 /* Bounded memory: a 48 MiB response block, fed in 64 KiB pieces, never
  * makes the reader hold more than max_held_bytes of it. */
 
-static size_t heap_in_use(void) {
-  struct mallinfo2 m = mallinfo2();
-  return m.uordblks + m.hblkhd;
-}
-
 static void big_record(size_t body, int with_request_first, size_t *peak) {
   char head[512];
   static char chunk[65536];
@@ -703,7 +636,7 @@ static void big_record(size_t body, int with_request_first, size_t *peak) {
   cb.http.on_finding = on_finding;
   cb.http.on_head = on_head;
   cb.on_record = on_record;
-  base = heap_in_use();
+  base = rc_heap_in_use();
   r = respcheck_warc_reader_new(NULL, &cb, &t);
   t.r = r;
   *peak = 0;
@@ -734,8 +667,8 @@ static void big_record(size_t body, int with_request_first, size_t *peak) {
     size_t k = body - sent < sizeof(chunk) ? body - sent : sizeof(chunk);
     cr_assert_eq(respcheck_warc_feed(r, chunk, k), RESPCHECK_WARC_E_OK);
     sent += k;
-    if (heap_in_use() - base > *peak)
-      *peak = heap_in_use() - base;
+    if (rc_heap_in_use() - base > *peak)
+      *peak = rc_heap_in_use() - base;
   }
   respcheck_warc_feed(r, "\r\n\r\n", 4);
   cr_assert_eq(respcheck_warc_finish(r), RESPCHECK_WARC_E_OK);
@@ -744,14 +677,6 @@ static void big_record(size_t body, int with_request_first, size_t *peak) {
   free(t.log.p);
   free(t.msgs.p);
 }
-
-#if defined(__SANITIZE_ADDRESS__)
-#define RC_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RC_ASAN 1
-#endif
-#endif
 
 Test(warc, bounded_memory_for_a_large_record) {
   size_t peak;
@@ -772,20 +697,9 @@ Test(warc, bounded_memory_for_a_large_record) {
 /* Real files, recorded by record.sh with wget --warc-file on loopback. */
 
 static void run_recorded(run_t *t, const char *name, size_t chunk) {
-  char path[1024];
-  FILE *f;
-  unsigned char *d;
-  long n;
-  snprintf(path, sizeof(path), "%s/%s", RECORDED, name);
-  f = fopen(path, "rb");
-  cr_assert_not_null(f, "%s", path);
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  d = malloc((size_t)n + 1);
-  cr_assert_eq(fread(d, 1, (size_t)n, f), (size_t)n);
-  fclose(f);
-  run_data(t, d, (size_t)n, chunk, NULL);
+  size_t n;
+  unsigned char *d = rc_slurp(RECORDED, name, &n);
+  run_data(t, d, n, chunk, NULL);
   free(d);
 }
 
