@@ -57,8 +57,8 @@ static void to_yajl(respcheck_har_reader_t *r, const unsigned char *d, size_t n,
     char q[200];
     while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
       len--;
-    har__fail(r, RESPCHECK_HAR_E_JSON, at, "byte %llu: invalid JSON (yajl: %s)",
-              (unsigned long long)at, har__printable(q, sizeof(q), msg, len));
+    har__fail(r, RESPCHECK_HAR_E_JSON, at, "invalid JSON (yajl: %s)",
+              har__printable(q, sizeof(q), msg, len));
     if (m)
       yajl_free_error(r->y, m);
   }
@@ -69,8 +69,7 @@ static void pend_add(respcheck_har_reader_t *r, const unsigned char *s,
   /* The filter cuts strings and bounds scalars below pend_cap. */
   if (n > r->pend_cap - r->pend_len) {
     har__fail(r, RESPCHECK_HAR_E_LIMIT, r->pend_base,
-              "byte %llu: a JSON token longer than %zu bytes",
-              (unsigned long long)r->pend_base, r->opts.max_string);
+              "a JSON token longer than %zu bytes", r->opts.max_string);
     return;
   }
   memcpy(r->pend + r->pend_len, s, n);
@@ -114,7 +113,7 @@ respcheck_har_errno_t har__json_feed(respcheck_har_reader_t *r,
     if (d[i] != bom[r->bom]) {
       if (r->bom > 0) {
         har__fail(r, RESPCHECK_HAR_E_JSON, 0,
-                  "byte 0: invalid JSON (a broken UTF-8 byte order mark)");
+                  "invalid JSON (a broken UTF-8 byte order mark)");
         r->in_offset += len;
         return r->error;
       }
@@ -187,9 +186,7 @@ respcheck_har_errno_t har__json_feed(respcheck_har_reader_t *r,
         if (!r->tok_open)
           to_yajl(r, d + seg, tok_at - seg, base + seg, HAR_NONE, 0);
         har__fail(r, RESPCHECK_HAR_E_JSON, at,
-                  "byte %llu: invalid JSON (a value directly followed by "
-                  "'%c')",
-                  (unsigned long long)at, (char)c);
+                  "invalid JSON (a value directly followed by '%c')", (char)c);
         break;
       }
       tok_at = HAR_NONE;
@@ -209,8 +206,7 @@ respcheck_har_errno_t har__json_feed(respcheck_har_reader_t *r,
          * earlier one, whatever the chunking. */
         to_yajl(r, d + seg, i - seg, base + seg, HAR_NONE, 0);
         har__fail(r, RESPCHECK_HAR_E_LIMIT, base + i,
-                  "byte %llu: JSON nested deeper than %zu levels",
-                  (unsigned long long)(base + i), r->opts.max_depth);
+                  "JSON nested deeper than %zu levels", r->opts.max_depth);
         break;
       }
     } else if (c == '}' || c == ']') {
@@ -223,8 +219,7 @@ respcheck_har_errno_t har__json_feed(respcheck_har_reader_t *r,
         if (!r->tok_open)
           to_yajl(r, d + seg, tok_at - seg, base + seg, HAR_NONE, 0);
         har__fail(r, RESPCHECK_HAR_E_LIMIT, base + i,
-                  "byte %llu: a JSON token longer than %zu bytes",
-                  (unsigned long long)(base + i), r->opts.max_string);
+                  "a JSON token longer than %zu bytes", r->opts.max_string);
         break;
       }
     }
@@ -263,8 +258,7 @@ respcheck_har_errno_t har__json_finish(respcheck_har_reader_t *r) {
       har__fail(r, RESPCHECK_HAR_E_JSON, 0, "not a HAR file: it is empty");
     else
       har__fail(r, RESPCHECK_HAR_E_JSON, r->in_offset,
-                "byte %llu: the JSON text ends before it is complete",
-                (unsigned long long)r->in_offset);
+                "the JSON text ends before it is complete");
   }
   return r->error;
 }

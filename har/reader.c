@@ -200,10 +200,15 @@ static void report_not_http1(respcheck_har_reader_t *r) {
   if (sev != RESPCHECK_SEVERITY_OFF) {
     respcheck_finding_t f;
     counts[sev]++;
-    snprintf(
-        r->msg, sizeof(r->msg),
-        "the response came over \"%s\", not HTTP/1.x: not linted",
-        har__printable(q, sizeof(q), r->resp_version, strlen(r->resp_version)));
+    if (r->resp_version[0] == '\0')
+      snprintf(r->msg, sizeof(r->msg),
+               "the entry has no HTTP version (a request that failed or was "
+               "blocked?): not linted");
+    else
+      snprintf(r->msg, sizeof(r->msg),
+               "the response came over \"%s\", not HTTP/1.x: not linted",
+               har__printable(q, sizeof(q), r->resp_version,
+                              strlen(r->resp_version)));
     f.rule = RESPCHECK_RULE_CAPTURE_NOT_HTTP1;
     f.id = respcheck_rule_id(f.rule);
     f.severity = sev;

@@ -212,9 +212,8 @@ static void gzip_feed(respcheck_warc_reader_t *r, const unsigned char *data,
     for (k = 0; r->magic_seen < 2 && k < len; k++, r->magic_seen++) {
       if (data[k] != (r->magic_seen ? 0x8b : 0x1f)) {
         warc__fail(r, RESPCHECK_WARC_E_GZIP, r->member_offset,
-                   "byte %llu: the data after the gzip member that ends "
-                   "there is not a gzip member",
-                   (unsigned long long)r->member_offset);
+                   "the data after the gzip member that ends here is not "
+                   "a gzip member");
         return;
       }
     }
@@ -241,9 +240,8 @@ static void gzip_feed(respcheck_warc_reader_t *r, const unsigned char *data,
     }
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
       warc__fail(r, RESPCHECK_WARC_E_GZIP, r->in_offset,
-                 "byte %llu: corrupt gzip data in the member starting at "
-                 "byte %llu (zlib: %s)",
-                 (unsigned long long)r->in_offset,
+                 "corrupt gzip data in the member starting at byte %llu "
+                 "(zlib: %s)",
                  (unsigned long long)r->member_offset,
                  r->z.msg ? r->z.msg : "error");
       return;
@@ -324,9 +322,7 @@ respcheck_warc_errno_t respcheck_warc_finish(respcheck_warc_reader_t *r) {
   if (r->error == RESPCHECK_WARC_E_OK && r->input == WARC_IN_GZIP &&
       r->in_member) {
     warc__fail(r, RESPCHECK_WARC_E_TRUNCATED, r->in_offset,
-               "byte %llu: the file ends inside the gzip member starting at "
-               "byte %llu",
-               (unsigned long long)r->in_offset,
+               "the file ends inside the gzip member starting at byte %llu",
                (unsigned long long)r->member_offset);
     return r->error;
   }
@@ -363,7 +359,7 @@ int respcheck_warc_is_gzip(const respcheck_warc_reader_t *r) {
 }
 
 int respcheck_warc_sniff(const void *data, size_t len) {
-  static const char warc[] = "WARC/1.";
+  static const char warc[] = "WARC/";
   const size_t wl = sizeof(warc) - 1;
   const unsigned char *d = data;
   unsigned char out[sizeof(warc)];

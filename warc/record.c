@@ -137,13 +137,12 @@ static int parse_header(respcheck_warc_reader_t *r) {
     }
     colon = memchr(b + ls, ':', ce - ls);
     if (colon == NULL || colon == b + ls) {
-      warc__fail(
-          r, RESPCHECK_WARC_E_FORMAT, warc__file_offset(r, r->rec_doff + ls),
-          "record %llu (at byte %llu): WARC header line %s at "
-          "decompressed byte %llu",
-          (unsigned long long)r->rec_number, (unsigned long long)r->rec_offset,
-          colon ? "with an empty field name" : "without a colon",
-          (unsigned long long)(r->rec_doff + ls));
+      warc__fail(r, RESPCHECK_WARC_E_FORMAT,
+                 warc__file_offset(r, r->rec_doff + ls),
+                 "record %llu: WARC header line %s (decompressed byte %llu)",
+                 (unsigned long long)r->rec_number,
+                 colon ? "with an empty field name" : "without a colon",
+                 (unsigned long long)(r->rec_doff + ls));
       return -1;
     }
     name.ptr = b + ls;
@@ -152,10 +151,8 @@ static int parse_header(respcheck_warc_reader_t *r) {
       respcheck_span_t v = trimmed(colon + 1, (size_t)(b + ce - colon - 1));
       if (parse_length(v, &h->length) != 0) {
         warc__fail(r, RESPCHECK_WARC_E_FORMAT, r->rec_offset,
-                   "record %llu (at byte %llu): its Content-Length is not a "
-                   "decimal number",
-                   (unsigned long long)r->rec_number,
-                   (unsigned long long)r->rec_offset);
+                   "record %llu: its Content-Length is not a decimal number",
+                   (unsigned long long)r->rec_number);
         return -1;
       }
       h->has_length = 1;
@@ -172,10 +169,8 @@ static int parse_header(respcheck_warc_reader_t *r) {
   }
   if (!h->has_length) {
     warc__fail(r, RESPCHECK_WARC_E_FORMAT, r->rec_offset,
-               "record %llu (at byte %llu): no Content-Length in its WARC "
-               "header",
-               (unsigned long long)r->rec_number,
-               (unsigned long long)r->rec_offset);
+               "record %llu: no Content-Length in its WARC header",
+               (unsigned long long)r->rec_number);
     return -1;
   }
   return 0;
@@ -191,8 +186,8 @@ static int check_version(respcheck_warc_reader_t *r, int complete) {
 
   if (memcmp(b, v, k) != 0) {
     warc__fail(r, RESPCHECK_WARC_E_FORMAT, warc__file_offset(r, at),
-               "%s at decompressed byte %llu: no WARC/1.x line where a "
-               "record must begin",
+               "%s: no WARC/1.x line where a record must begin "
+               "(decompressed byte %llu)",
                r->seen_record ? "after the block of the previous record"
                               : "not a WARC file",
                (unsigned long long)at);
@@ -205,8 +200,8 @@ static int check_version(respcheck_warc_reader_t *r, int complete) {
     e--;
   if (e != 8 || memcmp(b, "WARC/1.", 7) != 0 || (b[7] != '0' && b[7] != '1')) {
     warc__fail(r, RESPCHECK_WARC_E_FORMAT, warc__file_offset(r, at),
-               "record %llu at decompressed byte %llu: unsupported version "
-               "line (WARC/1.0 and WARC/1.1 are read)",
+               "record %llu: unsupported version line (WARC/1.0 and "
+               "WARC/1.1 are read; decompressed byte %llu)",
                (unsigned long long)r->records, (unsigned long long)at);
     return -1;
   }
@@ -250,10 +245,9 @@ void warc__records_feed(respcheck_warc_reader_t *r, const char *d, size_t n) {
             return;
         }
         warc__fail(r, RESPCHECK_WARC_E_LIMIT, r->rec_offset,
-                   "record %llu (at byte %llu): WARC header section larger "
-                   "than the limit of %zu bytes",
-                   (unsigned long long)r->rec_number,
-                   (unsigned long long)r->rec_offset, r->hdr_cap);
+                   "record %llu: WARC header section larger than the limit "
+                   "of %zu bytes",
+                   (unsigned long long)r->rec_number, r->hdr_cap);
         return;
       }
       memcpy(r->hdr + r->hdr_len, d + i, take);
@@ -310,19 +304,16 @@ int warc__records_finish(respcheck_warc_reader_t *r) {
     if (!r->version_ok && check_version(r, 1) != 0)
       return -1;
     warc__fail(r, RESPCHECK_WARC_E_TRUNCATED, r->rec_offset,
-               "record %llu (at byte %llu): the file ends inside its WARC "
-               "header",
-               (unsigned long long)r->rec_number,
-               (unsigned long long)r->rec_offset);
+               "record %llu: the file ends inside its WARC header",
+               (unsigned long long)r->rec_number);
     return -1;
   case WARC_RS_BLOCK:
     warc__fail(
         r, RESPCHECK_WARC_E_TRUNCATED, r->rec_offset,
-        "record %llu (at byte %llu): its Content-Length of %llu bytes "
-        "runs past the end of the file (%llu bytes of its block are "
-        "there)",
-        (unsigned long long)r->rec_number, (unsigned long long)r->rec_offset,
-        (unsigned long long)r->h.length, (unsigned long long)r->block_seen);
+        "record %llu: its Content-Length of %llu bytes runs past the end "
+        "of the file (%llu bytes of its block are there)",
+        (unsigned long long)r->rec_number, (unsigned long long)r->h.length,
+        (unsigned long long)r->block_seen);
     return -1;
   default:
     break;

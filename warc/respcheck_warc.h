@@ -188,8 +188,9 @@ respcheck_warc_record(const respcheck_warc_reader_t *reader);
 uint64_t respcheck_warc_record_count(const respcheck_warc_reader_t *reader);
 int respcheck_warc_is_gzip(const respcheck_warc_reader_t *reader);
 
-/* 1 when the first bytes (at least 2, or all of a shorter file) look like a
- * WARC file: gzip magic, or "WARC/". For input-kind dispatch. */
+/* 1 when the first bytes look like a WARC file: "WARC/", or gzip data
+ * that inflates to "WARC/" (the first few hundred bytes are enough); the
+ * version is the reader's to check. For input-kind dispatch. */
 int respcheck_warc_sniff(const void *data, size_t len);
 
 #ifdef __cplusplus

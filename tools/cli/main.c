@@ -20,8 +20,9 @@ static const char usage_text[] =
     "Usage: respcheck [OPTIONS] PATH...\n"
     "Lint captured HTTP/1.x responses. Each PATH is a file, '-' for standard\n"
     "input, or a directory (walked recursively in sorted order). A file's\n"
-    "kind is told by its content: today a raw stream, one connection's\n"
-    "responses as the server sent them.\n"
+    "kind is told by its content: a web archive (WARC, plain or gzip), a\n"
+    "browser export (HAR), or else a raw stream, one connection's responses\n"
+    "as the server sent them.\n"
     "\n"
     "Output:\n"
     "  -f, --format=text|json|sarif  text (default): PATH:LINE:COLUMN: "
@@ -36,7 +37,8 @@ static const char usage_text[] =
     "                                terminal and NO_COLOR is unset)\n"
     "      --no-progress             no progress on stderr for large inputs\n"
     "\n"
-    "Request context (for every response of a raw stream):\n"
+    "Request context (for every response of a raw stream, and those of a\n"
+    "web archive without a request record):\n"
     "      --method=METHOD           request method (default GET; HEAD and\n"
     "                                CONNECT change the framing)\n"
     "      --request-version=1.0|1.1 request's HTTP version (default 1.1)\n"
@@ -44,7 +46,8 @@ static const char usage_text[] =
     "Rules and limits:\n" RC_LIBRARY_OPT_HELP "\n"
     "Inputs:\n"
     "      --include=GLOB            files taken from directories (default\n"
-    "                                those of a known kind: '*.http'; '*' for\n"
+    "                                those of a known kind: '*.http',\n"
+    "                                '*.warc', '*.warc.gz', '*.har'; '*' for\n"
     "                                all); files named on the command line "
     "are\n"
     "                                always read\n"
@@ -57,7 +60,8 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 every response accepted, 1 a response rejected, 2 usage "
     "or\n"
-    "I/O error.\n";
+    "I/O error, or bad input (not a WARC or HAR file as it claims, corrupt\n"
+    "gzip, a record past the end of the file, invalid JSON).\n";
 
 enum opt_id {
   OPT_FORMAT,
@@ -265,5 +269,6 @@ int main(int argc, char **argv) {
   rc_out_free(app.out);
   rc_linemap_free(app.linemap);
   respcheck_parser_free(app.parser);
+  rc_cli_free_readers(&app);
   return status;
 }

@@ -205,6 +205,7 @@ struct rc_out {
   /* The records' context (rc_out_set_source, rc_out_set_request): "source"
    * and "request" rendered to JSON, and the text label. */
   rc_buf_t source, request, label;
+  rc_offsets_t offsets; /* rc_out_set_offsets */
 
   /* JSON: the head of the response in progress, rendered. */
   int have_head;
@@ -275,6 +276,7 @@ static void reset_file_state(rc_out_t *out) {
   out->source.len = 0;
   out->request.len = 0;
   out->label.len = 0;
+  out->offsets = RC_OFFSETS_FILE;
   out->have_head = 0;
   out->head.len = 0;
   out->npend = 0;
@@ -320,6 +322,10 @@ void rc_out_set_request(rc_out_t *out, const rc_request_info_t *req) {
   rc_sink_t sink = {NULL, &out->request};
   out->request.len = 0;
   rc_record_request(&sink, req);
+}
+
+void rc_out_set_offsets(rc_out_t *out, rc_offsets_t offsets) {
+  out->offsets = offsets;
 }
 
 static const char *cur_path(const rc_out_t *out) {
@@ -389,8 +395,10 @@ static void text_finding(rc_out_t *out, const respcheck_finding_t *f,
   }
   if (color)
     fputs("\033[0m", fp);
-  if (!located)
+  if (!located && out->offsets == RC_OFFSETS_FILE)
     fprintf(fp, " at byte %" PRIu64, f->offset);
+  else if (out->offsets == RC_OFFSETS_BLOCK)
+    fprintf(fp, " at byte %" PRIu64 " of the record's block", f->offset);
   fputc('\n', fp);
 }
 
@@ -420,13 +428,20 @@ static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
         "{\"artifactLocation\": {\"uri\": ",
         fp);
   fp_uri_json(fp, strcmp(path, "-") == 0 ? "stdin" : path);
-  fprintf(fp, "}, \"region\": {\"byteOffset\": %" PRIu64, f->offset);
-  if (located)
-    fprintf(fp, ", \"startLine\": %" PRIu64 ", \"startColumn\": %" PRIu64, line,
-            column);
-  fputs("}}}],\n         \"properties\": {\"responseIndex\": ", fp);
-  fprintf(fp, "%" PRIu64 ", \"severity\": \"%s\", \"reference\": ",
-          f->response_index, rc_severity_name((int)f->severity));
+  fputc('}', fp);
+  if (out->offsets == RC_OFFSETS_FILE) {
+    fprintf(fp, ", \"region\": {\"byteOffset\": %" PRIu64, f->offset);
+    if (located)
+      fprintf(fp, ", \"startLine\": %" PRIu64 ", \"startColumn\": %" PRIu64,
+              line, column);
+    fputc('}', fp);
+  }
+  fputs("}}],\n         \"properties\": {\"responseIndex\": ", fp);
+  fprintf(fp, "%" PRIu64 ", ", f->response_index);
+  if (out->offsets == RC_OFFSETS_BLOCK)
+    fprintf(fp, "\"offset\": %" PRIu64 ", ", f->offset);
+  fprintf(fp, "\"severity\": \"%s\", \"reference\": ",
+          rc_severity_name((int)f->severity));
   fp_json_cstr(fp, str_or(f->reference, ""));
   fputs(", \"source\": ", fp);
   fp_rendered(fp, &out->source);
@@ -568,6 +583,7 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
   rec.request_json_len = out->request.len;
   rec.index = index;
   rec.offset = offset;
+  rec.no_offsets = out->offsets == RC_OFFSETS_NONE;
   rec.have_end = have_end;
   rec.end_offset = have_end ? end->end_offset : 0;
   if (use_head) {
@@ -595,6 +611,7 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
     f.rule_len = p->id_len;
     f.severity = p->severity;
     f.offset = p->offset;
+    f.no_offset = out->offsets == RC_OFFSETS_NONE;
     f.located = p->located;
     f.line = p->line;
     f.column = p->column;
@@ -671,9 +688,9 @@ void rc_out_response_end(rc_out_t *out, const respcheck_message_end_t *end) {
   }
 }
 
-void rc_out_end_file(rc_out_t *out) {
-  if (!out->in_file)
-    return;
+/* What a stream left: a head without an end, findings of a response that
+ * never ended (JSON). */
+static void flush_leftovers(rc_out_t *out) {
   if (out->cfg.format == RC_FORMAT_JSON) {
     /* Leftovers, in index order: a head without an end, findings of a
      * response that never ended. */
@@ -707,7 +724,25 @@ void rc_out_end_file(rc_out_t *out) {
       }
     }
   }
+}
+
+void rc_out_end_file(rc_out_t *out) {
+  if (!out->in_file)
+    return;
+  flush_leftovers(out);
   reset_file_state(out);
+}
+
+void rc_out_next_stream(rc_out_t *out) {
+  if (!out->in_file)
+    return;
+  flush_leftovers(out);
+  out->have_head = 0;
+  out->head.len = 0;
+  out->npend = 0;
+  out->arena.len = 0;
+  out->stopped = 0;
+  memset(out->drops, 0, sizeof out->drops);
 }
 
 void rc_out_file_error(rc_out_t *out, const char *path, const char *reason) {
