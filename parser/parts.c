@@ -106,7 +106,8 @@ respcheck_errno_t respcheck_check_head(respcheck_parser_t *p,
   respcheck__check_known_fields(p);
   respcheck__check_framing_fields(p);
 
-  respcheck__response_head(p, h->version_major, h->version_minor, h->status);
+  respcheck__response_head(p, h->version_major, h->version_minor, h->status,
+                           p->nheaders);
   respcheck__check_head_semantics(p);
   fr = respcheck__decide_framing(p);
   r->framing = fr;

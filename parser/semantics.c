@@ -216,6 +216,27 @@ static int check_tokenizer_framing(respcheck_parser_t *p, unsigned fr) {
   return 1;
 }
 
+void respcheck__keep_refused_head(respcheck_parser_t *p, uint64_t off) {
+  respcheck_response_t *r = &p->resp;
+  size_t n = 0;
+  /* The field lines before the one llhttp stopped in (the line pass found
+   * them, in order, with their values' ends). */
+  while (n < p->nheaders &&
+         p->head_abs + (uint64_t)(p->headers[n].value.ptr - p->buf) +
+                 p->headers[n].value.len <
+             off)
+    n++;
+  respcheck__response_head(p, p->llh.http_major, p->llh.http_minor,
+                           p->llh.status_code, n);
+  if (p->facts.obs_fold)
+    respcheck__unfold(p);
+  r->framing = 0;
+  r->content_length = 0;
+  r->verdict =
+      p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT : RESPCHECK_ACCEPT;
+  p->flags |= PF_HEAD_KEPT;
+}
+
 /* The head is read, and its lines checked: the semantic checks, the
  * framing decision, and on_head. Returns what on_headers_complete does. */
 int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
@@ -234,8 +255,8 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
     p->flags &= ~PF_VERIFYING;
 #endif
   }
-  respcheck__response_head(p, l->http_major, l->http_minor, l->status_code);
-
+  respcheck__response_head(p, l->http_major, l->http_minor, l->status_code,
+                           p->nheaders);
   respcheck__check_head_semantics(p);
   fr = respcheck__decide_framing(p);
   /* A head read where it lay stays there only if the response ends in the
