@@ -361,10 +361,12 @@ Test(catalogue, contract_ids) {
     /* The capture-* rules are about the archive or export the responses
      * were read from, and cite its format. */
     if (strncmp(id, "capture-", 8) == 0)
-      cr_assert(ref && (strncmp(ref, "ISO ", 4) == 0 || strncmp(ref, "HAR ", 4) == 0),
-                "rule %s cites no format", id);
+      cr_assert(
+          ref && (strncmp(ref, "ISO ", 4) == 0 || strncmp(ref, "HAR ", 4) == 0),
+          "rule %s cites no format", id);
     else
-      cr_assert(ref && strncmp(ref, "RFC ", 4) == 0, "rule %zu cites no RFC", i);
+      cr_assert(ref && strncmp(ref, "RFC ", 4) == 0, "rule %zu cites no RFC",
+                i);
     cr_assert(respcheck_rule_summary((respcheck_rule_t)i)[0] != '\0');
     for (j = i + 1; j < RESPCHECK_RULE_COUNT; j++)
       cr_assert_str_neq(respcheck_rule_id((respcheck_rule_t)i),
