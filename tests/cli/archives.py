@@ -122,10 +122,14 @@ def warc_text_and_sarif():
         log = json.loads(out)
         res = log["runs"][0]["results"]
         allow = [x for x in res if x["ruleId"] == "allow-missing"][0]
-        loc = allow["locations"][0]["physicalLocation"]
-        check("region" not in loc, "SARIF: no region for a block offset")
+        loc = allow["locations"][0]
+        check("region" not in loc["physicalLocation"],
+              "SARIF: no region for a block offset")
+        check(loc["logicalLocations"][0]["fullyQualifiedName"] ==
+              "record 19 (http://127.0.0.1:18281/index.html)",
+              "SARIF: the record as logical location: %r" % loc)
         props = allow["properties"]
-        check(props["offset"] == 9 and props["source"]["kind"] == "warc" and
+        check(props["streamOffset"] == 9 and props["source"]["kind"] == "warc" and
               props["source"]["record"] == 19 and
               props["request"]["method"] == "POST",
               "SARIF properties: %r" % props)
@@ -169,6 +173,14 @@ def har_json():
           "request version from the entry")
     check(recs[10]["request"]["version"] is None,
           "a request without httpVersion: version null")
+    rc, out, err = run(["--format=sarif", path])
+    try:
+        res = json.loads(out)["runs"][0]["results"]
+        check(all("streamOffset" not in x["properties"] and
+                  "region" not in x["locations"][0]["physicalLocation"]
+                  for x in res), "SARIF of a HAR: no offsets")
+    except (ValueError, KeyError, IndexError) as e:
+        check(False, "SARIF output of a HAR: %s" % e)
     rc, out, err = run([path])
     check(path + ": entry 2 (http://example.test/form): error: 405 response "
           "without Allow [allow-missing] (RFC 9110 15.5.6)" in out.splitlines(),

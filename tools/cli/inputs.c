@@ -18,12 +18,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#ifdef RESPCHECK_CLI_WARC
-#include "respcheck_warc.h"
-#endif
-#ifdef RESPCHECK_CLI_HAR
 #include "respcheck_har.h"
-#endif
+#include "respcheck_warc.h"
 
 #define RC_MAX_DEPTH 128
 /* Progress shows once a file has taken this long, then at this interval. */
@@ -32,14 +28,8 @@
 
 /* The input kinds, in the order they are asked; raw streams take anything,
  * so they come last. */
-static const rc_input_kind_t *const kinds[] = {
-#ifdef RESPCHECK_CLI_WARC
-    &rc_kind_warc,
-#endif
-#ifdef RESPCHECK_CLI_HAR
-    &rc_kind_har,
-#endif
-    &rc_kind_stream};
+static const rc_input_kind_t *const kinds[] = {&rc_kind_pcap, &rc_kind_warc,
+                                               &rc_kind_har, &rc_kind_stream};
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
 /* ------------------------------------------------------------------------ */
@@ -149,14 +139,10 @@ const respcheck_callbacks_t rc_cli_callbacks = {on_finding, on_head, NULL,
                                                 on_message_end, NULL};
 
 void rc_cli_free_readers(rc_cli_t *app) {
-#ifdef RESPCHECK_CLI_WARC
   respcheck_warc_reader_free(app->warc);
   app->warc = NULL;
-#endif
-#ifdef RESPCHECK_CLI_HAR
   respcheck_har_reader_free(app->har);
   app->har = NULL;
-#endif
   free(app->read_buf);
   app->read_buf = NULL;
 }
