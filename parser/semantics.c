@@ -47,7 +47,7 @@ static const struct required_field {
 static const struct required_field *const required_end =
     required_fields + sizeof(required_fields) / sizeof(required_fields[0]);
 
-void respcheck__check_head_semantics(respcheck_parser_t *p) {
+static RC_INLINE void check_head_semantics(respcheck_parser_t *p) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = respcheck__current_request(p);
   respcheck_response_t *r = &p->resp;
@@ -159,7 +159,7 @@ void respcheck__check_head_semantics(respcheck_parser_t *p) {
 
 /* How the response is framed (RFC 9112 6.3), and whether the connection
  * persists after it (RFC 9112 9.3). */
-unsigned respcheck__decide_framing(respcheck_parser_t *p) {
+static RC_INLINE unsigned decide_framing(respcheck_parser_t *p) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = respcheck__current_request(p);
   const respcheck_response_t *r = &p->resp;
@@ -188,6 +188,17 @@ unsigned respcheck__decide_framing(respcheck_parser_t *p) {
       !(v10 && (f->seen & KF_TRANSFER_ENCODING)))
     fr |= RESPCHECK_FRAMING_KEEP_ALIVE;
   return fr;
+}
+
+/* The same two passes for a head given as parts (parts.c). The stream's
+ * head calls the static ones, which the compiler keeps inline there: once a
+ * head, the hot path does not pay for a call across files. */
+void respcheck__check_head_semantics(respcheck_parser_t *p) {
+  check_head_semantics(p);
+}
+
+unsigned respcheck__decide_framing(respcheck_parser_t *p) {
+  return decide_framing(p);
 }
 
 /* Where llhttp frames the content otherwise than RFC 9112 6.3 does, the
@@ -257,8 +268,8 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
   }
   respcheck__response_head(p, l->http_major, l->http_minor, l->status_code,
                            p->nheaders);
-  respcheck__check_head_semantics(p);
-  fr = respcheck__decide_framing(p);
+  check_head_semantics(p);
+  fr = decide_framing(p);
   /* A head read where it lay stays there only if the response ends in the
    * same call: its spans must outlive on_head, up to on_message_end. */
   if (p->hbase != p->buf &&
