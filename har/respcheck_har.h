@@ -122,8 +122,9 @@ respcheck_har_entry(const respcheck_har_reader_t *reader);
 /* Entries reported so far. */
 uint64_t respcheck_har_entry_count(const respcheck_har_reader_t *reader);
 
-/* 1 when the first bytes look like a HAR: optional UTF-8 BOM and
- * whitespace, '{', whitespace, the key "log". For input-kind dispatch. */
+/* 1 when the first bytes look like JSON (an optional UTF-8 byte order
+ * mark and whitespace, then '{' or '['), which no HTTP stream does: the
+ * reader then says whether it is a HAR. For input-kind dispatch. */
 int respcheck_har_sniff(const void *data, size_t len);
 
 #ifdef __cplusplus

@@ -416,9 +416,12 @@ Test(har, sniff) {
   cr_expect(respcheck_har_sniff(d, 16));
   free(d);
   cr_expect(respcheck_har_sniff("\xef\xbb\xbf \n{ \"log\": {", 18));
-  cr_expect_not(respcheck_har_sniff("{\"file\":\"x\"}", 12));
-  cr_expect_not(respcheck_har_sniff("[{\"log\":1}]", 11));
+  /* JSON that is no HAR goes to the reader too, which says so. */
+  cr_expect(respcheck_har_sniff("{\"file\":\"x\"}", 12));
+  cr_expect(respcheck_har_sniff("[{\"log\":1}]", 11));
   cr_expect_not(respcheck_har_sniff("HTTP/1.1 200 OK\r\n", 17));
+  cr_expect_not(respcheck_har_sniff("\r\n\r\nHTTP/1.1 200 OK\r\n", 21));
+  cr_expect_not(respcheck_har_sniff("", 0));
 }
 
 /* ------------------------------------------------------------------------ */

@@ -200,6 +200,8 @@ def bad_inputs():
         (HAR, "bad-trailing.har", "invalid JSON"),
         (HAR, "bad-entries-object.har", "not a HAR file"),
         (HAR, "bad-utf8.har", "invalid JSON"),
+        (HAR, "bad-not-har.json", "not a HAR file"),
+        (HAR, "bad-array.json", "not a HAR file"),
     ]
     for base, name, what in cases:
         path = os.path.join(base, "fixtures", name)
