@@ -96,7 +96,8 @@ void warc__fail(respcheck_warc_reader_t *r, respcheck_warc_errno_t err,
 }
 
 uint64_t warc__file_offset(const respcheck_warc_reader_t *r, uint64_t doff) {
-  return r->input == WARC_IN_GZIP ? r->member_offset : doff;
+  return r->input == WARC_IN_GZIP ? r->member_offset
+                                  : r->opts.first_offset + doff;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -98,7 +98,9 @@ typedef struct respcheck_warc_options {
   respcheck_warc_rewrite_t crawler_rewrite;
   /* Numbering for a reader started inside a file, at a record's first byte
    * (or at the gzip member it starts in): the number of that record and its
-   * file offset. 0 and 0 for a whole file. */
+   * file offset, from which record numbers and file offsets count (a
+   * distributed run's task reads a range of records). 0 and 0 for a whole
+   * file. */
   uint64_t first_record;
   uint64_t first_offset;
 } respcheck_warc_options_t;
@@ -123,7 +125,8 @@ typedef struct respcheck_warc_record {
   uint64_t number;             /* 0-based count of records in the file */
   uint64_t offset;             /* of its first byte in the file; in a gzip file,
                                   of the gzip member it starts in */
-  uint64_t data_offset;        /* of its first byte in the decompressed data */
+  uint64_t data_offset;        /* of its first byte in the decompressed data,
+                                  counted from where the reader started */
   uint64_t block_length;       /* its Content-Length */
   respcheck_span_t type;       /* WARC-Type */
   respcheck_span_t record_id;  /* WARC-Record-ID, as written */

@@ -748,3 +748,40 @@ Test(recorded, wget_against_python_http_server) {
   done(&u);
   done(&t);
 }
+
+/* A reader started at a record inside a file (a task of a distributed run
+ * takes a range of records) numbers them from first_record and places
+ * them from first_offset. */
+Test(warc, started_inside_a_file) {
+  run_t whole, part;
+  respcheck_warc_options_t o;
+  size_t n;
+  unsigned char *d = slurp("wget-like.warc", &n);
+  const char *r3;
+  uint64_t at;
+  run_data(&whole, d, n, 0, NULL);
+  /* Record 3 (the HEAD request) begins where record 2's block and its
+   * CR LF CR LF end: the byte after the first "\r\n\r\nWARC/1.0" past R2. */
+  r3 = strstr((const char *)d + whole.offsets[0] + 10, "\r\n\r\nWARC/1.0");
+  cr_assert_not_null(r3);
+  at = (uint64_t)(r3 + 4 - (const char *)d);
+  respcheck_warc_options_init(&o);
+  o.first_record = 3;
+  o.first_offset = at;
+  run_data(&part, d + at, n - at, 0, &o);
+  cr_expect_eq(part.err, RESPCHECK_WARC_E_OK, "%s", part.reason);
+  /* The same records from R4 on, paired alike, at the same file offsets
+   * (data_offset counts from where the reader started). */
+  cr_expect(strstr(part.log.p, "R4 d=") != NULL, "%s", part.log.p);
+  cr_expect(strstr(part.log.p,
+                   " P uri=http://example.test/b req=HEAD /b 1.1 (R3)\n") !=
+                NULL,
+            "%s", part.log.p);
+  cr_expect_eq(strstr(part.log.p, "R2 "), NULL);
+  cr_assert_gt(part.noffsets, 0);
+  cr_expect_eq(part.offsets[0], whole.offsets[1]);
+  cr_expect_eq(respcheck_warc_record_count(part.r), 12);
+  done(&whole);
+  done(&part);
+  free(d);
+}
