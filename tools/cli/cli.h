@@ -62,8 +62,9 @@ typedef struct rc_cli {
   struct respcheck_warc_reader *warc;
   struct respcheck_har_reader *har;
   unsigned char *read_buf;
-  int io_error;   /* exit status 2 */
-  int any_reject; /* exit status 1 */
+  uint64_t inputs_taken; /* files and standard inputs opened, or tried */
+  int io_error;          /* exit status 2 */
+  int any_reject;        /* exit status 1 */
 
   /* Progress on stderr (inputs.c). */
   int progress_tty;

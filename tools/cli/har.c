@@ -2,8 +2,9 @@
 /*
  * The respcheck command's reader of browser exports: HAR files
  * (har/respcheck_har.h; told by content: JSON, which no HTTP stream looks
- * like; JSON that is not a HAR is an error). A HAR holds parsed responses, not bytes: each entry's response
- * is checked by the rules that need no bytes, and its record carries
+ * like; JSON that is not a HAR is an error). A HAR holds parsed responses, not
+ * bytes: each entry's response is checked by the rules that need no bytes, and
+ * its record carries
  *
  *   "source": {"kind":"har","entry":N,"url":"http://..."}
  *   "request": {"method", "target" (the request's URL), "version"}
