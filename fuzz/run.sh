@@ -13,7 +13,7 @@
 #               another source tree is refused (exit 2); the default one
 #               is replaced by a fresh folder then.
 #   --only NAME       run one harness (stream, split, registry, output,
-#                     capture);
+#                     capture, warc, har);
 #                     may be repeated
 #   --coverage        afterwards, line coverage of parser/ from the corpora
 #                     this run produced (fuzz/coverage.sh)
@@ -71,7 +71,7 @@ if [ "$print_dir" = 1 ]; then
   exit 0
 fi
 
-harnesses=(stream split registry output capture)
+harnesses=(stream split registry output capture warc har)
 [ ${#only[@]} -gt 0 ] && harnesses=("${only[@]}")
 
 cc=${CC:-clang}

@@ -115,11 +115,6 @@ static void check_content_length(respcheck_parser_t *p, const char *v, size_t n,
                       (unsigned long long)value);
     f->cl_repeated = 1;
     f->llhttp_fix |= FIX_CONTENT_LENGTH;
-  } else if (v[n] != '\r' && v[n] != '\n') {
-    /* Whitespace after the value: OWS, which llhttp 8.1 refuses when it
-     * holds HTAB (RFC 9110 5.6.3). The byte after a value is in the head:
-     * its line end at least. */
-    f->llhttp_fix |= FIX_CONTENT_LENGTH;
   }
 }
 
