@@ -21,6 +21,9 @@ Groups (all by default):
            --config, --no-config), its strict parser.
   baseline --write-baseline and --baseline: fingerprints that survive
            moved offsets, counts, a strict reader.
+  explain  --explain for every rule of --list-rules: an explanation and an
+           RFC quote from docs/rules.md, examples that are vector cases
+           and behave as the cases say, in text and JSON.
   rss      a 20 MiB generated capture on stdin: maximum RSS under 8 MiB
            (measured by rss_probe). Skipped, saying why, when the
            environment variable RESPCHECK_RSS_SKIP holds a reason (the
@@ -1260,6 +1263,121 @@ def group_baseline():
 
 
 # --------------------------------------------------------------------------
+# explain: --explain RULE for every rule, from docs/rules.md and the vectors
+
+def vector_cases():
+    """{(file, case name): the case's bytes} of tests/vectors, decoded as
+    tests/vectors/README.md says."""
+    cases = {}
+    vdir = os.path.join(ROOT, "tests", "vectors")
+    for name in sorted(os.listdir(vdir)):
+        if not name.endswith(".md") or name == "README.md":
+            continue
+        with open(os.path.join(vdir, name), encoding="utf-8") as f:
+            text = f.read()
+        for m in re.finditer(r"^## (\S+)\n(.*?)(?=^## |\Z)", text, re.M | re.S):
+            block = re.search(r"^```http\n(.*?)^```", m.group(2), re.M | re.S)
+            if block is None:
+                continue
+            # Line breaks in the block are layout; escapes are the bytes.
+            data = vector_escape_back("".join(block.group(1).split("\n")))
+            cases[(name, m.group(1))] = data
+    return cases
+
+
+def docs_sections():
+    with open(os.path.join(ROOT, "docs", "rules.md"), encoding="utf-8") as f:
+        return re.findall(r"^## (\S+)$", f.read(), re.M)
+
+
+def group_explain():
+    catalogue = rules_catalogue()
+    cases = vector_cases()
+    sections = docs_sections()
+    check(len(sections) == len(set(sections)), "docs/rules.md: a section twice")
+    for sec in sections:
+        check(sec in catalogue, f"docs/rules.md: section '{sec}' names no rule of --list-rules")
+    library = {r for r in catalogue if not r.startswith("capture-")}
+    for rule, entry in sorted(catalogue.items()):
+        where = f"--explain {rule}"
+        s, out, err = run(["--explain", rule])
+        text = out.decode("ascii", "replace")
+        check(s == 0 and err == "", f"{where}: exit {s}, stderr {err!r}")
+        check(all(32 <= b < 127 or b == 10 for b in out), f"{where}: not printable ASCII")
+        check(rule in sections, f"{where}: no section in docs/rules.md")
+        lines = text.splitlines()
+        check(lines[:1] == [f"{rule}: {entry['summary']}"], f"{where}: first line {lines[:1]}")
+        check(f"  severity: {entry['severity']}" in lines and
+              f"  reference: {entry['reference']}" in lines, f"{where}: severity, reference")
+        # An explanation paragraph, then the RFC's words, quoted.
+        check(re.search(r"\n\n[A-Z0-9(`].{40,}", text) is not None, f"{where}: no explanation")
+        check(re.search(r'\n  RFC \d+ [\d.]+: "', text) is not None, f"{where}: no RFC quote")
+        if rule not in library:
+            continue
+        # Two examples from the vectors, shown as they are written there,
+        # and what the library makes of them.
+        fires = re.search(r"\nFires \(tests/vectors/(\S+), case (\S+?)[;)].*?:\n((?:    .*\n)+)((?:  -> .*\n)+)", text)
+        near = re.search(r"\nDoes not fire \(tests/vectors/(\S+), case (\S+?)[;)].*?:\n((?:    .*\n)+)((?:  -> .*\n)+)", text)
+        if not check(fires is not None and near is not None, f"{where}: examples missing:\n{text}"):
+            continue
+        for m, kind in ((fires, "fires"), (near, "near miss")):
+            key = (m.group(1), m.group(2))
+            if not check(key in cases, f"{where}: {kind} {key} is not a vector case"):
+                continue
+            shown = "".join(l[4:] for l in m.group(3).splitlines())
+            if not shown.startswith("... ("):
+                check(cases[key].startswith(vector_escape_back(shown)[:200]),
+                      f"{where}: {kind} bytes differ from {key}")
+        for l in fires.group(4).splitlines():
+            check(re.fullmatch(r"  -> (\d+):(\d+): (error|warning|info): .* \[" + re.escape(rule) + r"\]", l)
+                  is not None or l.startswith("  -> and "), f"{where}: finding line {l!r}")
+        check(near.group(4) == f"  -> no {rule}\n", f"{where}: near miss says {near.group(4)!r}")
+        # JSON: the same, as one object.
+        s, out, _ = run(["--explain", rule, "--format=json"])
+        obj = json.loads(out)
+        check(s == 0 and obj["rule"] == rule and obj["explanation"] and obj["quote"].startswith("RFC "),
+              f"{where} json: {obj.get('rule')}")
+        check(obj["fires"]["findings"] and
+              all(f["severity"] in ("error", "warning", "info") for f in obj["fires"]["findings"]) and
+              obj["near_miss"]["findings"] == [], f"{where} json: examples")
+        raw = cases.get((obj["fires"]["file"], obj["fires"]["case"]))
+        check(raw is not None and json_decoding(raw) == obj["fires"]["bytes"],
+              f"{where} json: the firing example's bytes are not the vector's")
+
+    # The severity in force, after --rule.
+    s, out, _ = run(["--rule=date-missing=off", "--explain=date-missing"])
+    check(s == 0 and b"\n  severity: off (default: info)\n" in out, f"--explain after --rule: {out!r}")
+    # Mistakes.
+    s, out, err = run(["--explain", "no-such-rule"])
+    check(s == 2 and out == b"" and "unknown rule 'no-such-rule'" in err, f"--explain unknown: {s} {err!r}")
+    s, out, err = run(["--explain", "date-missing", "--format=sarif"])
+    check(s == 2 and "not SARIF" in err, f"--explain as SARIF: {s} {err!r}")
+    s, out, err = run(["--explain"])
+    check(s == 2 and "needs a value" in err, f"--explain without a rule: {s} {err!r}")
+
+
+def vector_escape_back(shown):
+    """Bytes written with the vectors' escapes (as --explain shows them too),
+    read back."""
+    out = bytearray()
+    i = 0
+    while i < len(shown):
+        c = shown[i]
+        if c == "\\":
+            e = shown[i + 1]
+            if e == "x":
+                out.append(int(shown[i + 2:i + 4], 16))
+                i += 4
+                continue
+            out += {"r": b"\r", "n": b"\n", "t": b"\t", "\\": b"\\"}[e]
+            i += 2
+            continue
+        out += c.encode()
+        i += 1
+    return bytes(out)
+
+
+# --------------------------------------------------------------------------
 # rss
 
 def group_rss():
@@ -1301,7 +1419,7 @@ def group_rss():
 
 GROUPS = {"golden": group_golden, "json": group_json, "sarif": group_sarif,
           "inputs": group_inputs, "source": group_source, "config": group_config,
-          "baseline": group_baseline,
+          "baseline": group_baseline, "explain": group_explain,
           "cli": group_cli, "rss": group_rss}
 
 

@@ -14,6 +14,7 @@
 #include "baseline.h"
 #include "cli.h"
 #include "config.h"
+#include "explain.h"
 #include "options.h"
 
 #define PROG "respcheck"
@@ -77,6 +78,8 @@ static const char usage_text[] =
     "\n"
     "Information:\n"
     "      --list-rules              the rule catalogue, in the chosen format\n"
+    "      --explain=RULE            a rule: why, the RFC's words, an example\n"
+    "                                that fires and one that does not\n"
     "  -V, --version                 version and IANA registry date\n"
     "  -h, --help                    this help\n"
     "\n"
@@ -103,6 +106,7 @@ enum opt_id {
   OPT_BASELINE,
   OPT_WRITE_BASELINE,
   OPT_LIST_RULES,
+  OPT_EXPLAIN,
   OPT_VERSION,
   OPT_HELP
 };
@@ -128,6 +132,7 @@ static const rc_opt_def_t opt_defs[] = {
     {"baseline", 0, 1, OPT_BASELINE},
     {"write-baseline", 0, 1, OPT_WRITE_BASELINE},
     {"list-rules", 0, 0, OPT_LIST_RULES},
+    {"explain", 0, 1, OPT_EXPLAIN},
     {"version", 'V', 0, OPT_VERSION},
     {"help", 'h', 0, OPT_HELP},
 };
@@ -144,9 +149,10 @@ typedef struct args {
   rc_cli_t *app;
   int color_mode; /* 0 auto, 1 always, 2 never */
   int list_rules;
-  int progress;       /* 0 never, 1 on a terminal */
-  int show_source;    /* -1 when stdout is a terminal, 0 never, 1 always */
-  const char *config; /* --config */
+  const char *explain; /* --explain's rule */
+  int progress;        /* 0 never, 1 on a terminal */
+  int show_source;     /* -1 when stdout is a terminal, 0 never, 1 always */
+  const char *config;  /* --config */
   int no_config;
   int error_on; /* --error-on (a severity); 0 when not given */
   const char *baseline, *write_baseline;
@@ -365,6 +371,9 @@ static void apply_option(void *ctx, int id, const char *value) {
   case OPT_LIST_RULES:
     a->list_rules = 1;
     break;
+  case OPT_EXPLAIN:
+    a->explain = value;
+    break;
   case OPT_VERSION:
     printf("respcheck %s\nIANA HTTP Status Code Registry: %s\n",
            respcheck_version(), respcheck_registry_date());
@@ -500,6 +509,11 @@ int main(int argc, char **argv) {
                            (args.show_source == 1 ||
                             (args.show_source == -1 && isatty(STDOUT_FILENO)));
 
+  if (args.explain != NULL) {
+    if (app.config.format == RC_FORMAT_SARIF)
+      rc_usage_error(PROG, "--explain writes text or JSON, not SARIF", "", "");
+    return rc_explain(stdout, args.explain, &app.config);
+  }
   if (args.list_rules) {
     if (rc_out_list_rules(stdout, &app.config) != 0) {
       fprintf(stderr, "respcheck: cannot write the output\n");
