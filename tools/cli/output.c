@@ -923,13 +923,11 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
   rc_record_open(&sink, &rec);
   done = calloc(out->npend > 0 ? out->npend : 1, 1);
   norder = pend_order(out, 0, index, 0);
-  for (k = 0; k < out->npend; k++) {
-    /* In offset order; in arrival order when memory ran out. */
+  /* In offset order; in arrival order when memory ran out. */
+  for (k = 0; k < (norder > 0 ? norder : out->npend); k++) {
     size_t at = norder > 0 ? out->order[k].i : k;
     rc_pending_t *p = &out->pend[at];
     rc_record_finding_t f;
-    if (norder > 0 && k >= norder)
-      break;
     if (p->index != index)
       continue;
     if (done != NULL)
