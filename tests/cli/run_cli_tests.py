@@ -1325,7 +1325,10 @@ def group_explain():
               f"  reference: {entry['reference']}" in lines, f"{where}: severity, reference")
         # An explanation paragraph, then the RFC's words, quoted.
         check(re.search(r"\n\n[A-Z0-9(`].{40,}", text) is not None, f"{where}: no explanation")
-        check(re.search(r'\n  RFC \d+ [\d.]+: "', text) is not None, f"{where}: no RFC quote")
+        # RFC 9110 15.5.2: "..." (an input kind's rule may quote its format's
+        # specification: ISO 28500 for WARC, HAR 1.2).
+        check(re.search(r'\n  (RFC \d+ [\d.]+|ISO \d+ \(WARC/1\.1\) [\d.]+|HAR 1\.2 \(\w+\)): "', text)
+              is not None, f"{where}: no quote of its specification")
         if rule not in library:
             continue
         # Two examples from the vectors, shown as they are written there,

@@ -27,7 +27,8 @@ static const char usage_text[] =
     "input, or a directory (walked recursively in sorted order). A file's\n"
     "kind is told by its content: a pcap or pcapng capture (every HTTP\n"
     "connection in it reassembled, each response paired with its request),\n"
-    "or a raw stream, one connection's responses as the server sent them.\n"
+    "a web archive (WARC, plain or gzip), a browser export (HAR), or else a\n"
+    "raw stream, one connection's responses as the server sent them.\n"
     "\n"
     "Output:\n"
     "  -f, --format=text|json|sarif  text (default): PATH:LINE:COLUMN: "
@@ -45,7 +46,8 @@ static const char usage_text[] =
     "      --no-show-source          never\n"
     "      --no-progress             no progress on stderr for large inputs\n"
     "\n"
-    "Request context (for the responses of a raw stream):\n"
+    "Request context (for the responses of a raw stream, and those of a\n"
+    "web archive without a request record):\n"
     "      --method=METHOD           request method (default GET; HEAD and\n"
     "                                CONNECT change the framing)\n"
     "      --methods=M1,M2,...       the responses answer M1, M2, ... in turn\n"
@@ -66,10 +68,15 @@ static const char usage_text[] =
     "      --include=GLOB            files taken from directories (default\n"
     "                                those of a known kind: '*.http', "
     "'*.pcap',\n"
-    "                                '*.pcapng'; '*' for all); files named on\n"
-    "                                the command line are always read\n"
+    "                                '*.pcapng', '*.warc', '*.warc.gz', "
+    "'*.har';\n"
+    "                                '*' for all); files named on the command\n"
+    "                                line are always read\n"
     "      --read-size=N             bytes per read (default 65536)\n"
-    "\n"
+    "\n";
+/* In two parts: C11 compilers need take no string longer than 4095
+ * bytes. */
+static const char usage_text2[] =
     "Configuration and baseline:\n"
     "      --config=FILE             settings from FILE (default: the first\n"
     "                                .respcheck.toml upward from the inputs,\n"
@@ -89,7 +96,9 @@ static const char usage_text[] =
     "  -h, --help                    this help\n"
     "\n"
     "Exit status: 0 every response accepted, 1 a response rejected (or a\n"
-    "finding at --error-on's severity), 2 usage or I/O error.\n";
+    "finding at --error-on's severity), 2 usage or I/O error, or bad input\n"
+    "(not a WARC or HAR file as it claims, corrupt gzip, a record past the\n"
+    "end of the file, invalid JSON).\n";
 
 enum opt_id {
   OPT_FORMAT,
@@ -448,6 +457,7 @@ static void apply_option(void *ctx, int id, const char *value) {
     exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
   case OPT_HELP:
     fputs(usage_text, stdout);
+    fputs(usage_text2, stdout);
     exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
   }
 }
@@ -666,5 +676,6 @@ int main(int argc, char **argv) {
   rc_out_free(app.out);
   rc_linemap_free(app.linemap);
   respcheck_parser_free(app.parser);
+  rc_cli_free_readers(&app);
   return status;
 }
