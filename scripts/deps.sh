@@ -22,6 +22,11 @@ respcheck_need_packages() {
   pkg-config --exists libuv 2>/dev/null || missing+=(libuv1-dev)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   command -v curl >/dev/null || missing+=(curl)
+  # The Python package (python/), built for and tested with Debian's
+  # /usr/bin/python3: its headers, Dask distributed, matplotlib.
+  ls /usr/include/python3*/Python.h >/dev/null 2>&1 || missing+=(python3-dev)
+  /usr/bin/python3 -c 'import distributed' 2>/dev/null || missing+=(python3-distributed)
+  /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
   # The differential test's third client.
   command -v node >/dev/null || missing+=(nodejs)
   printf '%s\n' "${missing[@]}" | sort -u | grep -v '^$' || true

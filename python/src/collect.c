@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The record collector: the library's callbacks in, the command's JSON
+ * records out, as packed structures (collect.h says how they are grouped).
+ * No Python object is touched here: it runs with the GIL released.
+ */
+#include "collect.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------ */
+/* Buffers. */
+
+static int buf_reserve(pyrc_collector_t *c, pyrc_buf_t *b, size_t more) {
+  size_t need, cap;
+  char *p;
+  if (more <= b->cap - b->len)
+    return 0;
+  if (more > SIZE_MAX / 2 - b->len) {
+    c->oom = 1;
+    return -1;
+  }
+  need = b->len + more;
+  cap = b->cap ? b->cap : 256;
+  while (cap < need)
+    cap *= 2;
+  p = realloc(b->p, cap);
+  if (p == NULL) {
+    c->oom = 1;
+    return -1;
+  }
+  b->p = p;
+  b->cap = cap;
+  return 0;
+}
+
+static void buf_put(pyrc_collector_t *c, pyrc_buf_t *b, const void *s,
+                    size_t n) {
+  if (n == 0 || buf_reserve(c, b, n) != 0)
+    return;
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+}
+
+static void buf_free(pyrc_buf_t *b) {
+  free(b->p);
+  b->p = NULL;
+  b->len = b->cap = 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Life cycle. */
+
+int pyrc_collector_init(pyrc_collector_t *c, size_t window) {
+  memset(c, 0, sizeof *c);
+  c->linemap = rc_linemap_new(window);
+  return c->linemap != NULL ? 0 : -1;
+}
+
+void pyrc_collector_free(pyrc_collector_t *c) {
+  rc_linemap_free(c->linemap);
+  buf_free(&c->head_fields);
+  buf_free(&c->head_blob);
+  buf_free(&c->arena);
+  buf_free(&c->out);
+  free(c->pend);
+  memset(c, 0, sizeof *c);
+}
+
+void pyrc_collector_reset(pyrc_collector_t *c) {
+  rc_linemap_reset(c->linemap);
+  c->oom = 0;
+  c->stopped = 0;
+  c->stop_index = 0;
+  c->have_head = 0;
+  c->head_fields.len = 0;
+  c->head_blob.len = 0;
+  c->npend = 0;
+  c->arena.len = 0;
+  memset(c->drops, 0, sizeof c->drops);
+  pyrc_collector_clear_out(c);
+}
+
+void pyrc_collector_clear_out(pyrc_collector_t *c) {
+  c->out.len = 0;
+  c->nrecords = 0;
+}
+
+void pyrc_callbacks(respcheck_callbacks_t *cb) {
+  memset(cb, 0, sizeof *cb);
+  cb->on_finding = pyrc_on_finding;
+  cb->on_head = pyrc_on_head;
+  cb->on_message_end = pyrc_on_message_end;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Findings. */
+
+static void note_drop(pyrc_collector_t *c, uint64_t index) {
+  size_t i;
+  for (i = 0; i < 4; i++) {
+    if (c->drops[i].count == 0 || c->drops[i].index == index) {
+      c->drops[i].index = index;
+      c->drops[i].count++;
+      return;
+    }
+  }
+  c->drops[3].count++;
+}
+
+void pyrc_on_finding(void *user, const respcheck_finding_t *f) {
+  pyrc_collector_t *c = user;
+  pyrc_pending_t *p;
+  const char *msg = f->message != NULL ? f->message : "";
+  size_t n = strlen(msg);
+  int rule = (int)f->rule;
+  if (c->stopped)
+    return;
+  if (rule < 0 || rule >= (int)RESPCHECK_RULE_COUNT || f->id == NULL ||
+      strcmp(f->id, respcheck_rule_id(f->rule)) != 0)
+    rule = -1;
+  if (rule == RESPCHECK_RULE_PARSE_ERROR) {
+    c->stopped = 1;
+    c->stop_index = f->response_index;
+  }
+  if (c->npend >= PYRC_MAX_PENDING) {
+    note_drop(c, f->response_index);
+    return;
+  }
+  if (c->npend == c->pend_cap) {
+    size_t cap = c->pend_cap ? c->pend_cap * 2 : 16;
+    pyrc_pending_t *np = realloc(c->pend, cap * sizeof *np);
+    if (np == NULL) {
+      c->oom = 1;
+      note_drop(c, f->response_index);
+      return;
+    }
+    c->pend = np;
+    c->pend_cap = cap;
+  }
+  p = &c->pend[c->npend++];
+  p->index = f->response_index;
+  p->offset = f->offset;
+  p->rule = rule;
+  p->severity = (int)f->severity;
+  p->located =
+      rc_linemap_locate(c->linemap, f->offset, &p->line, &p->column) == 0;
+  if (!p->located)
+    p->line = p->column = 0;
+  /* Cut as the command cuts: the first PYRC_MAX_MESSAGE bytes, then "...".
+   */
+  p->msg_off = c->arena.len;
+  buf_put(c, &c->arena, msg, n > PYRC_MAX_MESSAGE ? PYRC_MAX_MESSAGE : n);
+  if (n > PYRC_MAX_MESSAGE)
+    buf_put(c, &c->arena, "...", 3);
+  p->msg_len = c->arena.len - p->msg_off;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Records. */
+
+static size_t round8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+/* Writes the record of response index: the head when use_head, the end
+ * when end is not NULL, and the findings pending for it. */
+static void emit(pyrc_collector_t *c, uint64_t index, uint64_t offset,
+                 const respcheck_message_end_t *end, int use_head) {
+  size_t i, keep = 0, nfind = 0, msg_bytes = 0, nfields, head_blob, size;
+  uint64_t dropped = 0;
+  int reject = 0;
+  pyrc_record_t *r;
+  pyrc_field_t *fields;
+  pyrc_rfinding_t *finds;
+  char *blob;
+  size_t blob_at;
+
+  for (i = 0; i < c->npend; i++) {
+    if (c->pend[i].index != index)
+      continue;
+    nfind++;
+    msg_bytes += c->pend[i].msg_len;
+    /* An object without an end decides its verdict from its findings. */
+    if (c->pend[i].severity == RESPCHECK_SEVERITY_ERROR)
+      reject = 1;
+  }
+  if (end != NULL)
+    reject = end->verdict == RESPCHECK_REJECT;
+  for (i = 0; i < 4; i++) {
+    if (c->drops[i].count > 0 && c->drops[i].index == index) {
+      dropped += c->drops[i].count;
+      c->drops[i].count = 0;
+    }
+  }
+  nfields = use_head ? c->head.field_count : 0;
+  head_blob = use_head ? c->head_blob.len : 0;
+  size = round8(sizeof *r + nfields * sizeof *fields + nfind * sizeof *finds +
+                head_blob + msg_bytes);
+
+  if (head_blob + msg_bytes > UINT32_MAX ||
+      buf_reserve(c, &c->out, size) != 0) {
+    /* The record is lost; the caller sees oom and raises MemoryError. */
+    c->oom = 1;
+    goto compact;
+  }
+  r = (pyrc_record_t *)(void *)(c->out.p + c->out.len);
+  if (use_head) {
+    *r = c->head;
+  } else {
+    memset(r, 0, sizeof *r);
+  }
+  r->size = size;
+  r->index = index;
+  r->offset = offset;
+  r->has_end = end != NULL;
+  r->end_offset = end != NULL ? end->end_offset : 0;
+  r->complete = end != NULL && (end->flags & RESPCHECK_END_COMPLETE) != 0;
+  r->reject = (uint8_t)reject;
+  r->findings_dropped = dropped;
+  r->finding_count = (uint32_t)nfind;
+  fields = (pyrc_field_t *)(void *)(r + 1);
+  finds = (pyrc_rfinding_t *)(void *)(fields + nfields);
+  blob = (char *)(void *)(finds + nfind);
+  if (use_head) {
+    if (nfields > 0)
+      memcpy(fields, c->head_fields.p, nfields * sizeof *fields);
+    if (head_blob > 0)
+      memcpy(blob, c->head_blob.p, head_blob);
+  }
+  blob_at = head_blob;
+  nfind = 0;
+  for (i = 0; i < c->npend; i++) {
+    const pyrc_pending_t *p = &c->pend[i];
+    pyrc_rfinding_t *f;
+    if (p->index != index)
+      continue;
+    f = &finds[nfind++];
+    memset(f, 0, sizeof *f);
+    f->offset = p->offset;
+    f->line = p->line;
+    f->column = p->column;
+    f->rule = p->rule;
+    f->severity = (uint8_t)p->severity;
+    f->located = (uint8_t)p->located;
+    f->msg_off = (uint32_t)blob_at;
+    f->msg_len = (uint32_t)p->msg_len;
+    if (p->msg_len > 0)
+      memcpy(blob + blob_at, c->arena.p + p->msg_off, p->msg_len);
+    blob_at += p->msg_len;
+  }
+  r->blob_len = (uint32_t)blob_at;
+  memset(blob + blob_at, 0, size - (size_t)(blob + blob_at - (char *)r));
+  c->out.len += size;
+  c->nrecords++;
+
+compact:
+  /* Keep the findings of other responses, their messages moved to the
+   * front of the arena (they were appended in order). */
+  {
+    size_t w = 0;
+    for (i = 0; i < c->npend; i++) {
+      pyrc_pending_t p = c->pend[i];
+      if (p.index == index)
+        continue;
+      if (p.msg_len > 0 && p.msg_off != w)
+        memmove(c->arena.p + w, c->arena.p + p.msg_off, p.msg_len);
+      p.msg_off = w;
+      w += p.msg_len;
+      c->pend[keep++] = p;
+    }
+    c->npend = keep;
+    c->arena.len = w;
+  }
+}
+
+int pyrc_on_head(void *user, const respcheck_response_t *r) {
+  pyrc_collector_t *c = user;
+  pyrc_record_t *h = &c->head;
+  size_t i;
+  const respcheck_status_info_t *info = r->info;
+  /* A finding may point at the response's first byte after a long body. */
+  rc_linemap_pin(c->linemap, r->offset);
+  if (c->stopped && r->index != c->stop_index)
+    return 0;
+  if (c->have_head && c->head_index != r->index) {
+    /* The previous head never got its end: write it as it stands. */
+    emit(c, c->head_index, 0, NULL, 1);
+  }
+  memset(h, 0, sizeof *h);
+  c->head_fields.len = 0;
+  c->head_blob.len = 0;
+  h->has_head = 1;
+  h->version_major = r->version_major;
+  h->version_minor = r->version_minor;
+  h->status = r->status;
+  h->effective_status = r->effective_status;
+  h->registered = info != NULL && (info->state == RESPCHECK_STATUS_PERMANENT ||
+                                   info->state == RESPCHECK_STATUS_TEMPORARY ||
+                                   info->state == RESPCHECK_STATUS_DEPRECATED ||
+                                   info->state == RESPCHECK_STATUS_OBSOLETED);
+  h->request_method = (uint8_t)r->request.method;
+  h->request_major = r->request.version_major;
+  h->request_minor = r->request.version_minor;
+  if (r->reason.ptr != NULL)
+    buf_put(c, &c->head_blob, r->reason.ptr, r->reason.len);
+  h->reason_off = 0;
+  h->reason_len = (uint32_t)c->head_blob.len;
+  for (i = 0; r->headers != NULL && i < r->header_count; i++) {
+    const respcheck_header_t *hd = &r->headers[i];
+    pyrc_field_t f;
+    size_t name_len = hd->name.ptr != NULL ? hd->name.len : 0;
+    size_t value_len = hd->value.ptr != NULL ? hd->value.len : 0;
+    f.name_off = (uint32_t)c->head_blob.len;
+    buf_put(c, &c->head_blob, hd->name.ptr, name_len);
+    f.name_len = (uint32_t)(c->head_blob.len - f.name_off);
+    f.value_off = (uint32_t)c->head_blob.len;
+    buf_put(c, &c->head_blob, hd->value.ptr, value_len);
+    f.value_len = (uint32_t)(c->head_blob.len - f.value_off);
+    buf_put(c, &c->head_fields, &f, sizeof f);
+  }
+  h->field_count = (uint32_t)(c->head_fields.len / sizeof(pyrc_field_t));
+  c->have_head = 1;
+  c->head_index = r->index;
+  return 0;
+}
+
+void pyrc_on_message_end(void *user, const respcheck_message_end_t *end) {
+  pyrc_collector_t *c = user;
+  int use_head;
+  /* The next response's findings may point back here: empty lines before
+   * its status line are reported from their first one. */
+  rc_linemap_pin(c->linemap, end->end_offset);
+  if (c->stopped && end->index != c->stop_index)
+    return;
+  use_head = c->have_head && c->head_index == end->index;
+  emit(c, end->index, end->offset, end, use_head);
+  if (use_head) {
+    c->have_head = 0;
+    c->head_fields.len = 0;
+    c->head_blob.len = 0;
+  }
+}
+
+void pyrc_end_stream(pyrc_collector_t *c) {
+  /* Leftovers, in index order: a head without an end, findings of a
+   * response that never ended. */
+  for (;;) {
+    size_t i;
+    int found = 0;
+    uint64_t index = 0, offset = 0;
+    if (c->have_head) {
+      found = 1;
+      index = c->head_index;
+    }
+    for (i = 0; i < c->npend; i++) {
+      if (!found || c->pend[i].index < index) {
+        found = 1;
+        index = c->pend[i].index;
+      }
+    }
+    if (!found)
+      break;
+    for (i = 0; i < c->npend; i++) {
+      if (c->pend[i].index == index) {
+        offset = c->pend[i].offset;
+        break;
+      }
+    }
+    if (c->have_head && c->head_index == index) {
+      emit(c, index, offset, NULL, 1);
+      c->have_head = 0;
+    } else {
+      emit(c, index, offset, NULL, 0);
+    }
+  }
+}
+
+respcheck_errno_t pyrc_feed(pyrc_collector_t *c, respcheck_parser_t *p,
+                            const char *data, size_t len) {
+  respcheck_errno_t err = respcheck_parser_error(p);
+  while (err == RESPCHECK_E_OK && len > 0 && !respcheck_parser_in_tunnel(p)) {
+    size_t n = len < PYRC_CHUNK ? len : PYRC_CHUNK;
+    rc_linemap_feed(c->linemap, data, n);
+    err = respcheck_execute(p, data, n);
+    data += n;
+    len -= n;
+  }
+  return err;
+}

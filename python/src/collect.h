@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The record collector of the Python module: turns the library's callbacks
+ * (findings, heads, message ends) into the records the respcheck command
+ * writes as JSON Lines (tools/output.h), one per response, in the same
+ * order and with the same fields, but as packed C structures that the
+ * module turns into Python objects afterwards.
+ *
+ * It runs without the GIL: it touches no Python object. What it owns is
+ * malloc'd and reused from one stream to the next (an engine is pooled).
+ *
+ * The grouping follows the command's JSON writer exactly, so that
+ * Response.to_dict() equals the command's record key for key:
+ * - findings are kept per response index until that response's end and go
+ *   out with it; at most PYRC_MAX_PENDING are kept, the rest are counted
+ *   (findings_dropped);
+ * - after a parse-error finding, later findings are dropped and only the
+ *   response the parse error belongs to is still written;
+ * - a head whose response never ends is written when the next head comes,
+ *   or at the end of the stream (offset 0, end_offset null, complete
+ *   false); findings of a response that never ended go out at the end of
+ *   the stream, in index order, without a head;
+ * - line and column come from the command's line map (rc_linemap), fed
+ *   the same chunks, so an offset it cannot place is null here too.
+ */
+#ifndef RESPCHECK_PY_COLLECT_H
+#define RESPCHECK_PY_COLLECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output.h"
+#include "respcheck.h"
+
+/* The command's limits (tools/output.h), so that records match. */
+#define PYRC_MAX_PENDING RC_OUT_MAX_PENDING
+#define PYRC_MAX_MESSAGE RC_OUT_MAX_MESSAGE
+/* Bytes per piece fed to the parser and the line map: the command's read
+ * size, for which the line map's window is sized. */
+#define PYRC_CHUNK (64u * 1024u)
+
+/* A growable byte buffer; on allocation failure it stops growing and the
+ * collector's oom flag is set. */
+typedef struct pyrc_buf {
+  char *p;
+  size_t len, cap;
+} pyrc_buf_t;
+
+/* One field line of a record: offsets into the record's blob. */
+typedef struct pyrc_field {
+  uint32_t name_off, name_len, value_off, value_len;
+} pyrc_field_t;
+
+/* One finding of a record. */
+typedef struct pyrc_rfinding {
+  uint64_t offset, line, column;
+  uint32_t msg_off, msg_len; /* into the record's blob */
+  int32_t rule;              /* respcheck_rule_t, or -1 when unknown */
+  uint8_t severity;          /* respcheck_severity_t */
+  uint8_t located;           /* line and column are known */
+  uint8_t pad[2];
+} pyrc_rfinding_t;
+
+/*
+ * A record, as laid out in the output buffer and copied whole into a
+ * Response object: this header, then field_count pyrc_field_t, then
+ * finding_count pyrc_rfinding_t, then blob_len bytes of strings (reason,
+ * field names and values, messages). size is the whole, a multiple of 8.
+ */
+typedef struct pyrc_record {
+  uint64_t size;
+  uint64_t index, offset, end_offset;
+  uint64_t findings_dropped;
+  /* The request context the response was read with. */
+  int32_t status, effective_status;
+  uint32_t field_count, finding_count, blob_len;
+  uint32_t reason_off, reason_len;
+  uint8_t has_end;  /* end_offset is known */
+  uint8_t has_head; /* version, status, reason, headers are known */
+  uint8_t version_major, version_minor;
+  uint8_t registered, reject, complete;
+  uint8_t request_method; /* respcheck_method_t */
+  uint8_t request_major, request_minor;
+  uint8_t pad[6];
+} pyrc_record_t;
+
+static inline const pyrc_field_t *pyrc_record_fields(const pyrc_record_t *r) {
+  return (const pyrc_field_t *)(const void *)(r + 1);
+}
+static inline const pyrc_rfinding_t *
+pyrc_record_findings(const pyrc_record_t *r) {
+  return (const pyrc_rfinding_t *)(const void *)(pyrc_record_fields(r) +
+                                                 r->field_count);
+}
+static inline const char *pyrc_record_blob(const pyrc_record_t *r) {
+  return (const char *)(const void *)(pyrc_record_findings(r) +
+                                      r->finding_count);
+}
+
+/* A finding waiting for its response's end. */
+typedef struct pyrc_pending {
+  uint64_t index, offset, line, column;
+  size_t msg_off, msg_len; /* into the pending arena */
+  int rule, severity, located;
+} pyrc_pending_t;
+
+typedef struct pyrc_drop {
+  uint64_t index, count;
+} pyrc_drop_t;
+
+typedef struct pyrc_collector {
+  rc_linemap_t *linemap;
+  int oom;
+
+  int stopped;         /* a parse-error was reported */
+  uint64_t stop_index; /* ... for this response */
+
+  /* The head of the response in progress. */
+  int have_head;
+  uint64_t head_index;
+  pyrc_record_t head;     /* head fields only; counts, offsets into head_blob */
+  pyrc_buf_t head_fields; /* pyrc_field_t[] */
+  pyrc_buf_t head_blob;   /* reason, then names and values */
+
+  /* Findings not yet written, in arrival order. */
+  pyrc_pending_t *pend;
+  size_t npend, pend_cap;
+  pyrc_buf_t arena;
+  pyrc_drop_t drops[4];
+
+  /* Records written and not yet taken (pyrc_record_t, back to back). */
+  pyrc_buf_t out;
+  size_t nrecords;
+} pyrc_collector_t;
+
+/* 0, or -1 when out of memory. window: rc_linemap_window(opts, PYRC_CHUNK).
+ */
+int pyrc_collector_init(pyrc_collector_t *c, size_t window);
+void pyrc_collector_free(pyrc_collector_t *c);
+/* Starts a new stream (keeps the memory). */
+void pyrc_collector_reset(pyrc_collector_t *c);
+/* Forgets the records taken out; the next ones start at the front. */
+void pyrc_collector_clear_out(pyrc_collector_t *c);
+
+/* The parser's callbacks; user is the collector. */
+void pyrc_on_finding(void *user, const respcheck_finding_t *f);
+int pyrc_on_head(void *user, const respcheck_response_t *r);
+void pyrc_on_message_end(void *user, const respcheck_message_end_t *end);
+/* The end of the stream: writes what is still pending. */
+void pyrc_end_stream(pyrc_collector_t *c);
+
+/* Feeds bytes to the line map and the parser in pieces of at most
+ * PYRC_CHUNK, as the command reads a file; stops at a sticky error or when
+ * the stream enters a tunnel (after which the command reads no more).
+ * Returns the parser's result. */
+respcheck_errno_t pyrc_feed(pyrc_collector_t *c, respcheck_parser_t *p,
+                            const char *data, size_t len);
+
+/* Callbacks that point at the collector functions above. */
+void pyrc_callbacks(respcheck_callbacks_t *cb);
+
+#endif

@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * respcheck.Response and respcheck.Finding: read-only views of one packed
+ * record (collect.h), copied whole into the Response object. Attributes are
+ * named like the command's JSON Lines fields and made on first access;
+ * to_dict() gives the command's JSON object for the response, key for key.
+ */
+#include "module.h"
+
+#include <stddef.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------ */
+/* Finding. */
+
+typedef struct finding_object {
+  PyObject_HEAD PyObject *message;
+  uint64_t offset, line, column;
+  int rule;
+  unsigned char severity, located;
+} finding_object_t;
+
+static void finding_dealloc(PyObject *self) {
+  finding_object_t *f = (finding_object_t *)self;
+  Py_XDECREF(f->message);
+  PyObject_Free(self);
+}
+
+static PyObject *finding_rule(PyObject *self, void *closure) {
+  finding_object_t *f = (finding_object_t *)self;
+  PyObject *v =
+      f->rule >= 0 ? pyrc_str.rule_ids[f->rule] : pyrc_str.unknown_rule;
+  (void)closure;
+  Py_INCREF(v);
+  return v;
+}
+
+static PyObject *severity_str(unsigned sev) {
+  PyObject *v = pyrc_str.severity[sev < 4 ? sev : 0];
+  Py_INCREF(v);
+  return v;
+}
+
+static PyObject *finding_severity(PyObject *self, void *closure) {
+  (void)closure;
+  return severity_str(((finding_object_t *)self)->severity);
+}
+
+static PyObject *finding_offset(PyObject *self, void *closure) {
+  (void)closure;
+  return PyLong_FromUnsignedLongLong(((finding_object_t *)self)->offset);
+}
+
+static PyObject *finding_line(PyObject *self, void *closure) {
+  finding_object_t *f = (finding_object_t *)self;
+  (void)closure;
+  if (!f->located)
+    Py_RETURN_NONE;
+  return PyLong_FromUnsignedLongLong(f->line);
+}
+
+static PyObject *finding_column(PyObject *self, void *closure) {
+  finding_object_t *f = (finding_object_t *)self;
+  (void)closure;
+  if (!f->located)
+    Py_RETURN_NONE;
+  return PyLong_FromUnsignedLongLong(f->column);
+}
+
+static PyObject *finding_message(PyObject *self, void *closure) {
+  finding_object_t *f = (finding_object_t *)self;
+  (void)closure;
+  Py_INCREF(f->message);
+  return f->message;
+}
+
+static PyObject *finding_reference(PyObject *self, void *closure) {
+  finding_object_t *f = (finding_object_t *)self;
+  PyObject *v;
+  (void)closure;
+  if (f->rule < 0)
+    return PyUnicode_FromString("");
+  v = pyrc_str.rule_refs[f->rule];
+  Py_INCREF(v);
+  return v;
+}
+
+/* Sets key to a new reference, which it consumes. */
+static int dict_set_new(PyObject *d, PyObject *key, PyObject *value) {
+  int rc;
+  if (value == NULL)
+    return -1;
+  rc = PyDict_SetItem(d, key, value);
+  Py_DECREF(value);
+  return rc;
+}
+
+static PyObject *finding_to_dict(PyObject *self, PyObject *unused) {
+  PyObject *d = PyDict_New();
+  (void)unused;
+  if (d == NULL)
+    return NULL;
+  if (dict_set_new(d, pyrc_str.k_rule, finding_rule(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_severity, finding_severity(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_offset, finding_offset(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_line, finding_line(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_column, finding_column(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_message, finding_message(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_reference, finding_reference(self, NULL)) !=
+          0) {
+    Py_DECREF(d);
+    return NULL;
+  }
+  return d;
+}
+
+static PyObject *finding_repr(PyObject *self) {
+  finding_object_t *f = (finding_object_t *)self;
+  return PyUnicode_FromFormat(
+      "<Finding %U %U at %llu: %R>",
+      f->rule >= 0 ? pyrc_str.rule_ids[f->rule] : pyrc_str.unknown_rule,
+      pyrc_str.severity[f->severity < 4 ? f->severity : 0],
+      (unsigned long long)f->offset, f->message);
+}
+
+static PyGetSetDef finding_getset[] = {
+    {"rule", finding_rule, NULL, "Rule id ('allow-missing', ...).", NULL},
+    {"severity", finding_severity, NULL, "'info', 'warning' or 'error'.", NULL},
+    {"offset", finding_offset, NULL, "Absolute byte offset in the stream.",
+     NULL},
+    {"line", finding_line, NULL,
+     "1-based line of the offset (LF-counted), or None when it cannot be "
+     "placed.",
+     NULL},
+    {"column", finding_column, NULL,
+     "1-based byte column of the offset, or None.", NULL},
+    {"message", finding_message, NULL, "What is wrong, in words.", NULL},
+    {"reference", finding_reference, NULL, "The RFC section(s) of the rule.",
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef finding_methods[] = {
+    {"to_dict", finding_to_dict, METH_NOARGS,
+     "to_dict()\n--\n\nThe finding as the command's JSON object: rule, "
+     "severity, offset, line,\ncolumn, message, reference."},
+    {NULL, NULL, 0, NULL},
+};
+
+PyTypeObject pyrc_FindingType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "respcheck.Finding",
+    .tp_basicsize = sizeof(finding_object_t),
+    .tp_dealloc = finding_dealloc,
+    .tp_repr = finding_repr,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A finding: one rule that fired on one response, at one offset.",
+    .tp_methods = finding_methods,
+    .tp_getset = finding_getset,
+};
+
+/* ------------------------------------------------------------------------ */
+/* Response. */
+
+typedef struct response_object {
+  PyObject_VAR_HEAD PyObject *file;
+  /* Made on first access. */
+  PyObject *reason, *headers, *findings;
+  /* The record, with its fields, findings and strings after it. */
+  pyrc_record_t rec;
+} response_object_t;
+
+static void response_dealloc(PyObject *self) {
+  response_object_t *r = (response_object_t *)self;
+  Py_XDECREF(r->file);
+  Py_XDECREF(r->reason);
+  Py_XDECREF(r->headers);
+  Py_XDECREF(r->findings);
+  PyObject_Free(self);
+}
+
+#define REC(self) (&((response_object_t *)(self))->rec)
+
+static PyObject *response_file(PyObject *self, void *closure) {
+  PyObject *v = ((response_object_t *)self)->file;
+  (void)closure;
+  Py_INCREF(v);
+  return v;
+}
+
+static PyObject *response_index(PyObject *self, void *closure) {
+  (void)closure;
+  return PyLong_FromUnsignedLongLong(REC(self)->index);
+}
+
+static PyObject *response_offset(PyObject *self, void *closure) {
+  (void)closure;
+  return PyLong_FromUnsignedLongLong(REC(self)->offset);
+}
+
+static PyObject *response_end_offset(PyObject *self, void *closure) {
+  (void)closure;
+  if (!REC(self)->has_end)
+    Py_RETURN_NONE;
+  return PyLong_FromUnsignedLongLong(REC(self)->end_offset);
+}
+
+static PyObject *response_version(PyObject *self, void *closure) {
+  const pyrc_record_t *r = REC(self);
+  (void)closure;
+  if (!r->has_head)
+    Py_RETURN_NONE;
+  if (r->version_major <= 1 && r->version_minor <= 1) {
+    PyObject *v = pyrc_str.versions[r->version_major][r->version_minor];
+    Py_INCREF(v);
+    return v;
+  }
+  return PyUnicode_FromFormat("%u.%u", (unsigned)r->version_major,
+                              (unsigned)r->version_minor);
+}
+
+static PyObject *response_status(PyObject *self, void *closure) {
+  (void)closure;
+  if (!REC(self)->has_head)
+    Py_RETURN_NONE;
+  return PyLong_FromLong(REC(self)->status);
+}
+
+static PyObject *response_effective_status(PyObject *self, void *closure) {
+  (void)closure;
+  if (!REC(self)->has_head)
+    Py_RETURN_NONE;
+  return PyLong_FromLong(REC(self)->effective_status);
+}
+
+static PyObject *response_reason(PyObject *self, void *closure) {
+  response_object_t *o = (response_object_t *)self;
+  const pyrc_record_t *r = &o->rec;
+  (void)closure;
+  if (!r->has_head)
+    Py_RETURN_NONE;
+  if (o->reason == NULL) {
+    o->reason = pyrc_text(pyrc_record_blob(r) + r->reason_off, r->reason_len);
+    if (o->reason == NULL)
+      return NULL;
+  }
+  Py_INCREF(o->reason);
+  return o->reason;
+}
+
+static PyObject *response_registered(PyObject *self, void *closure) {
+  (void)closure;
+  return PyBool_FromLong(REC(self)->registered);
+}
+
+/* A tuple of (name, value) tuples. */
+static PyObject *response_headers(PyObject *self, void *closure) {
+  response_object_t *o = (response_object_t *)self;
+  const pyrc_record_t *r = &o->rec;
+  (void)closure;
+  if (o->headers == NULL) {
+    const pyrc_field_t *f = pyrc_record_fields(r);
+    const char *blob = pyrc_record_blob(r);
+    Py_ssize_t i, n = (Py_ssize_t)r->field_count;
+    PyObject *t = PyTuple_New(n);
+    if (t == NULL)
+      return NULL;
+    for (i = 0; i < n; i++) {
+      PyObject *pair = PyTuple_New(2), *name, *value;
+      if (pair == NULL) {
+        Py_DECREF(t);
+        return NULL;
+      }
+      PyTuple_SET_ITEM(t, i, pair);
+      name = pyrc_text(blob + f[i].name_off, f[i].name_len);
+      if (name == NULL) {
+        Py_DECREF(t);
+        return NULL;
+      }
+      PyTuple_SET_ITEM(pair, 0, name);
+      value = pyrc_text(blob + f[i].value_off, f[i].value_len);
+      if (value == NULL) {
+        Py_DECREF(t);
+        return NULL;
+      }
+      PyTuple_SET_ITEM(pair, 1, value);
+    }
+    o->headers = t;
+  }
+  Py_INCREF(o->headers);
+  return o->headers;
+}
+
+static PyObject *response_verdict(PyObject *self, void *closure) {
+  PyObject *v = REC(self)->reject ? pyrc_str.reject : pyrc_str.accept;
+  (void)closure;
+  Py_INCREF(v);
+  return v;
+}
+
+static PyObject *response_complete(PyObject *self, void *closure) {
+  (void)closure;
+  return PyBool_FromLong(REC(self)->complete);
+}
+
+/* A tuple of Finding. */
+static PyObject *response_findings(PyObject *self, void *closure) {
+  response_object_t *o = (response_object_t *)self;
+  const pyrc_record_t *r = &o->rec;
+  (void)closure;
+  if (o->findings == NULL) {
+    const pyrc_rfinding_t *rf = pyrc_record_findings(r);
+    const char *blob = pyrc_record_blob(r);
+    Py_ssize_t i, n = (Py_ssize_t)r->finding_count;
+    PyObject *t = PyTuple_New(n);
+    if (t == NULL)
+      return NULL;
+    for (i = 0; i < n; i++) {
+      finding_object_t *f = PyObject_New(finding_object_t, &pyrc_FindingType);
+      if (f == NULL) {
+        Py_DECREF(t);
+        return NULL;
+      }
+      f->message = NULL;
+      f->offset = rf[i].offset;
+      f->line = rf[i].line;
+      f->column = rf[i].column;
+      f->rule = rf[i].rule;
+      f->severity = rf[i].severity;
+      f->located = rf[i].located;
+      PyTuple_SET_ITEM(t, i, (PyObject *)f);
+      f->message = pyrc_text(blob + rf[i].msg_off, rf[i].msg_len);
+      if (f->message == NULL) {
+        Py_DECREF(t);
+        return NULL;
+      }
+    }
+    o->findings = t;
+  }
+  Py_INCREF(o->findings);
+  return o->findings;
+}
+
+static PyObject *response_findings_dropped(PyObject *self, void *closure) {
+  (void)closure;
+  return PyLong_FromUnsignedLongLong(REC(self)->findings_dropped);
+}
+
+static PyObject *response_request_method(PyObject *self, void *closure) {
+  const pyrc_record_t *r = REC(self);
+  (void)closure;
+  if (!r->has_head)
+    Py_RETURN_NONE;
+  return PyUnicode_FromString(
+      respcheck_method_name((respcheck_method_t)r->request_method));
+}
+
+static PyObject *headers_as_lists(PyObject *self) {
+  PyObject *t = response_headers(self, NULL), *list;
+  Py_ssize_t i, n;
+  if (t == NULL)
+    return NULL;
+  n = PyTuple_GET_SIZE(t);
+  list = PyList_New(n);
+  for (i = 0; list != NULL && i < n; i++) {
+    PyObject *pair = PyTuple_GET_ITEM(t, i);
+    PyObject *l = PyList_New(2);
+    if (l == NULL) {
+      Py_CLEAR(list);
+      break;
+    }
+    Py_INCREF(PyTuple_GET_ITEM(pair, 0));
+    Py_INCREF(PyTuple_GET_ITEM(pair, 1));
+    PyList_SET_ITEM(l, 0, PyTuple_GET_ITEM(pair, 0));
+    PyList_SET_ITEM(l, 1, PyTuple_GET_ITEM(pair, 1));
+    PyList_SET_ITEM(list, i, l);
+  }
+  Py_DECREF(t);
+  return list;
+}
+
+static PyObject *findings_as_dicts(PyObject *self) {
+  PyObject *t = response_findings(self, NULL), *list;
+  Py_ssize_t i, n;
+  if (t == NULL)
+    return NULL;
+  n = PyTuple_GET_SIZE(t);
+  list = PyList_New(n);
+  for (i = 0; list != NULL && i < n; i++) {
+    PyObject *d = finding_to_dict(PyTuple_GET_ITEM(t, i), NULL);
+    if (d == NULL) {
+      Py_CLEAR(list);
+      break;
+    }
+    PyList_SET_ITEM(list, i, d);
+  }
+  Py_DECREF(t);
+  return list;
+}
+
+static PyObject *response_to_dict(PyObject *self, PyObject *unused) {
+  PyObject *d = PyDict_New();
+  (void)unused;
+  if (d == NULL)
+    return NULL;
+  if (dict_set_new(d, pyrc_str.k_file, response_file(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_index, response_index(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_offset, response_offset(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_end_offset, response_end_offset(self, NULL)) !=
+          0 ||
+      dict_set_new(d, pyrc_str.k_version, response_version(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_status, response_status(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_reason, response_reason(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_effective_status,
+                   response_effective_status(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_registered, response_registered(self, NULL)) !=
+          0 ||
+      dict_set_new(d, pyrc_str.k_headers, headers_as_lists(self)) != 0 ||
+      dict_set_new(d, pyrc_str.k_verdict, response_verdict(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_complete, response_complete(self, NULL)) !=
+          0 ||
+      dict_set_new(d, pyrc_str.k_findings, findings_as_dicts(self)) != 0 ||
+      (REC(self)->findings_dropped > 0 &&
+       dict_set_new(d, pyrc_str.k_findings_dropped,
+                    response_findings_dropped(self, NULL)) != 0)) {
+    Py_DECREF(d);
+    return NULL;
+  }
+  return d;
+}
+
+static PyObject *response_repr(PyObject *self) {
+  const pyrc_record_t *r = REC(self);
+  PyObject *reason, *out;
+  if (!r->has_head)
+    return PyUnicode_FromFormat(
+        "<Response %llu at %llu: no head, %s, %u "
+        "finding%s>",
+        (unsigned long long)r->index, (unsigned long long)r->offset,
+        r->reject ? "reject" : "accept", (unsigned)r->finding_count,
+        r->finding_count == 1 ? "" : "s");
+  reason = response_reason(self, NULL);
+  if (reason == NULL)
+    return NULL;
+  out = PyUnicode_FromFormat(
+      "<Response %llu at %llu: HTTP/%u.%u %d %R, %s, %u finding%s>",
+      (unsigned long long)r->index, (unsigned long long)r->offset,
+      (unsigned)r->version_major, (unsigned)r->version_minor, r->status, reason,
+      r->reject ? "reject" : "accept", (unsigned)r->finding_count,
+      r->finding_count == 1 ? "" : "s");
+  Py_DECREF(reason);
+  return out;
+}
+
+static PyGetSetDef response_getset[] = {
+    {"file", response_file, NULL,
+     "The input's name: the path as given, or '-' for bytes.", NULL},
+    {"index", response_index, NULL, "0-based response number in the stream.",
+     NULL},
+    {"offset", response_offset, NULL,
+     "Absolute offset of the response's first byte.", NULL},
+    {"end_offset", response_end_offset, NULL,
+     "One past its last byte, or None when the response never ended.", NULL},
+    {"version", response_version, NULL,
+     "HTTP version as '1.1', or None without a head.", NULL},
+    {"status", response_status, NULL,
+     "Status code as read (0-999), or None without a head.", NULL},
+    {"reason", response_reason, NULL, "Reason phrase, or None without a head.",
+     NULL},
+    {"effective_status", response_effective_status, NULL,
+     "How a recipient must process the code (respcheck.status(c).effective), "
+     "or None.",
+     NULL},
+    {"registered", response_registered, NULL,
+     "The status code is registered with IANA.", NULL},
+    {"headers", response_headers, NULL,
+     "The header fields, a tuple of (name, value), in order.", NULL},
+    {"verdict", response_verdict, NULL,
+     "'reject' when the response has an error finding, else 'accept'.", NULL},
+    {"complete", response_complete, NULL, "The response was read to its end.",
+     NULL},
+    {"findings", response_findings, NULL, "A tuple of Finding, in order.",
+     NULL},
+    {"findings_dropped", response_findings_dropped, NULL,
+     "Findings beyond the kept maximum (counted, not kept); usually 0.", NULL},
+    {"request_method", response_request_method, NULL,
+     "Method of the request context the response was read with, or None "
+     "without a head.",
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef response_methods[] = {
+    {"to_dict", response_to_dict, METH_NOARGS,
+     "to_dict()\n--\n\nThe response as the respcheck command's JSON record "
+     "(--format=json):\nthe same keys and values, headers as [name, value] "
+     "lists and findings as\ndicts; findings_dropped only when non-zero."},
+    {NULL, NULL, 0, NULL},
+};
+
+PyTypeObject pyrc_ResponseType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "respcheck.Response",
+    .tp_basicsize = sizeof(response_object_t),
+    .tp_itemsize = 1,
+    .tp_dealloc = response_dealloc,
+    .tp_repr = response_repr,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "One response of a stream, as the respcheck command's JSON "
+              "record.\nAttributes are named like its fields; to_dict() "
+              "gives the record.",
+    .tp_methods = response_methods,
+    .tp_getset = response_getset,
+};
+
+int pyrc_records_to_list(pyrc_collector_t *col, PyObject *file,
+                         PyObject *list) {
+  size_t at = 0, i;
+  for (i = 0; i < col->nrecords; i++) {
+    const pyrc_record_t *rec =
+        (const pyrc_record_t *)(const void *)(col->out.p + at);
+    size_t extra = (size_t)rec->size - sizeof *rec;
+    response_object_t *o = PyObject_NewVar(
+        response_object_t, &pyrc_ResponseType, (Py_ssize_t)extra);
+    int rc;
+    if (o == NULL)
+      return -1;
+    Py_INCREF(file);
+    o->file = file;
+    o->reason = o->headers = o->findings = NULL;
+    memcpy(&o->rec, rec, (size_t)rec->size);
+    rc = PyList_Append(list, (PyObject *)o);
+    Py_DECREF(o);
+    if (rc != 0)
+      return -1;
+    at += (size_t)rec->size;
+  }
+  pyrc_collector_clear_out(col);
+  return 0;
+}
+
+int pyrc_objects_ready(PyObject *module) {
+  if (PyType_Ready(&pyrc_FindingType) < 0 ||
+      PyType_Ready(&pyrc_ResponseType) < 0)
+    return -1;
+  Py_INCREF(&pyrc_FindingType);
+  if (PyModule_AddObject(module, "Finding", (PyObject *)&pyrc_FindingType) < 0)
+    return -1;
+  Py_INCREF(&pyrc_ResponseType);
+  if (PyModule_AddObject(module, "Response", (PyObject *)&pyrc_ResponseType) <
+      0)
+    return -1;
+  return 0;
+}

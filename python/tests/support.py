@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: MIT
+"""What the package's tests share: where the sources and the command are,
+running the command, and generated inputs.
+
+The tests run from CTest with PYTHONPATH at the build tree's python/ folder
+and RESPCHECK_COMMAND naming the respcheck command; run by hand:
+
+    PYTHONPATH=build/python RESPCHECK_COMMAND=build/tools/respcheck \\
+        /usr/bin/python3 -m unittest discover -s python/tests -v
+"""
+
+import json
+import os
+import random
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+COMMAND = os.environ.get("RESPCHECK_COMMAND", "")
+
+
+def need_command():
+    """The command's path; a test that needs it fails when it is not set."""
+    if not COMMAND or not os.access(COMMAND, os.X_OK):
+        raise AssertionError("RESPCHECK_COMMAND must name the respcheck "
+                             "command (got %r)" % COMMAND)
+    return COMMAND
+
+
+def command_env():
+    """The environment for the command: without the sanitizer runtime that
+    sanitizer builds preload into Python (the command links its own)."""
+    env = dict(os.environ)
+    env.pop("LD_PRELOAD", None)
+    return env
+
+
+def captures():
+    """Every bundled capture: (path, method) with HEAD for *.head."""
+    out = []
+    for folder in (os.path.join(ROOT, "examples", "captures"),
+                   os.path.join(ROOT, "tests", "cli", "captures")):
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".http") or name.endswith(".head"):
+                out.append((os.path.join(folder, name),
+                            "HEAD" if name.endswith(".head") else "GET"))
+    return out
+
+
+def run_command(paths, *options):
+    """The command's JSON records for paths, grouped by file, and its
+    --summary object. Exit status 0 or 1 expected."""
+    proc = subprocess.run([need_command(), "--format=json", "--summary",
+                           "--no-progress", *options, "--", *paths],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=command_env(), check=False)
+    if proc.returncode not in (0, 1):
+        raise AssertionError("respcheck exited %d: %s"
+                             % (proc.returncode, proc.stderr.decode()))
+    records, summary = {}, None
+    for line in proc.stdout.decode("utf-8").splitlines():
+        obj = json.loads(line)
+        if "summary" in obj:
+            summary = obj["summary"]
+        else:
+            records.setdefault(obj["file"], []).append(obj)
+    return records, summary
+
+
+def mutate(data, rng):
+    """One random edit of a response stream: the kinds of damage that reach
+    the library's corners (bytes changed, CR/LF/space/colon inserted, a cut,
+    a repeat)."""
+    data = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        if not data:
+            data += b"HTTP/1.1 200 OK\r\n\r\n"
+        at = rng.randrange(len(data))
+        kind = rng.randrange(7)
+        if kind == 0:
+            data[at] = rng.randrange(256)
+        elif kind == 1:
+            data[at:at] = rng.choice([b"\r", b"\n", b"\r\n", b" ", b":",
+                                      b"\t", b"\x00", b"\xc3\xa9", b"\xff"])
+        elif kind == 2:
+            del data[at:]
+        elif kind == 3:
+            del data[at:at + rng.randint(1, 8)]
+        elif kind == 4:
+            end = min(len(data), at + rng.randint(1, 200))
+            data[end:end] = data[at:end]
+        elif kind == 5:
+            data[at:at] = rng.choice([
+                b"HTTP/1.1 100 Continue\r\n\r\n",
+                b"Transfer-Encoding: chunked\r\n",
+                b"Content-Length: 3\r\n",
+                b" folded\r\n",
+                b"HTTP/1.0 399 Odd\r\n\r\n"])
+        else:
+            data[at] = data[at] ^ 0x20
+    return bytes(data)
+
+
+def write_mutants(folder, count, seed=16):
+    """count mutated captures in folder; returns their paths."""
+    rng = random.Random(seed)
+    sources = []
+    for path, _ in captures():
+        with open(path, "rb") as f:
+            sources.append(f.read())
+    paths = []
+    for i in range(count):
+        path = os.path.join(folder, "mutant-%04d.http" % i)
+        with open(path, "wb") as f:
+            f.write(mutate(rng.choice(sources), rng))
+        paths.append(path)
+    return paths
