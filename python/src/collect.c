@@ -69,7 +69,12 @@ void pyrc_collector_free(pyrc_collector_t *c) {
 }
 
 void pyrc_collector_reset(pyrc_collector_t *c) {
-  rc_linemap_reset(c->linemap);
+  if (c->linemap_dirty)
+    rc_linemap_reset(c->linemap);
+  c->linemap_dirty = 0;
+  c->lz_data = NULL;
+  c->lz_fed = c->lz_exec = 0;
+  c->lz_npins = 0;
   c->oom = 0;
   c->stopped = 0;
   c->stop_index = 0;
@@ -92,6 +97,55 @@ void pyrc_callbacks(respcheck_callbacks_t *cb) {
   cb->on_finding = pyrc_on_finding;
   cb->on_head = pyrc_on_head;
   cb->on_message_end = pyrc_on_message_end;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The line map, fed late (collect.h). */
+
+/* Feeds the pieces parsed so far, each followed by the pins made while it
+ * was parsed. */
+static void catch_up(pyrc_collector_t *c) {
+  size_t i = 0;
+  while (c->lz_fed < c->lz_exec) {
+    size_t end = c->lz_exec - c->lz_fed > PYRC_CHUNK ? c->lz_fed + PYRC_CHUNK
+                                                     : c->lz_exec;
+    rc_linemap_feed(c->linemap, c->lz_data + c->lz_fed, end - c->lz_fed);
+    c->lz_fed = end;
+    c->linemap_dirty = 1;
+    for (; i < c->lz_npins && c->lz_pins[i].piece_end <= end; i++)
+      rc_linemap_pin(c->linemap, c->lz_pins[i].offset);
+  }
+  if (i < c->lz_npins)
+    c->linemap_dirty = 1;
+  for (; i < c->lz_npins; i++)
+    rc_linemap_pin(c->linemap, c->lz_pins[i].offset);
+  c->lz_npins = 0;
+}
+
+static void pin(pyrc_collector_t *c, uint64_t offset) {
+  if (c->lz_fed < c->lz_exec) {
+    if (c->lz_npins < PYRC_LAZY_PINS) {
+      c->lz_pins[c->lz_npins].piece_end = c->lz_exec;
+      c->lz_pins[c->lz_npins].offset = offset;
+      c->lz_npins++;
+      return;
+    }
+    catch_up(c);
+  }
+  rc_linemap_pin(c->linemap, offset);
+  c->linemap_dirty = 1;
+}
+
+void pyrc_release_data(pyrc_collector_t *c) {
+  catch_up(c);
+  c->lz_data = NULL;
+  c->lz_fed = c->lz_exec = 0;
+}
+
+rc_linemap_t *pyrc_linemap(pyrc_collector_t *c) {
+  pyrc_release_data(c);
+  c->linemap_dirty = 1;
+  return c->linemap;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -144,6 +198,8 @@ void pyrc_on_finding(void *user, const respcheck_finding_t *f) {
   p->offset = f->offset;
   p->rule = rule;
   p->severity = (int)f->severity;
+  catch_up(c);
+  c->linemap_dirty = 1; /* locating moves its memo */
   p->located =
       rc_linemap_locate(c->linemap, f->offset, &p->line, &p->column) == 0;
   if (!p->located)
@@ -279,7 +335,7 @@ int pyrc_on_head(void *user, const respcheck_response_t *r) {
   size_t i;
   const respcheck_status_info_t *info = r->info;
   /* A finding may point at the response's first byte after a long body. */
-  rc_linemap_pin(c->linemap, r->offset);
+  pin(c, r->offset);
   if (c->stopped && r->index != c->stop_index)
     return 0;
   if (c->have_head && c->head_index != r->index) {
@@ -301,24 +357,50 @@ int pyrc_on_head(void *user, const respcheck_response_t *r) {
   h->request_method = (uint8_t)r->request.method;
   h->request_major = r->request.version_major;
   h->request_minor = r->request.version_minor;
-  if (r->reason.ptr != NULL)
-    buf_put(c, &c->head_blob, r->reason.ptr, r->reason.len);
-  h->reason_off = 0;
-  h->reason_len = (uint32_t)c->head_blob.len;
-  for (i = 0; r->headers != NULL && i < r->header_count; i++) {
-    const respcheck_header_t *hd = &r->headers[i];
-    pyrc_field_t f;
-    size_t name_len = hd->name.ptr != NULL ? hd->name.len : 0;
-    size_t value_len = hd->value.ptr != NULL ? hd->value.len : 0;
-    f.name_off = (uint32_t)c->head_blob.len;
-    buf_put(c, &c->head_blob, hd->name.ptr, name_len);
-    f.name_len = (uint32_t)(c->head_blob.len - f.name_off);
-    f.value_off = (uint32_t)c->head_blob.len;
-    buf_put(c, &c->head_blob, hd->value.ptr, value_len);
-    f.value_len = (uint32_t)(c->head_blob.len - f.value_off);
-    buf_put(c, &c->head_fields, &f, sizeof f);
+  /* One reservation for the strings, one for the fields: a head has
+   * tens of them, and this runs for every response. */
+  {
+    size_t need = r->reason.ptr != NULL ? r->reason.len : 0, at;
+    size_t n = r->headers != NULL ? r->header_count : 0;
+    pyrc_field_t *f;
+    char *blob;
+    for (i = 0; i < n; i++)
+      need += (r->headers[i].name.ptr != NULL ? r->headers[i].name.len : 0) +
+              (r->headers[i].value.ptr != NULL ? r->headers[i].value.len : 0);
+    if (need > UINT32_MAX || buf_reserve(c, &c->head_blob, need) != 0 ||
+        buf_reserve(c, &c->head_fields, n * sizeof *f) != 0) {
+      c->oom = 1;
+      n = 0;
+      need = 0;
+    }
+    blob = c->head_blob.p;
+    f = (pyrc_field_t *)(void *)c->head_fields.p;
+    at = 0;
+    if (need > 0 && r->reason.ptr != NULL) {
+      memcpy(blob, r->reason.ptr, r->reason.len);
+      at = r->reason.len;
+    }
+    h->reason_off = 0;
+    h->reason_len = (uint32_t)at;
+    for (i = 0; i < n; i++, f++) {
+      const respcheck_header_t *hd = &r->headers[i];
+      size_t nl = hd->name.ptr != NULL ? hd->name.len : 0;
+      size_t vl = hd->value.ptr != NULL ? hd->value.len : 0;
+      f->name_off = (uint32_t)at;
+      f->name_len = (uint32_t)nl;
+      if (nl > 0)
+        memcpy(blob + at, hd->name.ptr, nl);
+      at += nl;
+      f->value_off = (uint32_t)at;
+      f->value_len = (uint32_t)vl;
+      if (vl > 0)
+        memcpy(blob + at, hd->value.ptr, vl);
+      at += vl;
+    }
+    c->head_blob.len = at;
+    c->head_fields.len = n * sizeof *f;
+    h->field_count = (uint32_t)n;
   }
-  h->field_count = (uint32_t)(c->head_fields.len / sizeof(pyrc_field_t));
   c->have_head = 1;
   c->head_index = r->index;
   return 0;
@@ -329,7 +411,7 @@ void pyrc_on_message_end(void *user, const respcheck_message_end_t *end) {
   int use_head;
   /* The next response's findings may point back here: empty lines before
    * its status line are reported from their first one. */
-  rc_linemap_pin(c->linemap, end->end_offset);
+  pin(c, end->end_offset);
   if (c->stopped && end->index != c->stop_index)
     return;
   use_head = c->have_head && c->head_index == end->index;
@@ -378,12 +460,15 @@ void pyrc_end_stream(pyrc_collector_t *c) {
 respcheck_errno_t pyrc_feed(pyrc_collector_t *c, respcheck_parser_t *p,
                             const char *data, size_t len) {
   respcheck_errno_t err = respcheck_parser_error(p);
-  while (err == RESPCHECK_E_OK && len > 0 && !respcheck_parser_in_tunnel(p)) {
-    size_t n = len < PYRC_CHUNK ? len : PYRC_CHUNK;
-    rc_linemap_feed(c->linemap, data, n);
-    err = respcheck_execute(p, data, n);
-    data += n;
-    len -= n;
+  size_t at = 0;
+  pyrc_release_data(c); /* a previous call's bytes, if any */
+  c->lz_data = data;
+  while (err == RESPCHECK_E_OK && at < len && !respcheck_parser_in_tunnel(p)) {
+    size_t n = len - at < PYRC_CHUNK ? len - at : PYRC_CHUNK;
+    /* The command feeds the line map this piece now: it is noted. */
+    c->lz_exec = at + n;
+    err = respcheck_execute(p, data + at, n);
+    at += n;
   }
   return err;
 }

@@ -22,6 +22,15 @@
  *   the stream, in index order, without a head;
  * - line and column come from the command's line map (rc_linemap), fed
  *   the same chunks, so an offset it cannot place is null here too.
+ *
+ * The line map is fed lazily: most responses have no finding, and feeding
+ * it (a copy of every byte, LF counts, checkpoints) would cost more than
+ * the rest of the collecting. The pieces a pyrc_feed() call parses and the
+ * pins made meanwhile are only noted; when a finding needs a place, the
+ * line map is brought up to date by replaying them in the order the
+ * command makes them (feed piece k, then the pins made while piece k was
+ * parsed), so it is in exactly the state the command's would be in. The
+ * pins noted are bounded (PYRC_LAZY_PINS: then it catches up anyway).
  */
 #ifndef RESPCHECK_PY_COLLECT_H
 #define RESPCHECK_PY_COLLECT_H
@@ -108,9 +117,25 @@ typedef struct pyrc_drop {
   uint64_t index, count;
 } pyrc_drop_t;
 
+/* Pins noted before the line map catches up. */
+#define PYRC_LAZY_PINS 64
+
+typedef struct pyrc_lazy_pin {
+  size_t piece_end; /* the piece parsed when it was made (bytes of lz_data) */
+  uint64_t offset;
+} pyrc_lazy_pin_t;
+
 typedef struct pyrc_collector {
   rc_linemap_t *linemap;
+  int linemap_dirty; /* changed since its last reset */
   int oom;
+
+  /* The pyrc_feed() call whose bytes the line map has not all seen. */
+  const char *lz_data;
+  size_t lz_fed;  /* bytes of lz_data fed to the line map */
+  size_t lz_exec; /* end of the piece being (or last) parsed */
+  pyrc_lazy_pin_t lz_pins[PYRC_LAZY_PINS];
+  size_t lz_npins;
 
   int stopped;         /* a parse-error was reported */
   uint64_t stop_index; /* ... for this response */
@@ -152,9 +177,15 @@ void pyrc_end_stream(pyrc_collector_t *c);
 /* Feeds bytes to the line map and the parser in pieces of at most
  * PYRC_CHUNK, as the command reads a file; stops at a sticky error or when
  * the stream enters a tunnel (after which the command reads no more).
- * Returns the parser's result. */
+ * Returns the parser's result. data must stay valid until
+ * pyrc_release_data() or the next reset: the line map reads it late. */
 respcheck_errno_t pyrc_feed(pyrc_collector_t *c, respcheck_parser_t *p,
                             const char *data, size_t len);
+/* Brings the line map up to date, before the data of pyrc_feed goes. */
+void pyrc_release_data(pyrc_collector_t *c);
+/* The line map, up to date, for the caller's own feeding (a file read into
+ * its ring). */
+rc_linemap_t *pyrc_linemap(pyrc_collector_t *c);
 
 /* Callbacks that point at the collector functions above. */
 void pyrc_callbacks(respcheck_callbacks_t *cb);

@@ -514,12 +514,13 @@ typedef struct file_run {
 } file_run_t;
 
 static void run_file(pyrc_engine_t *e, file_run_t *fr) {
-  pyrc_collector_t *c = &e->col;
+  rc_linemap_t *map;
   respcheck_errno_t err = RESPCHECK_E_OK;
   pyrc_engine_reset(e);
+  map = pyrc_linemap(&e->col);
   for (;;) {
     size_t room;
-    char *dst = rc_linemap_next(c->linemap, &room);
+    char *dst = rc_linemap_next(map, &room);
     ssize_t n = read(fr->fd, dst, room < PYRC_CHUNK ? room : PYRC_CHUNK);
     if (n < 0) {
       if (errno == EINTR)
@@ -529,7 +530,7 @@ static void run_file(pyrc_engine_t *e, file_run_t *fr) {
     }
     if (n == 0)
       break;
-    rc_linemap_feed(c->linemap, dst, (size_t)n);
+    rc_linemap_feed(map, dst, (size_t)n);
     err = respcheck_execute(e->parser, dst, (size_t)n);
     if (err != RESPCHECK_E_OK || respcheck_parser_in_tunnel(e->parser))
       break;
@@ -537,7 +538,7 @@ static void run_file(pyrc_engine_t *e, file_run_t *fr) {
   /* A read error is not the end of the stream: no message-truncated. */
   if (fr->err == 0)
     (void)respcheck_finish(e->parser);
-  pyrc_end_stream(c);
+  pyrc_end_stream(&e->col);
 }
 
 static PyObject *check_raw_file(PyObject *self, PyObject *const *args,
@@ -624,12 +625,12 @@ static PyObject *rules(PyObject *self, PyObject *unused) {
   if (list == NULL)
     return NULL;
   for (r = 0; r < (int)RESPCHECK_RULE_COUNT; r++) {
-    PyObject *sev = pyrc_str.severity[respcheck_rule_default_severity(
-        (respcheck_rule_t)r)];
+    PyObject *sev =
+        pyrc_str.severity[respcheck_rule_default_severity((respcheck_rule_t)r)];
     PyObject *d = Py_BuildValue(
         "{s:O,s:O,s:O,s:O,s:s}", "rule", pyrc_str.rule_ids[r], "severity", sev,
-        "default_severity", sev, "reference", pyrc_str.rule_refs[r],
-        "summary", respcheck_rule_summary((respcheck_rule_t)r));
+        "default_severity", sev, "reference", pyrc_str.rule_refs[r], "summary",
+        respcheck_rule_summary((respcheck_rule_t)r));
     if (d == NULL) {
       Py_DECREF(list);
       return NULL;

@@ -188,6 +188,8 @@ static PyObject *parser_feed(PyObject *self, PyObject *arg) {
   ts = PyEval_SaveThread();
   err =
       pyrc_feed(&p->engine->col, p->engine->parser, view.buf, (size_t)view.len);
+  /* The buffer goes: the line map reads what it has not seen yet. */
+  pyrc_release_data(&p->engine->col);
   PyEval_RestoreThread(ts);
   PyBuffer_Release(&view);
   rc = deliver(p);
