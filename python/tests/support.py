@@ -46,14 +46,14 @@ def captures():
     return out
 
 
-def run_command(paths, *options):
+def run_command(paths, *options, statuses=(0, 1)):
     """The command's JSON records for paths, grouped by file, and its
-    --summary object. Exit status 0 or 1 expected."""
+    --summary object. One of the exit statuses expected."""
     proc = subprocess.run([need_command(), "--format=json", "--summary",
                            "--no-progress", *options, "--", *paths],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           env=command_env(), check=False)
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in statuses:
         raise AssertionError("respcheck exited %d: %s"
                              % (proc.returncode, proc.stderr.decode()))
     records, summary = {}, None
@@ -112,5 +112,40 @@ def write_mutants(folder, count, seed=16):
         path = os.path.join(folder, "mutant-%04d.http" % i)
         with open(path, "wb") as f:
             f.write(mutate(rng.choice(sources), rng))
+        paths.append(path)
+    return paths
+
+
+_DATE = b"Date: Tue, 15 Jul 2025 08:12:31 GMT\r\n"
+_SHAPES = [
+    lambda r: b"HTTP/1.1 200 OK\r\n" + _DATE + b"Content-Length: 5\r\n\r\nhello",
+    lambda r: b"HTTP/1.1 404 Not Found\r\n" + _DATE + b"Content-Length: 0\r\n\r\n",
+    lambda r: b"HTTP/1.1 301 Moved Permanently\r\n" + _DATE + b"Content-Length: 0\r\n\r\n",
+    lambda r: b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n",
+    lambda r: (b"HTTP/1.1 200 OK\r\n" + _DATE + b"Transfer-Encoding: chunked\r\n\r\n"
+               b"5\r\nhello\r\n0\r\n\r\n"),
+    lambda r: b"HTTP/1.1 100 Continue\r\n\r\n",
+    lambda r: b"HTTP/1.1 204 No Content\r\n" + _DATE + b"\r\n",
+    lambda r: b"HTTP/1.1 %d Odd\r\n" % r.choice([299, 399, 418, 599]) + _DATE
+    + b"Content-Length: 0\r\n\r\n",
+    lambda r: b"HTTP/1.1 503 Service Unavailable\r\n" + _DATE + b"Content-Length: 2\r\n\r\nno",
+]
+
+
+def write_corpus(folder, files, seed=1600, largest=None):
+    """files generated response streams (keep-alive runs of typical and
+    broken responses, some damaged by mutate()) in folder; the file named
+    largest, if given, is made the largest. Returns the paths."""
+    rng = random.Random(seed)
+    paths = []
+    for i in range(files):
+        name = largest if (largest and i == 0) else "gen-%03d.http" % i
+        count = rng.randint(5, 400) if i else 600
+        data = b"".join(rng.choice(_SHAPES)(rng) for _ in range(count))
+        if rng.random() < 0.3:
+            data = mutate(data, rng)
+        path = os.path.join(folder, name)
+        with open(path, "wb") as f:
+            f.write(data)
         paths.append(path)
     return paths

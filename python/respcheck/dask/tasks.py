@@ -1,0 +1,192 @@
+# SPDX-License-Identifier: MIT
+"""What runs on the Dask workers, and how results add up.
+
+A task is one input file, or one range of records of a file whose format
+allows splitting (none in this build: raw streams are read whole, since a
+response stream can only be read from its start). lint() checks it with the
+respcheck package and returns its records as JSON lines (the command's
+--format=json objects) with a partial summary; merge() adds summaries. Both
+are plain functions of picklable values, imported by name on the workers.
+"""
+
+import fnmatch
+import json
+import os
+import stat
+from collections import Counter, namedtuple
+from urllib.parse import urlsplit
+
+import respcheck
+
+# kind: an input kind of respcheck.check_file(); start/stop: the record
+# range for split formats (None: the whole file); size: bytes, for ordering
+# and progress.
+Task = namedtuple("Task", "path kind start stop size")
+
+# The command's summary keys (respcheck --summary --format=json), in its
+# order; a run's summary has these and more.
+COMMAND_KEYS = ("files", "unreadable_files", "responses", "accepted",
+                "rejected", "errors", "warnings", "infos", "rules")
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def split_file(path, kind, size):
+    """The tasks of one file. Raw response streams cannot be split: one
+    task. (Formats of independent records, such as WARC, split here into
+    record ranges.)"""
+    return [Task(path, kind, None, None, size)]
+
+
+def host_of(record):
+    """The host a record's response came from, when the input says (the
+    target URI of its request, or its Host field); None for raw streams."""
+    for key in ("request", "source"):
+        info = record.get(key)
+        if not isinstance(info, dict):
+            continue
+        host = info.get("host")
+        if isinstance(host, str) and host:
+            return host.lower()
+        for field in ("uri", "target_uri", "url", "target"):
+            uri = info.get(field)
+            if isinstance(uri, str) and "://" in uri:
+                try:
+                    name = urlsplit(uri).hostname
+                except ValueError:
+                    name = None
+                if name:
+                    return name
+    return None
+
+
+def empty_summary():
+    return {"files": 0, "unreadable_files": 0, "responses": 0, "accepted": 0,
+            "rejected": 0, "errors": 0, "warnings": 0, "infos": 0,
+            "rules": Counter(), "status_codes": Counter(),
+            "status_classes": Counter(), "verdicts": Counter(),
+            "hosts": {}, "bytes": 0, "unreadable": []}
+
+
+def status_class(status):
+    if status is None:
+        return "no head"
+    if 100 <= status <= 599:
+        return "%dxx" % (status // 100)
+    return "invalid"
+
+
+def add_record(summary, record):
+    """Counts one record (a dict as to_dict() gives) into summary."""
+    summary["responses"] += 1
+    verdict = record["verdict"]
+    summary["verdicts"][verdict] += 1
+    summary["rejected" if verdict == "reject" else "accepted"] += 1
+    status = record["status"]
+    summary["status_codes"]["none" if status is None else str(status)] += 1
+    summary["status_classes"][status_class(status)] += 1
+    findings = record["findings"]
+    rules = summary["rules"]
+    for f in findings:
+        rules[f["rule"]] += 1
+        sev = f["severity"]
+        if sev == "error":
+            summary["errors"] += 1
+        elif sev == "warning":
+            summary["warnings"] += 1
+        else:
+            summary["infos"] += 1
+    dropped = record.get("findings_dropped", 0)
+    if dropped:
+        rules["(dropped)"] += dropped
+    host = host_of(record)
+    if host is not None:
+        h = summary["hosts"].setdefault(host, {"responses": 0, "rejected": 0,
+                                               "findings": 0})
+        h["responses"] += 1
+        h["rejected"] += verdict == "reject"
+        h["findings"] += len(findings)
+
+
+def merge(into, part):
+    """Adds summary part into summary into (returned)."""
+    for key in ("files", "unreadable_files", "responses", "accepted",
+                "rejected", "errors", "warnings", "infos", "bytes"):
+        into[key] += part[key]
+    for key in ("rules", "status_codes", "status_classes", "verdicts"):
+        into[key].update(part[key])
+    for host, h in part["hosts"].items():
+        mine = into["hosts"].setdefault(host, {"responses": 0, "rejected": 0,
+                                               "findings": 0})
+        for k in mine:
+            mine[k] += h[k]
+    into["unreadable"].extend(part["unreadable"])
+    return into
+
+
+def lint(task, options):
+    """Checks one task; returns {"task", "lines", "summary"}: the records
+    as JSON lines (no newline) and the task's partial summary. A file that
+    cannot be read counts as unreadable (the command's exit status 2)."""
+    summary = empty_summary()
+    lines = []
+    try:
+        responses = respcheck.check_file(task.path, kind=task.kind, **options)
+    except OSError as e:
+        summary["unreadable_files"] = 1
+        summary["unreadable"].append({"path": task.path,
+                                      "error": e.strerror or str(e)})
+        return {"task": task, "lines": lines, "summary": summary}
+    if task.start is None or task.start == 0:
+        summary["files"] = 1  # a split file counts once, with its first part
+    summary["bytes"] = task.size
+    for r in responses:
+        record = r.to_dict()
+        add_record(summary, record)
+        lines.append(_encode(record))
+    return {"task": task, "lines": lines, "summary": summary}
+
+
+def walk(paths, include="*.http"):
+    """The files PATHS name, as the command finds them: a directory is
+    walked depth first in sorted order, names starting with '.' skipped,
+    links to directories not followed, files matching include taken; a file
+    named directly is always taken. Yields (path, size or None)."""
+    for path in paths:
+        if os.path.isdir(path):
+            yield from _walk_dir(path, include)
+        else:
+            try:
+                size = os.stat(path).st_size
+            except OSError:
+                size = None
+            yield path, size
+
+
+def _walk_dir(folder, include, depth=0):
+    if depth > 128:
+        return
+    try:
+        names = sorted(os.listdir(folder), key=os.fsencode)
+    except OSError:
+        yield folder, None  # reported as unreadable by its task
+        return
+    for name in names:
+        if name.startswith("."):
+            continue
+        full = folder + name if folder.endswith("/") else folder + "/" + name
+        try:
+            st = os.lstat(full)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk_dir(full, include, depth + 1)
+        elif fnmatch.fnmatchcase(name, include):
+            if stat.S_ISLNK(st.st_mode):
+                try:
+                    st = os.stat(full)
+                except OSError:
+                    yield full, None
+                    continue
+            if stat.S_ISREG(st.st_mode):
+                yield full, st.st_size

@@ -1,0 +1,180 @@
+# SPDX-License-Identifier: MIT
+"""respcheck.dask on a LocalCluster of 2 worker processes (loopback): the
+totals and the records are exactly the command's on the same files, also
+when a worker is killed mid-run; the report is self-contained."""
+
+import functools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+
+import respcheck.dask
+from respcheck.dask import COMMAND_KEYS, report, tasks
+from support import command_env, run_command, write_corpus
+
+FILES = 40
+
+
+def command_totals(paths, *options):
+    """What the command says about paths in one process: its summary, and
+    the counts per status code and verdict from its records, and the
+    records themselves (sorted)."""
+    records, summary = run_command(paths, *options, statuses=(2,))
+    every = [r for rs in records.values() for r in rs]
+    codes, verdicts = {}, {}
+    for r in every:
+        key = "none" if r["status"] is None else str(r["status"])
+        codes[key] = codes.get(key, 0) + 1
+        verdicts[r["verdict"]] = verdicts.get(r["verdict"], 0) + 1
+    return summary, codes, verdicts, sorted(json.dumps(r, sort_keys=True)
+                                            for r in every)
+
+
+def read_records(out):
+    with open(os.path.join(out, "records.jsonl"), encoding="utf-8") as f:
+        return sorted(json.dumps(json.loads(line), sort_keys=True)
+                      for line in f)
+
+
+class DaskTest(unittest.TestCase):
+    maxDiff = None
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.inputs = os.path.join(self.tmp.name, "in")
+        os.mkdir(self.inputs)
+        self.paths = write_corpus(self.inputs, FILES, largest="hold.http")
+        # A file that cannot be read counts the same in both.
+        self.paths.append(os.path.join(self.inputs, "missing.http"))
+        self.out = os.path.join(self.tmp.name, "out")
+
+    def assert_same_as_command(self, summary, *options):
+        want, codes, verdicts, records = command_totals(self.paths, *options)
+        self.assertEqual({k: summary[k] for k in COMMAND_KEYS},
+                         {k: want[k] for k in COMMAND_KEYS})
+        self.assertEqual(summary["status_codes"], codes)
+        self.assertEqual(summary["verdicts"], verdicts)
+        self.assertEqual(read_records(self.out), records)
+        self.assertGreater(summary["responses"], 2000)
+        self.assertGreater(summary["rejected"], 10)
+        self.assertEqual(summary["unreadable_files"], 1)
+        self.assertEqual(summary["files"], FILES)
+
+    def test_two_workers_match_the_command(self):
+        summary = respcheck.dask.run(
+            self.paths, workers=2, out=self.out, progress=False,
+            options={"rules": {"date-missing": "warning"}})
+        self.assertEqual(summary["workers"], 2)
+        self.assert_same_as_command(summary, "--rule=date-missing=warning")
+        with open(os.path.join(self.out, "summary.json")) as f:
+            self.assertEqual(json.load(f), summary)
+        with open(os.path.join(self.out, "report.html")) as f:
+            page = f.read()
+        self.assertEqual(page.count('src="data:image/png;base64,'), 2)
+        self.assertIn("name no hosts", page)
+
+    def test_killed_worker_loses_no_file(self):
+        marker = os.path.join(self.tmp.name, "held")
+        attempts = os.path.join(self.tmp.name, "attempts")
+        srv = socket.create_server(("127.0.0.1", 0))
+        srv.settimeout(120)
+        self.addCleanup(srv.close)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import dask_hooks
+        lint = functools.partial(dask_hooks.hold_once, marker=marker,
+                                 attempts=attempts,
+                                 port=srv.getsockname()[1])
+        result, failure = [], []
+
+        def go():
+            try:
+                result.append(respcheck.dask.run(self.paths, workers=2,
+                                                 out=self.out, progress=False,
+                                                 lint=lint))
+            except BaseException as e:  # reported by the test thread
+                failure.append(e)
+        t = threading.Thread(target=go)
+        t.start()
+        try:
+            conn, _ = srv.accept()  # the held task's worker calls
+            with conn:
+                pid = int(conn.makefile().readline())
+                os.kill(pid, signal.SIGKILL)
+        finally:
+            t.join(300)
+        self.assertFalse(t.is_alive())
+        self.assertEqual(failure, [])
+        with open(attempts) as f:
+            pids = [int(line) for line in f]
+        # Held once, killed, then run again by another worker process.
+        self.assertEqual(len(pids), 2)
+        self.assertEqual(pids[0], pid)
+        self.assertNotEqual(pids[1], pid)
+        self.assert_same_as_command(result[0])
+
+
+class SplitAndWalkTest(unittest.TestCase):
+    def test_plan_walks_as_the_command(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in ("b.http", "a.http", ".hidden.http", "c.txt"):
+                with open(os.path.join(tmp, name), "wb") as f:
+                    f.write(b"x" * len(name))
+            os.mkdir(os.path.join(tmp, "sub"))
+            with open(os.path.join(tmp, "sub", "d.http"), "wb") as f:
+                f.write(b"xxxxxxxxxx")
+            got = respcheck.dask.plan([tmp])
+            self.assertEqual(sorted(os.path.relpath(t.path, tmp) for t in got),
+                             ["a.http", "b.http", "sub/d.http"])
+            self.assertEqual(got[0].size, 10)  # largest first
+            self.assertEqual({t.kind for t in got}, {"raw"})
+            got = respcheck.dask.plan([os.path.join(tmp, "c.txt")])
+            self.assertEqual(len(got), 1)  # named files are always taken
+
+    def test_hosts_are_counted_and_plotted(self):
+        summary = tasks.empty_summary()
+        for i, uri in enumerate(["http://a.example/x", "https://b.example/",
+                                 "http://a.example/y"]):
+            tasks.add_record(summary, {
+                "status": 200 + i, "verdict": "reject" if i else "accept",
+                "findings": [{"rule": "date-missing", "severity": "info"}],
+                "request": {"target": uri}})
+        self.assertEqual(summary["hosts"], {
+            "a.example": {"responses": 2, "rejected": 1, "findings": 2},
+            "b.example": {"responses": 1, "rejected": 1, "findings": 1}})
+        done = respcheck.dask._finish_summary(summary, 1.0, 2, 3)
+        page = report.render(done)
+        self.assertEqual(page.count('src="data:image/png;base64,'), 3)
+        self.assertNotIn("<script", page)
+        self.assertNotIn("http://", page.replace("a.example/", ""))
+
+    def test_command_line(self):
+        """The module runs as python3 -m respcheck.dask and exits as the
+        command does (1: a response was rejected)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = write_corpus(tmp, 3)
+            out = os.path.join(tmp, "out")
+            proc = subprocess.run(
+                [sys.executable, "-m", "respcheck.dask", *paths, "--workers",
+                 "1", "--out", out, "--rule", "date-missing=off"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300,
+                env=command_env() | {"PYTHONPATH": os.environ["PYTHONPATH"]})
+            self.assertEqual(proc.returncode, 1, proc.stderr.decode())
+            self.assertIn(b"responses/s", proc.stderr)
+            self.assertEqual(sorted(os.listdir(out)),
+                             ["records.jsonl", "report.html", "summary.json"])
+            bad = subprocess.run(
+                [sys.executable, "-m", "respcheck.dask", paths[0],
+                 "--rule", "nope=off"], stderr=subprocess.PIPE, timeout=300)
+            self.assertEqual(bad.returncode, 2)
+            self.assertIn(b"unknown rule", bad.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
