@@ -2,7 +2,7 @@
 # Line coverage of parser/*.c reached by the fuzz harnesses' corpora: builds
 # the standalone replay harnesses with clang source-based coverage
 # (-fprofile-instr-generate -fcoverage-mapping), replays the corpora and
-# prints llvm-cov's report, then the lines of parser/parser.c never run.
+# prints llvm-cov's report, then the lines of each parser/*.c never run.
 #
 #   fuzz/coverage.sh [--corpus DIR] [BUILD_DIR]
 #
@@ -39,7 +39,6 @@ profdata=$(pick llvm-profdata)
 llvmcov=$(pick llvm-cov)
 
 harnesses=(stream split registry output)
-[ -f "$root/tools/output.c" ] || harnesses=(stream split registry)
 
 echo "== building the replay harnesses with coverage in $build"
 cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug \
@@ -73,10 +72,14 @@ echo "== line coverage of parser/ ($llvmcov report)"
 "$llvmcov" report -instr-profile="$build/merged.profdata" "${objects[@]}" \
   "$root"/parser/*.c | sed "s|$root/||"
 
-"$llvmcov" show -instr-profile="$build/merged.profdata" "${objects[@]}" \
-  "$root/parser/parser.c" >"$build/parser.c.coverage.txt"
-awk -F'|' '$2 ~ /^ *0 *$/ { gsub(/ /, "", $1); printf "%s ", $1 } END { print "" }' \
-  "$build/parser.c.coverage.txt" >"$build/parser.c.uncovered"
-echo "== lines of parser/parser.c never run: $(wc -w <"$build/parser.c.uncovered")"
-fold -s -w 100 "$build/parser.c.uncovered"
-echo "(annotated source: $build/parser.c.coverage.txt)"
+mkdir -p "$build/coverage"
+for src in "$root"/parser/*.c; do
+  f=$(basename "$src")
+  "$llvmcov" show -instr-profile="$build/merged.profdata" "${objects[@]}" \
+    "$src" >"$build/coverage/$f.txt"
+  awk -F'|' '$2 ~ /^ *0 *$/ { gsub(/ /, "", $1); printf "%s ", $1 } END { print "" }' \
+    "$build/coverage/$f.txt" >"$build/coverage/$f.uncovered"
+  echo "== lines of parser/$f never run: $(wc -w <"$build/coverage/$f.uncovered")"
+  fold -s -w 100 "$build/coverage/$f.uncovered"
+done
+echo "(annotated sources: $build/coverage/*.txt)"

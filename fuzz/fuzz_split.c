@@ -48,7 +48,8 @@ static void grow(log_t *l, size_t more) {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void add(log_t *l, const char *fmt, ...);
+static void
+add(log_t *l, const char *fmt, ...);
 static void add(log_t *l, const char *fmt, ...) {
   va_list ap;
   int n;
@@ -137,10 +138,10 @@ static int on_body(void *u, const char *at, size_t len) {
 static void on_end(void *u, const respcheck_message_end_t *m) {
   log_t *l = u;
   begin_line(l, 'E');
-  add(l, "E #%llu @%llu-%llu f=%x v=%d %u/%u/%u\n", (unsigned long long)m->index,
-      (unsigned long long)m->offset, (unsigned long long)m->end_offset,
-      m->flags, (int)m->verdict, m->error_count, m->warning_count,
-      m->info_count);
+  add(l, "E #%llu @%llu-%llu f=%x v=%d %u/%u/%u\n",
+      (unsigned long long)m->index, (unsigned long long)m->offset,
+      (unsigned long long)m->end_offset, m->flags, (int)m->verdict,
+      m->error_count, m->warning_count, m->info_count);
 }
 
 static void on_tunnel(void *u, const char *at, size_t len, uint64_t off) {
@@ -150,7 +151,6 @@ static void on_tunnel(void *u, const char *at, size_t len, uint64_t off) {
   add_bytes(l, at, len);
   add(l, "\n");
 }
-
 
 /* Feeds data in the chunker's pieces (NULL: one call) up to stop bytes,
  * each piece from its own allocation, so that a read past a piece is

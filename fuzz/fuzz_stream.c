@@ -37,7 +37,6 @@
 #include "fuzz_common.h"
 #include "respcheck.h"
 
-
 /* An open library bug (fuzz_common.h, rcf_strict). */
 static int known_bug(int cond) { return !rcf_strict() && cond; }
 
@@ -52,13 +51,13 @@ typedef struct state {
   size_t chunk_len;
   uint64_t chunk_abs;
   int in_call;
-  int dead; /* a sticky error or finish: no callback may run */
+  int dead;  /* a sticky error or finish: no callback may run */
   int fatal; /* a fatal finding in this call: only its message end follows */
   int fatal_end_seen;
   int parse_error_seen, limit_seen, te_invalid_seen;
-  uint64_t fatal_offset;  /* of the fatal finding in this call */
-  int end_in_call;        /* a message ended in this call ... */
-  uint64_t last_end;      /* ... at this offset */
+  uint64_t fatal_offset; /* of the fatal finding in this call */
+  int end_in_call;       /* a message ended in this call ... */
+  uint64_t last_end;     /* ... at this offset */
 
   /* Responses. */
   uint64_t ends;
@@ -80,9 +79,9 @@ typedef struct state {
   uint64_t content_length;
   uint64_t body_bytes;
   int body_stopped;
-  int head_in_call;            /* the head came in the current call */
+  int head_in_call;              /* the head came in the current call */
   const char *head_lo, *head_hi; /* its copy in the parser, when known */
-  int desync;                  /* open bug 4 seen in this response */
+  int desync;                    /* open bug 4 seen in this response */
   int desync_tail; /* ... and it ended: its parse-error may still follow */
   uint64_t min_finding, max_finding;
   int have_finding;
@@ -230,13 +229,12 @@ static int rfc_effective(int code) {
 
 static void check_framing(const respcheck_response_t *r) {
   unsigned fr = r->framing;
-  unsigned kind = fr & (RESPCHECK_FRAMING_CONTENT_LENGTH |
-                        RESPCHECK_FRAMING_CHUNKED |
-                        RESPCHECK_FRAMING_CLOSE_DELIMITED |
-                        RESPCHECK_FRAMING_NO_BODY);
+  unsigned kind =
+      fr & (RESPCHECK_FRAMING_CONTENT_LENGTH | RESPCHECK_FRAMING_CHUNKED |
+            RESPCHECK_FRAMING_CLOSE_DELIMITED | RESPCHECK_FRAMING_NO_BODY);
   int st = r->status;
-  int connect_2xx = r->request.method == RESPCHECK_METHOD_CONNECT &&
-                    st >= 200 && st <= 299;
+  int connect_2xx =
+      r->request.method == RESPCHECK_METHOD_CONNECT && st >= 200 && st <= 299;
 
   CHECK((fr & ~0x7fu) == 0, "framing %#x has unknown bits", fr);
   CHECK(kind && (kind & (kind - 1)) == 0,
@@ -306,7 +304,8 @@ static void check_spans(state_t *s, const respcheck_response_t *r) {
       CHECK(h->name.ptr - base == (ptrdiff_t)(h->offset - r->offset),
             "field %zu name is not where its offset says", i);
       CHECK(h->value.ptr >= base &&
-                (uint64_t)(h->value.ptr - base) + h->value.len <= r->head_length,
+                (uint64_t)(h->value.ptr - base) + h->value.len <=
+                    r->head_length,
             "field %zu value outside the head", i);
       at = r->offset + (uint64_t)(h->value.ptr - base);
       for (k = 0; k < h->value.len; k++) {
@@ -414,16 +413,15 @@ static int on_head(void *u, const respcheck_response_t *r) {
             r->effective_status == rfc_effective(r->status),
         "status %d effective %d, RFC 9110 15 says %d", r->status,
         r->effective_status, rfc_effective(r->status));
-  CHECK(r->info == respcheck_status_lookup(r->status), "info of %d",
-        r->status);
+  CHECK(r->info == respcheck_status_lookup(r->status), "info of %d", r->status);
   CHECK(same_request(&r->request, req),
         "response %llu read with request %s %u.%u; the queue says %s %u.%u",
         (unsigned long long)r->index, respcheck_method_name(r->request.method),
         r->request.version_major, r->request.version_minor,
         respcheck_method_name(req->method), req->version_major,
         req->version_minor);
-  CHECK(r->verdict == (s->errors_before_head ? RESPCHECK_REJECT
-                                             : RESPCHECK_ACCEPT),
+  CHECK(r->verdict ==
+            (s->errors_before_head ? RESPCHECK_REJECT : RESPCHECK_ACCEPT),
         "head verdict %d after %d error findings", (int)r->verdict,
         s->errors_before_head);
   check_framing(r);
@@ -483,9 +481,9 @@ static int on_body(void *u, const char *at, size_t len) {
   if (!s->desync || in_chunk(s, at, len))
     check_in_chunk(s, at, len, "body");
   else
-    CHECK(s->head_in_call && (s->head_lo == NULL ||
-                              (at >= s->head_lo && at <= s->head_hi &&
-                               len <= (size_t)(s->head_hi - at))),
+    CHECK(s->head_in_call &&
+              (s->head_lo == NULL || (at >= s->head_lo && at <= s->head_hi &&
+                                      len <= (size_t)(s->head_hi - at))),
           "body bytes neither in the caller's buffer nor in the head");
   touch(at, len);
   s->body_bytes += len;
@@ -494,8 +492,8 @@ static int on_body(void *u, const char *at, size_t len) {
           "%llu body bytes for Content-Length %llu",
           (unsigned long long)s->body_bytes,
           (unsigned long long)s->content_length);
-  stop = (s->cfg->flags & RCF_F_BODY_STOP) &&
-         s->body_calls == s->cfg->body_stop;
+  stop =
+      (s->cfg->flags & RCF_F_BODY_STOP) && s->body_calls == s->cfg->body_stop;
   s->body_calls++;
   if (stop) {
     s->stop_requested = 1;
@@ -506,8 +504,8 @@ static int on_body(void *u, const char *at, size_t len) {
 
 static void on_end(void *u, const respcheck_message_end_t *m) {
   state_t *s = u;
-  unsigned known = RESPCHECK_END_COMPLETE | RESPCHECK_END_HEAD |
-                   RESPCHECK_END_ABORTED;
+  unsigned known =
+      RESPCHECK_END_COMPLETE | RESPCHECK_END_HEAD | RESPCHECK_END_ABORTED;
   unsigned how = m->flags & (RESPCHECK_END_COMPLETE | RESPCHECK_END_ABORTED);
 
   common_checks(s, "on_message_end");
@@ -552,9 +550,8 @@ static void on_end(void *u, const respcheck_message_end_t *m) {
     CHECK(m->error_count == s->counts[RESPCHECK_SEVERITY_ERROR] &&
               m->warning_count == s->counts[RESPCHECK_SEVERITY_WARNING] &&
               m->info_count == s->counts[RESPCHECK_SEVERITY_INFO],
-          "end counts %u/%u/%u, on_finding delivered %u/%u/%u",
-          m->error_count, m->warning_count, m->info_count,
-          s->counts[RESPCHECK_SEVERITY_ERROR],
+          "end counts %u/%u/%u, on_finding delivered %u/%u/%u", m->error_count,
+          m->warning_count, m->info_count, s->counts[RESPCHECK_SEVERITY_ERROR],
           s->counts[RESPCHECK_SEVERITY_WARNING],
           s->counts[RESPCHECK_SEVERITY_INFO]);
   if ((m->flags & RESPCHECK_END_COMPLETE) &&
@@ -572,8 +569,7 @@ static void on_end(void *u, const respcheck_message_end_t *m) {
       s->q_len--;
     }
     if ((m->flags & RESPCHECK_END_COMPLETE) &&
-        (s->framing &
-         (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))) {
+        (s->framing & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))) {
       s->tunnel = 1;
       s->tunnel_next = m->end_offset;
     }
@@ -623,14 +619,12 @@ static void after_call(state_t *s, respcheck_errno_t ret, respcheck_errno_t was,
     CHECK(offset == s->fed, "offset %llu after %llu bytes fed",
           (unsigned long long)offset, (unsigned long long)s->fed);
     CHECK(!s->fatal, "a fatal finding without an error");
-    CHECK(!s->stop_requested, "a callback asked to stop; %s returned OK",
-          what);
+    CHECK(!s->stop_requested, "a callback asked to stop; %s returned OK", what);
   } else {
     uint64_t eo = respcheck_parser_error_offset(s->p);
     CHECK(offset <= s->fed && eo <= offset,
-          "error at %llu, offset %llu, %llu bytes fed",
-          (unsigned long long)eo, (unsigned long long)offset,
-          (unsigned long long)s->fed);
+          "error at %llu, offset %llu, %llu bytes fed", (unsigned long long)eo,
+          (unsigned long long)offset, (unsigned long long)s->fed);
     CHECK(respcheck_parser_response_count(s->p) == s->ends ||
               (s->cfg->flags & RCF_F_NULL_ALL),
           "%llu responses begun, %llu ended after the error %s",
@@ -644,8 +638,7 @@ static void after_call(state_t *s, respcheck_errno_t ret, respcheck_errno_t was,
               "RESPCHECK_E_PARSE without a parse-error finding");
         break;
       case RESPCHECK_E_LIMIT:
-        CHECK(s->limit_seen ||
-                  !sev[RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE] ||
+        CHECK(s->limit_seen || !sev[RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE] ||
                   !sev[RESPCHECK_RULE_TOO_MANY_HEADERS] ||
                   !sev[RESPCHECK_RULE_LINE_TOO_LONG] ||
                   !sev[RESPCHECK_RULE_CHUNK_EXTENSION_TOO_LONG],
@@ -866,8 +859,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&s, 0, sizeof(s));
   s.cfg = &cfg;
   if (cfg.extras & RCF_X_NEW) {
-    p = respcheck_parser_new(&cfg.opts, (cfg.flags & RCF_F_NULL_ALL) ? NULL : &cb,
-                             &s);
+    p = respcheck_parser_new(&cfg.opts,
+                             (cfg.flags & RCF_F_NULL_ALL) ? NULL : &cb, &s);
   } else {
     mem = need ? malloc(need) : NULL;
     if (need)
@@ -876,8 +869,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     p = respcheck_parser_init(mem, need, &cfg.opts,
                               (cfg.flags & RCF_F_NULL_ALL) ? NULL : &cb, &s);
   }
-  CHECK((p != NULL) == (need != 0), "parser %p with size %zu", (void *)p,
-        need);
+  CHECK((p != NULL) == (need != 0), "parser %p with size %zu", (void *)p, need);
   if (p == NULL) {
     free(mem);
     return 0;

@@ -58,7 +58,6 @@ done
 case "$secs" in ''|*[!0-9]*) echo "run.sh: SECONDS must be a number" >&2; exit 2 ;; esac
 
 harnesses=(stream split registry output)
-[ -f "$root/tools/output.c" ] || harnesses=(stream split registry)
 [ ${#only[@]} -gt 0 ] && harnesses=("${only[@]}")
 
 cc=${CC:-clang}

@@ -4,7 +4,8 @@
  * order, skipping dot files), so that any compiler builds the harnesses and
  * CTest replays their corpora. A harness reports a failure by aborting.
  *
- *   fuzz_stream_replay fuzz/corpus/stream crash-1234 --if-exists=fuzz/regressions/stream
+ *   fuzz_stream_replay fuzz/corpus/stream crash-1234
+ * --if-exists=fuzz/regressions/stream
  *
  * "--if-exists=PATH" names a file or folder that may be missing; arguments
  * starting with '-' otherwise are libFuzzer flags and are ignored, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Counting one byte value in a buffer, shared by the library and the
  * respcheck command (which counts line ends over whole captures). Header
  * only; not installed. */

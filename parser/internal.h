@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Declarations shared between the library's files; not installed. */
 #ifndef RESPCHECK_INTERNAL_H
 #define RESPCHECK_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The IANA HTTP Status Code Registry (RFC 9110 16.2.1), from registry.def.
  * Every table is const and laid out by the compiler: no initialisation at

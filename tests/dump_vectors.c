@@ -1,11 +1,13 @@
 /*
- * Writes the test vectors (vectors.h), and any capture files named, as seed
- * inputs of the fuzz harnesses: OUTDIR/stream/, OUTDIR/split/ and
- * OUTDIR/output/, each input with the configuration bytes its harness reads
- * first (fuzz/fuzz_common.h) set to the vector's options.
+ * Writes the test vectors (the fixtures of tests/vectors/, read by
+ * vectors.c), and any capture files named, as seed inputs of the fuzz
+ * harnesses: OUTDIR/stream/, OUTDIR/split/ and OUTDIR/output/, each input
+ * with the configuration bytes its harness reads first (fuzz/fuzz_common.h)
+ * set to the vector's options.
  *
- *   respcheck_dump_vectors OUTDIR [CAPTURE...]
+ *   respcheck_dump_vectors VECTORS OUTDIR [CAPTURE...]
  *
+ * VECTORS is the fixtures' folder, tests/vectors.
  * A capture whose name ends in ".head" is a response to HEAD. The fuzz
  * replay tests run the vectors this way on every build; fuzz/README.md says
  * how the committed corpora were made from them.
@@ -52,8 +54,8 @@ static int write_file(const char *dir, const char *sub, const char *name,
 
 /* One input for each harness. n picks the output format and the chunking,
  * so that the seeds spread over them. */
-static int dump(const char *dir, const char *name, const char *data,
-                size_t len, respcheck_method_t method, int request_10,
+static int dump(const char *dir, const char *name, const char *data, size_t len,
+                respcheck_method_t method, int request_10,
                 const size_t limits[5], unsigned n) {
   static const uint8_t stream_chunks[4] = {15, 1, 2, 3};
   static const uint8_t split_chunks[4] = {7, 4, 5, 6};
@@ -109,33 +111,40 @@ static char *read_all(const char *path, size_t *len) {
 
 int main(int argc, char **argv) {
   static const char *const subs[] = {"stream", "split", "output"};
-  char path[4096];
+  char path[4096], err[1024];
+  rc_vectors_t set = {0};
+  const char *out;
   size_t i;
   int a;
 
-  if (argc < 2) {
-    fprintf(stderr, "usage: %s OUTDIR [CAPTURE...]\n", argv[0]);
+  if (argc < 3) {
+    fprintf(stderr, "usage: %s VECTORS OUTDIR [CAPTURE...]\n", argv[0]);
     return 2;
   }
-  if (make_dir(argv[1]))
+  if (rc_vectors_load(argv[1], &set, err, sizeof(err)) != 0) {
+    fprintf(stderr, "dump_vectors: %s\n", err);
+    rc_vectors_free(&set);
+    return 1;
+  }
+  out = argv[2];
+  if (make_dir(out))
     return 1;
   for (i = 0; i < 3; i++) {
-    snprintf(path, sizeof(path), "%s/%s", argv[1], subs[i]);
+    snprintf(path, sizeof(path), "%s/%s", out, subs[i]);
     if (make_dir(path))
       return 1;
   }
-  for (i = 0; i < RC_VECTOR_COUNT; i++) {
-    const rc_vector_t *v = &rc_vectors[i];
+  for (i = 0; i < set.count; i++) {
+    const rc_vector_t *v = &set.v[i];
     size_t limits[5] = {v->limits.header_bytes, v->limits.headers,
                         v->limits.line, v->limits.reason, v->limits.chunk_ext};
     char name[128];
     snprintf(name, sizeof(name), "v-%s", v->name);
-    if (dump(argv[1], name, v->data, v->len,
-             v->method ? v->method : RESPCHECK_METHOD_GET, v->request_10,
-             limits, (unsigned)i))
+    if (dump(out, name, v->data, v->len, v->method, v->request_10, limits,
+             (unsigned)i))
       return 1;
   }
-  for (a = 2; a < argc; a++) {
+  for (a = 3; a < argc; a++) {
     static const size_t none[5] = {0, 0, 0, 0, 0};
     const char *base = strrchr(argv[a], '/');
     size_t len, bl;
@@ -148,17 +157,18 @@ int main(int argc, char **argv) {
     base = base ? base + 1 : argv[a];
     bl = strlen(base);
     snprintf(name, sizeof(name), "c-%s", base);
-    if (dump(argv[1], name, data, len,
+    if (dump(out, name, data, len,
              bl > 5 && strcmp(base + bl - 5, ".head") == 0
                  ? RESPCHECK_METHOD_HEAD
                  : RESPCHECK_METHOD_GET,
-             0, none, (unsigned)a)) {
+             0, none, (unsigned)(a - 1))) {
       free(data);
       return 1;
     }
     free(data);
   }
-  printf("dump_vectors: %zu vectors and %d captures written to %s\n",
-         (size_t)RC_VECTOR_COUNT, argc - 2, argv[1]);
+  printf("dump_vectors: %zu vectors and %d captures written to %s\n", set.count,
+         argc - 3, out);
+  rc_vectors_free(&set);
   return 0;
 }

@@ -36,7 +36,8 @@ if(rc)
   message(FATAL_ERROR "building against the installed llhttp failed")
 endif()
 foreach(t test_vectors test_api)
-  execute_process(COMMAND ${WORK}/build/tests/${t} --jobs 1 RESULT_VARIABLE rc
+  execute_process(COMMAND env RESPCHECK_TEST_VECTORS=${SOURCE}/tests/vectors
+                          ${WORK}/build/tests/${t} --jobs 1 RESULT_VARIABLE rc
                   OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(rc)
     message(FATAL_ERROR "${t} against the installed llhttp failed:\n${out}${err}")

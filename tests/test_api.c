@@ -78,7 +78,8 @@ static const char mix[] =
     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
     "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
     "HTTP/1.1 204 No Content\r\n\r\n"
-    "HTTP/1.1 301 Moved Permanently\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n"
+    "HTTP/1.1 301 Moved Permanently\r\nLocation: /x\r\nContent-Length: "
+    "0\r\n\r\n"
     "HTTP/1.1 999 Bad\r\nContent-Length: 0\r\n\r\n";
 
 Test(memory, no_allocation_after_setup) {
@@ -147,14 +148,20 @@ Test(options, severities) {
   respcheck_options_t o;
   counts_t c = {0};
   respcheck_parser_t *p;
-  static const char r[] = "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n";
+  static const char r[] =
+      "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n";
   respcheck_options_init(&o);
-  cr_assert_eq(o.severity[RESPCHECK_RULE_LOCATION_MISSING], RESPCHECK_SEVERITY_WARNING);
-  cr_assert_eq(respcheck_options_set_severity(&o, RESPCHECK_RULE_WWW_AUTHENTICATE_MISSING,
-                                              RESPCHECK_SEVERITY_OFF), RESPCHECK_E_OK);
-  cr_assert_eq(respcheck_options_set_severity(&o, RESPCHECK_RULE_COUNT, RESPCHECK_SEVERITY_OFF),
+  cr_assert_eq(o.severity[RESPCHECK_RULE_LOCATION_MISSING],
+               RESPCHECK_SEVERITY_WARNING);
+  cr_assert_eq(
+      respcheck_options_set_severity(
+          &o, RESPCHECK_RULE_WWW_AUTHENTICATE_MISSING, RESPCHECK_SEVERITY_OFF),
+      RESPCHECK_E_OK);
+  cr_assert_eq(respcheck_options_set_severity(&o, RESPCHECK_RULE_COUNT,
+                                              RESPCHECK_SEVERITY_OFF),
                RESPCHECK_E_INVAL);
-  respcheck_options_set_severity(&o, RESPCHECK_RULE_DATE_MISSING, RESPCHECK_SEVERITY_OFF);
+  respcheck_options_set_severity(&o, RESPCHECK_RULE_DATE_MISSING,
+                                 RESPCHECK_SEVERITY_OFF);
   p = respcheck_parser_new(&o, &callbacks, &c);
   respcheck_execute(p, r, sizeof(r) - 1);
   cr_assert_eq(c.findings, 0);
@@ -164,7 +171,8 @@ Test(options, severities) {
 Test(errors, sticky_with_offset) {
   counts_t c = {0};
   respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
-  static const char bad[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 2x0 OK\r\n\r\n";
+  static const char bad[] =
+      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 2x0 OK\r\n\r\n";
   cr_assert_eq(respcheck_execute(p, bad, sizeof(bad) - 1), RESPCHECK_E_PARSE);
   cr_assert_eq(respcheck_parser_error(p), RESPCHECK_E_PARSE);
   cr_assert_eq(respcheck_parser_error_offset(p), 38 + 10);
@@ -186,7 +194,8 @@ Test(errors, callback_stops) {
   respcheck_parser_t *p;
   c.stop_at_head = 1;
   p = respcheck_parser_new(NULL, &callbacks, &c);
-  cr_assert_eq(respcheck_execute(p, mix, sizeof(mix) - 1), RESPCHECK_E_CALLBACK);
+  cr_assert_eq(respcheck_execute(p, mix, sizeof(mix) - 1),
+               RESPCHECK_E_CALLBACK);
   cr_assert_eq(c.heads, 1);
   cr_assert_eq(respcheck_execute(p, mix, 1), RESPCHECK_E_CALLBACK);
   respcheck_parser_free(p);
@@ -196,7 +205,8 @@ Test(errors, bad_arguments) {
   cr_assert_eq(respcheck_execute(NULL, "x", 1), RESPCHECK_E_INVAL);
   cr_assert_eq(respcheck_finish(NULL), RESPCHECK_E_INVAL);
   cr_assert_eq(respcheck_push_request(NULL, NULL), RESPCHECK_E_INVAL);
-  cr_assert_str_eq(respcheck_errno_name(RESPCHECK_E_LIMIT), "RESPCHECK_E_LIMIT");
+  cr_assert_str_eq(respcheck_errno_name(RESPCHECK_E_LIMIT),
+                   "RESPCHECK_E_LIMIT");
   cr_assert_str_eq(respcheck_strerror((respcheck_errno_t)99), "unknown error");
 }
 
@@ -208,10 +218,9 @@ Test(requests, pipelined_contexts_pair_in_order) {
   respcheck_request_t get = {RESPCHECK_METHOD_GET, 1, 1};
   /* 100 + 200 answer the HEAD (no body despite Content-Length); the next
    * 200 answers the GET and has a body. */
-  static const char s[] =
-      "HTTP/1.1 100 Continue\r\n\r\n"
-      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
-      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  static const char s[] = "HTTP/1.1 100 Continue\r\n\r\n"
+                          "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+                          "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
   respcheck_options_init(&o);
   o.max_pending_requests = 2;
   p = respcheck_parser_new(&o, &callbacks, &c);
@@ -231,8 +240,9 @@ Test(requests, pipelined_contexts_pair_in_order) {
 Test(tunnel, bytes_after_101_are_handed_back) {
   counts_t c = {0};
   respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
-  static const char s[] = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                          "Connection: Upgrade\r\n\r\n\x81\x05hello HTTP/1.1 600 x\r\n\r\n";
+  static const char s[] =
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+      "Connection: Upgrade\r\n\r\n\x81\x05hello HTTP/1.1 600 x\r\n\r\n";
   cr_assert_eq(respcheck_execute(p, s, sizeof(s) - 1), RESPCHECK_E_OK);
   cr_assert(respcheck_parser_in_tunnel(p));
   cr_assert_eq(c.tunnel_bytes, 26);
@@ -245,7 +255,8 @@ Test(tunnel, bytes_after_101_are_handed_back) {
 Test(spans, obs_fold_shown_as_spaces) {
   counts_t c = {0};
   respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
-  static const char s[] = "HTTP/1.1 200 OK\r\nX-A:  one\r\n\ttwo  \r\nContent-Length: 0\r\n\r\n";
+  static const char s[] =
+      "HTTP/1.1 200 OK\r\nX-A:  one\r\n\ttwo  \r\nContent-Length: 0\r\n\r\n";
   respcheck_execute(p, s, sizeof(s) - 1);
   cr_assert_str_eq(c.first_header, "X-A: one  \ttwo");
   respcheck_parser_free(p);
@@ -310,42 +321,59 @@ Test(spans, head_outlives_the_callers_buffer) {
 }
 
 Test(catalogue, contract_ids) {
-  static const char *const ids[] = {
-      "parse-error", "status-class-invalid", "status-unregistered", "status-reserved",
-      "status-1xx-http10", "version-invalid", "content-length-forbidden",
-      "transfer-encoding-forbidden", "transfer-encoding-http10", "framing-conflict",
-      "content-length-invalid", "location-missing", "www-authenticate-missing",
-      "proxy-authenticate-missing", "allow-missing", "content-range-missing",
-      "upgrade-missing"};
+  static const char *const ids[] = {"parse-error",
+                                    "status-class-invalid",
+                                    "status-unregistered",
+                                    "status-reserved",
+                                    "status-1xx-http10",
+                                    "version-invalid",
+                                    "content-length-forbidden",
+                                    "transfer-encoding-forbidden",
+                                    "transfer-encoding-http10",
+                                    "framing-conflict",
+                                    "content-length-invalid",
+                                    "location-missing",
+                                    "www-authenticate-missing",
+                                    "proxy-authenticate-missing",
+                                    "allow-missing",
+                                    "content-range-missing",
+                                    "upgrade-missing"};
   static const respcheck_severity_t sev[] = {
-      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_WARNING,
-      RESPCHECK_SEVERITY_WARNING, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR,
-      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR,
-      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_WARNING,
-      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR,
-      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR};
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_WARNING, RESPCHECK_SEVERITY_WARNING,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_WARNING,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR};
   size_t i, j;
   for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
     int r = respcheck_rule_from_id(ids[i], strlen(ids[i]));
     cr_assert(r >= 0, "rule %s missing", ids[i]);
-    cr_assert_eq(respcheck_rule_default_severity((respcheck_rule_t)r), sev[i], "%s", ids[i]);
+    cr_assert_eq(respcheck_rule_default_severity((respcheck_rule_t)r), sev[i],
+                 "%s", ids[i]);
   }
   for (i = 0; i < RESPCHECK_RULE_COUNT; i++) {
     const char *ref = respcheck_rule_reference((respcheck_rule_t)i);
     cr_assert(ref && strncmp(ref, "RFC ", 4) == 0, "rule %zu cites no RFC", i);
     cr_assert(respcheck_rule_summary((respcheck_rule_t)i)[0] != '\0');
     for (j = i + 1; j < RESPCHECK_RULE_COUNT; j++)
-      cr_assert_str_neq(respcheck_rule_id((respcheck_rule_t)i), respcheck_rule_id((respcheck_rule_t)j));
+      cr_assert_str_neq(respcheck_rule_id((respcheck_rule_t)i),
+                        respcheck_rule_id((respcheck_rule_t)j));
   }
   cr_assert_eq(respcheck_rule_from_id("nope", 4), -1);
   cr_assert_null(respcheck_rule_id(RESPCHECK_RULE_COUNT));
 }
 
 Test(catalogue, version_names_registry_date) {
-  cr_assert(strstr(respcheck_version(), "2025-09-15") != NULL, "%s", respcheck_version());
+  cr_assert(strstr(respcheck_version(), "2025-09-15") != NULL, "%s",
+            respcheck_version());
   cr_assert(strstr(respcheck_version(), "0.1.0") == respcheck_version());
   cr_assert_eq(respcheck_version_number(), RESPCHECK_VERSION_HEX);
-  cr_assert_eq(respcheck_severity_from_name("warning"), RESPCHECK_SEVERITY_WARNING);
+  cr_assert_eq(respcheck_severity_from_name("warning"),
+               RESPCHECK_SEVERITY_WARNING);
   cr_assert_eq(respcheck_severity_from_name("fatal"), -1);
   cr_assert_eq(respcheck_method_from_name("HEAD", 4), RESPCHECK_METHOD_HEAD);
   cr_assert_eq(respcheck_method_from_name("head", 4), RESPCHECK_METHOD_UNKNOWN);
@@ -357,8 +385,10 @@ Test(errors, framing_disagreement_stops_the_stream) {
    * to the close. Reading on would put the 404 inside the first body. */
   counts_t c = {0};
   respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
-  static const char s[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked,\r\n\r\n"
-                          "5\r\nhello\r\n0\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nNF";
+  static const char s[] =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked,\r\n\r\n"
+      "5\r\nhello\r\n0\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: "
+      "2\r\n\r\nNF";
   cr_assert_eq(respcheck_execute(p, s, sizeof(s) - 1), RESPCHECK_E_FRAMING);
   cr_assert_eq(respcheck_parser_error_offset(p), 48);
   cr_assert_eq(c.heads, 1);

@@ -1,10 +1,11 @@
 /*
- * Writes every test vector of tests/vectors.h to a folder, for the
- * differential test (fuzz/diff/run.py): DIR/NAME.http holds the stream's
- * bytes, DIR/index.json one entry per vector with the request context and
+ * Writes every test vector (the fixtures of tests/vectors/, read by
+ * tests/vectors.c) to a folder, for the differential test
+ * (fuzz/diff/run.py): DIR/NAME.http holds the stream's bytes, DIR/index.json
+ * one entry per vector with its fixture file, and the request context and
  * limits it was written for.
  *
- * Usage: dump_vectors DIR   (DIR must exist)
+ * Usage: dump_vectors VECTORS DIR   (VECTORS: tests/vectors; DIR must exist)
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,15 +25,23 @@ static void put_str(FILE *f, const char *s) {
 }
 
 int main(int argc, char **argv) {
-  char path[4096];
+  char path[4096], err[1024];
+  rc_vectors_t set = {0};
+  const char *dir;
   FILE *idx, *out;
   size_t i;
 
-  if (argc != 2) {
-    fputs("usage: dump_vectors DIR\n", stderr);
+  if (argc != 3) {
+    fputs("usage: dump_vectors VECTORS DIR\n", stderr);
     return 2;
   }
-  if ((size_t)snprintf(path, sizeof(path), "%s/index.json", argv[1]) >=
+  if (rc_vectors_load(argv[1], &set, err, sizeof(err)) != 0) {
+    fprintf(stderr, "dump_vectors: %s\n", err);
+    rc_vectors_free(&set);
+    return 2;
+  }
+  dir = argv[2];
+  if ((size_t)snprintf(path, sizeof(path), "%s/index.json", dir) >=
       sizeof(path))
     return 2;
   if ((idx = fopen(path, "w")) == NULL) {
@@ -40,13 +49,12 @@ int main(int argc, char **argv) {
     return 2;
   }
   fputs("[\n", idx);
-  for (i = 0; i < RC_VECTOR_COUNT; i++) {
-    const rc_vector_t *v = &rc_vectors[i];
+  for (i = 0; i < set.count; i++) {
+    const rc_vector_t *v = &set.v[i];
     const rc_limits_t *l = &v->limits;
-    int custom = l->header_bytes || l->headers || l->line || l->reason ||
-                 l->chunk_ext;
-    respcheck_method_t m = v->method ? v->method : RESPCHECK_METHOD_GET;
-    if ((size_t)snprintf(path, sizeof(path), "%s/%s.http", argv[1], v->name) >=
+    int custom =
+        l->header_bytes || l->headers || l->line || l->reason || l->chunk_ext;
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s.http", dir, v->name) >=
         sizeof(path))
       return 2;
     if ((out = fopen(path, "wb")) == NULL) {
@@ -60,22 +68,15 @@ int main(int argc, char **argv) {
     fputs(i ? ",\n {\"name\": \"" : " {\"name\": \"", idx);
     put_str(idx, v->name);
     fprintf(idx,
-            "\", \"file\": \"%s.http\", \"method\": \"%s\", "
-            "\"request_10\": %s, \"custom_limits\": %s, \"responses\": ",
-            v->name, respcheck_method_name(m), v->request_10 ? "true" : "false",
-            custom ? "true" : "false");
-    if (v->responses) {
-      fputc('"', idx);
-      put_str(idx, v->responses);
-      fputc('"', idx);
-    } else {
-      fputs("null", idx);
-    }
-    fputc('}', idx);
+            "\", \"file\": \"%s.http\", \"fixture\": \"%s\", \"line\": %u, "
+            "\"method\": \"%s\", \"request_10\": %s, \"custom_limits\": %s}",
+            v->name, v->file, v->line, respcheck_method_name(v->method),
+            v->request_10 ? "true" : "false", custom ? "true" : "false");
   }
   fputs("\n]\n", idx);
   if (fclose(idx) != 0)
     return 2;
-  printf("%zu vectors written to %s\n", (size_t)RC_VECTOR_COUNT, argv[1]);
+  printf("%zu vectors written to %s\n", set.count, dir);
+  rc_vectors_free(&set);
   return 0;
 }

@@ -2,11 +2,14 @@
  * respcheck's reading of one response stream, as one JSON object: the oracle
  * of the differential test (fuzz/diff/run.py, docs/differential.md).
  *
- * Usage: oracle [--method=NAME] [--request-10] [FILE]
+ * Usage: oracle [--method=NAME] [--request-10] [--no-finish] [FILE]
  *   FILE, or standard input when absent or "-", is one connection's bytes.
  *   --method=NAME   the method of every request on the connection (default
  *                   GET; HEAD and CONNECT change framing).
  *   --request-10    the requests were HTTP/1.0.
+ *   --no-finish     the connection is still open after the bytes:
+ *                   respcheck_finish is not called (fuzz/peers/run.py, for
+ *                   peer tests that feed a parser without ending the stream).
  * Options are respcheck's defaults otherwise. The stream is fed in one piece
  * (respcheck's reading does not depend on the chunking).
  *
@@ -185,8 +188,7 @@ static void on_message_end(void *user, const respcheck_message_end_t *m) {
     d->offset = m->offset;
 }
 
-static void on_tunnel(void *user, const char *at, size_t len,
-                      uint64_t offset) {
+static void on_tunnel(void *user, const char *at, size_t len, uint64_t offset) {
   state_t *st = user;
   (void)at;
   if (st->tunnel_bytes == 0)
@@ -311,7 +313,8 @@ static int read_all(FILE *in, char **out, size_t *out_len) {
 }
 
 static void usage(FILE *to) {
-  fputs("usage: oracle [--method=NAME] [--request-10] [FILE]\n", to);
+  fputs("usage: oracle [--method=NAME] [--request-10] [--no-finish] [FILE]\n",
+        to);
 }
 
 int main(int argc, char **argv) {
@@ -320,7 +323,7 @@ int main(int argc, char **argv) {
   respcheck_parser_t *p;
   state_t st;
   const char *path = NULL, *method = "GET";
-  int request_10 = 0, i, errors = 0;
+  int request_10 = 0, no_finish = 0, i, errors = 0;
   char *buf = NULL;
   size_t len = 0, k;
   FILE *in;
@@ -331,6 +334,8 @@ int main(int argc, char **argv) {
       method = argv[i] + 9;
     } else if (strcmp(argv[i], "--request-10") == 0) {
       request_10 = 1;
+    } else if (strcmp(argv[i], "--no-finish") == 0) {
+      no_finish = 1;
     } else if (strcmp(argv[i], "--help") == 0) {
       usage(stdout);
       return 0;
@@ -387,7 +392,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   respcheck_execute(p, buf, len);
-  respcheck_finish(p);
+  if (!no_finish)
+    respcheck_finish(p);
   err = respcheck_parser_error(p);
 
   for (k = 0; k < st.finding_count; k++)

@@ -112,13 +112,16 @@ def build_tools(args):
                        check=True, stdout=subprocess.DEVNULL)
     cc = os.environ.get("CC", "cc")
     out = {}
-    vectors_h = os.path.join(ROOT, "tests", "vectors.h")
+    # dump_vectors reads the fixtures (tests/vectors/*.md) when it runs, with
+    # tests/vectors.c.
+    reader = [os.path.join(ROOT, "tests", f) for f in ("vectors.c", "vectors.h")]
     for name, src in want:
         exe = os.path.join(bdir, "diff_" + name)
-        deps = [src, lib] + ([vectors_h] if name == "dump_vectors" else [])
+        extra = reader[:1] if name == "dump_vectors" else []
+        deps = [src, lib] + (reader if name == "dump_vectors" else [])
         if not os.path.exists(exe) or os.path.getmtime(exe) < max(os.path.getmtime(d) for d in deps):
-            subprocess.run([cc, "-std=c11", "-O2", "-I", os.path.join(ROOT, "include"), src, lib,
-                            "-o", exe], check=True)
+            subprocess.run([cc, "-std=c11", "-O2", "-I", os.path.join(ROOT, "include"), src]
+                           + extra + [lib, "-o", exe], check=True)
         out[name] = exe
     return oracle or out["oracle"], dump or out.get("dump_vectors")
 
@@ -146,7 +149,8 @@ def case_from_file(source, path, name=None):
 def load_vectors(dump, notes):
     out = []
     with tempfile.TemporaryDirectory(prefix="respcheck-diff-vec-") as d:
-        subprocess.run([dump, d], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([dump, os.path.join(ROOT, "tests", "vectors"), d], check=True,
+                       stdout=subprocess.DEVNULL)
         with open(os.path.join(d, "index.json")) as f:
             index = json.load(f)
         for v in index:
@@ -157,7 +161,7 @@ def load_vectors(dump, notes):
             with open(os.path.join(d, v["file"]), "rb") as f:
                 data = f.read()
             c = {"id": "vec:" + v["name"], "source": "vec", "data": data, "method": v["method"],
-                 "path": "tests/vectors.h"}
+                 "path": "tests/vectors/%s:%d" % (v["fixture"], v["line"])}
             extra = []
             if v["request_10"]:
                 extra.append("written for an HTTP/1.0 request; read here as the answer to the"

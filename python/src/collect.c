@@ -84,12 +84,23 @@ void pyrc_collector_reset(pyrc_collector_t *c) {
   c->npend = 0;
   c->arena.len = 0;
   memset(c->drops, 0, sizeof c->drops);
+  c->req_pushed = c->req_consumed = 0;
+  c->last_head_index = 0;
+  c->last_head_interim = 0;
   pyrc_collector_clear_out(c);
 }
 
 void pyrc_collector_clear_out(pyrc_collector_t *c) {
   c->out.len = 0;
   c->nrecords = 0;
+}
+
+void pyrc_note_request(pyrc_collector_t *c) { c->req_pushed++; }
+
+/* The request the response in progress answers. */
+static uint64_t request_slot(const pyrc_collector_t *c) {
+  return c->req_consumed < c->req_pushed ? c->req_consumed
+                                         : PYRC_DEFAULT_REQUEST;
 }
 
 void pyrc_callbacks(respcheck_callbacks_t *cb) {
@@ -264,6 +275,7 @@ static void emit(pyrc_collector_t *c, uint64_t index, uint64_t offset,
     *r = c->head;
   } else {
     memset(r, 0, sizeof *r);
+    r->request_slot = request_slot(c);
   }
   r->size = size;
   r->index = index;
@@ -336,6 +348,9 @@ int pyrc_on_head(void *user, const respcheck_response_t *r) {
   const respcheck_status_info_t *info = r->info;
   /* A finding may point at the response's first byte after a long body. */
   pin(c, r->offset);
+  c->last_head_index = r->index;
+  c->last_head_interim =
+      r->status >= 100 && r->status <= 199 && r->status != 101;
   if (c->stopped && r->index != c->stop_index)
     return 0;
   if (c->have_head && c->head_index != r->index) {
@@ -354,9 +369,7 @@ int pyrc_on_head(void *user, const respcheck_response_t *r) {
                                    info->state == RESPCHECK_STATUS_TEMPORARY ||
                                    info->state == RESPCHECK_STATUS_DEPRECATED ||
                                    info->state == RESPCHECK_STATUS_OBSOLETED);
-  h->request_method = (uint8_t)r->request.method;
-  h->request_major = r->request.version_major;
-  h->request_minor = r->request.version_minor;
+  h->request_slot = request_slot(c);
   /* One reservation for the strings, one for the fields: a head has
    * tens of them, and this runs for every response. */
   {
@@ -412,6 +425,11 @@ void pyrc_on_message_end(void *user, const respcheck_message_end_t *end) {
   /* The next response's findings may point back here: empty lines before
    * its status line are reported from their first one. */
   pin(c, end->end_offset);
+  /* As the library does: a final response consumes its request context. */
+  if ((end->flags & RESPCHECK_END_HEAD) &&
+      !(c->last_head_index == end->index && c->last_head_interim) &&
+      c->req_consumed < c->req_pushed)
+    c->req_consumed++;
   if (c->stopped && end->index != c->stop_index)
     return;
   use_head = c->have_head && c->head_index == end->index;

@@ -76,10 +76,16 @@ typedef struct pyrc_rfinding {
  * finding_count pyrc_rfinding_t, then blob_len bytes of strings (reason,
  * field names and values, messages). size is the whole, a multiple of 8.
  */
+/* request_slot of a record that answers the default request. */
+#define PYRC_DEFAULT_REQUEST UINT64_MAX
+
 typedef struct pyrc_record {
   uint64_t size;
   uint64_t index, offset, end_offset;
   uint64_t findings_dropped;
+  /* The request it answers: the number of the pushed request (0 for the
+   * first pyrc_note_request), or PYRC_DEFAULT_REQUEST. */
+  uint64_t request_slot;
   /* The request context the response was read with. */
   int32_t status, effective_status;
   uint32_t field_count, finding_count, blob_len;
@@ -88,9 +94,7 @@ typedef struct pyrc_record {
   uint8_t has_head; /* version, status, reason, headers are known */
   uint8_t version_major, version_minor;
   uint8_t registered, reject, complete;
-  uint8_t request_method; /* respcheck_method_t */
-  uint8_t request_major, request_minor;
-  uint8_t pad[6];
+  uint8_t pad[1];
 } pyrc_record_t;
 
 static inline const pyrc_field_t *pyrc_record_fields(const pyrc_record_t *r) {
@@ -153,6 +157,12 @@ typedef struct pyrc_collector {
   pyrc_buf_t arena;
   pyrc_drop_t drops[4];
 
+  /* Requests pushed (pyrc_note_request) and consumed by final responses,
+   * as the library consumes them (a 1xx other than 101 does not). */
+  uint64_t req_pushed, req_consumed;
+  uint64_t last_head_index;
+  int last_head_interim;
+
   /* Records written and not yet taken (pyrc_record_t, back to back). */
   pyrc_buf_t out;
   size_t nrecords;
@@ -166,6 +176,9 @@ void pyrc_collector_free(pyrc_collector_t *c);
 void pyrc_collector_reset(pyrc_collector_t *c);
 /* Forgets the records taken out; the next ones start at the front. */
 void pyrc_collector_clear_out(pyrc_collector_t *c);
+
+/* A request context was pushed to the parser (respcheck_push_request). */
+void pyrc_note_request(pyrc_collector_t *c);
 
 /* The parser's callbacks; user is the collector. */
 void pyrc_on_finding(void *user, const respcheck_finding_t *f);

@@ -449,13 +449,36 @@ static void run_stream(pyrc_engine_t *e, const char *data, size_t len) {
   pyrc_end_stream(&e->col);
 }
 
-static PyObject *finish_call(pyrc_engine_t *e, int is_default, PyObject *file) {
+/* The records' "request" for a call's method and request_version (new
+ * reference). */
+static PyObject *call_request(const call_args_t *a) {
+  PyObject *method = a->method, *version = a->request_version;
+  if ((method == NULL || method == Py_None) &&
+      (version == NULL || version == Py_None)) {
+    Py_INCREF(pyrc_str.request_get);
+    return pyrc_str.request_get;
+  }
+  if (method == NULL || method == Py_None)
+    method = PyDict_GetItem(pyrc_str.request_get, pyrc_str.k_method);
+  if (version == NULL || version == Py_None)
+    version = PyDict_GetItem(pyrc_str.request_get, pyrc_str.k_version);
+  return pyrc_request_dict(method, NULL, version);
+}
+
+static PyObject *finish_call(pyrc_engine_t *e, int is_default, PyObject *file,
+                             PyObject *request) {
   PyObject *list = NULL;
+  pyrc_context_t ctx;
+  ctx.file = file;
+  ctx.source = pyrc_str.source_stream;
+  ctx.request = request;
+  ctx.pushed = NULL;
+  ctx.pushed_base = 0;
   if (e->col.oom)
     PyErr_NoMemory();
   else
     list = PyList_New(0);
-  if (list != NULL && pyrc_records_to_list(&e->col, file, list) != 0)
+  if (list != NULL && pyrc_records_to_list(&e->col, &ctx, list) != 0)
     Py_CLEAR(list);
   engine_give(e, is_default);
   return list;
@@ -468,7 +491,7 @@ static PyObject *check(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
   int is_default = 1;
   Py_buffer view;
   pyrc_engine_t *e;
-  PyObject *file;
+  PyObject *file, *request, *list;
   (void)self;
   if (nargs != 1) {
     PyErr_Format(PyExc_TypeError,
@@ -501,7 +524,16 @@ static PyObject *check(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
     run_stream(e, view.buf, (size_t)view.len);
   }
   PyBuffer_Release(&view);
-  return finish_call(e, is_default, file);
+  if (kwnames == NULL)
+    return finish_call(e, is_default, file, pyrc_str.request_get);
+  request = call_request(&a);
+  if (request == NULL) {
+    engine_give(e, is_default);
+    return NULL;
+  }
+  list = finish_call(e, is_default, file, request);
+  Py_DECREF(request);
+  return list;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -547,7 +579,8 @@ static PyObject *check_raw_file(PyObject *self, PyObject *const *args,
   respcheck_options_t opts;
   int is_default = 1;
   pyrc_engine_t *e;
-  PyObject *fspath = NULL, *pathbytes = NULL, *file = NULL, *result = NULL;
+  PyObject *fspath = NULL, *pathbytes = NULL, *file = NULL, *result = NULL,
+           *request;
   file_run_t fr = {-1, 0};
   PyThreadState *ts;
   (void)self;
@@ -606,7 +639,13 @@ static PyObject *check_raw_file(PyObject *self, PyObject *const *args,
     PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, fspath);
     goto out;
   }
-  result = finish_call(e, is_default, file);
+  request = call_request(&a);
+  if (request == NULL) {
+    engine_give(e, is_default);
+    goto out;
+  }
+  result = finish_call(e, is_default, file, request);
+  Py_DECREF(request);
 out:
   Py_XDECREF(file);
   Py_XDECREF(pathbytes);
@@ -774,6 +813,11 @@ static int intern_strings(void) {
   PYRC_I(versions[1][0], "1.0");
   PYRC_I(versions[1][1], "1.1");
   PYRC_I(k_file, "file");
+  PYRC_I(k_source, "source");
+  PYRC_I(k_request, "request");
+  PYRC_I(k_method, "method");
+  PYRC_I(k_target, "target");
+  PYRC_I(k_kind, "kind");
   PYRC_I(k_index, "index");
   PYRC_I(k_offset, "offset");
   PYRC_I(k_end_offset, "end_offset");
@@ -802,6 +846,11 @@ static int intern_strings(void) {
     PYRC_I(rule_refs[r], respcheck_rule_reference((respcheck_rule_t)r));
   }
 #undef PYRC_I
+  pyrc_str.source_stream = Py_BuildValue("{s:s}", "kind", "stream");
+  pyrc_str.request_get = Py_BuildValue("{s:s,s:O,s:s}", "method", "GET",
+                                       "target", Py_None, "version", "1.1");
+  if (pyrc_str.source_stream == NULL || pyrc_str.request_get == NULL)
+    return -1;
   return 0;
 }
 

@@ -53,9 +53,24 @@ void pyrc_raise(PyObject *exc, respcheck_errno_t err, const char *reason,
 extern PyTypeObject pyrc_ResponseType;
 extern PyTypeObject pyrc_FindingType;
 int pyrc_objects_ready(PyObject *module);
+/* What records share: "file", "source" (a dict), "request" (the default
+ * request's dict, or None), and the dicts of the requests pushed to a
+ * Parser (a list whose item 0 is request number pushed_base; NULL for
+ * none). The dicts are not changed afterwards: Response hands out copies. */
+typedef struct pyrc_context {
+  PyObject *file, *source, *request;
+  PyObject *pushed;
+  uint64_t pushed_base;
+} pyrc_context_t;
+
 /* Appends a Response per record in the collector's output to list, and
- * clears the output. file is the records' "file" value. -1 on error. */
-int pyrc_records_to_list(pyrc_collector_t *col, PyObject *file, PyObject *list);
+ * clears the output. -1 on error. */
+int pyrc_records_to_list(pyrc_collector_t *col, const pyrc_context_t *ctx,
+                         PyObject *list);
+/* {"method": method, "target": target, "version": version}, target None
+ * when NULL. */
+PyObject *pyrc_request_dict(PyObject *method, PyObject *target,
+                            PyObject *version);
 
 /* status.c: the registry. */
 extern PyTypeObject pyrc_StatusType;
@@ -74,12 +89,15 @@ typedef struct pyrc_strings {
   PyObject *rule_refs[RESPCHECK_RULE_COUNT];
   PyObject *unknown_rule;
   PyObject *dash;           /* "-" */
+  PyObject *source_stream;  /* {"kind": "stream"} */
+  PyObject *request_get;    /* {"method": "GET", "target": None, ...} */
   PyObject *versions[2][2]; /* "1.0", "1.1" by [major==1][minor] */
   /* Keys of the records' dictionaries. */
-  PyObject *k_file, *k_index, *k_offset, *k_end_offset, *k_version, *k_status,
-      *k_reason, *k_effective_status, *k_registered, *k_headers, *k_verdict,
-      *k_complete, *k_findings, *k_findings_dropped, *k_rule, *k_severity,
-      *k_line, *k_column, *k_message, *k_reference;
+  PyObject *k_file, *k_source, *k_request, *k_method, *k_target, *k_kind,
+      *k_index, *k_offset, *k_end_offset, *k_version, *k_status, *k_reason,
+      *k_effective_status, *k_registered, *k_headers, *k_verdict, *k_complete,
+      *k_findings, *k_findings_dropped, *k_rule, *k_severity, *k_line,
+      *k_column, *k_message, *k_reference;
   /* Keyword argument names. */
   PyObject *kw_method, *kw_request_version, *kw_rules, *kw_limits;
 } pyrc_strings_t;

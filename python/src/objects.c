@@ -163,6 +163,8 @@ PyTypeObject pyrc_FindingType = {
 
 typedef struct response_object {
   PyObject_VAR_HEAD PyObject *file;
+  PyObject *source;  /* a dict, shared: handed out as copies */
+  PyObject *request; /* a dict or None, shared likewise */
   /* Made on first access. */
   PyObject *reason, *headers, *findings;
   /* The record, with its fields, findings and strings after it. */
@@ -172,6 +174,8 @@ typedef struct response_object {
 static void response_dealloc(PyObject *self) {
   response_object_t *r = (response_object_t *)self;
   Py_XDECREF(r->file);
+  Py_XDECREF(r->source);
+  Py_XDECREF(r->request);
   Py_XDECREF(r->reason);
   Py_XDECREF(r->headers);
   Py_XDECREF(r->findings);
@@ -185,6 +189,21 @@ static PyObject *response_file(PyObject *self, void *closure) {
   (void)closure;
   Py_INCREF(v);
   return v;
+}
+
+static PyObject *response_source(PyObject *self, void *closure) {
+  (void)closure;
+  return PyDict_Copy(((response_object_t *)self)->source);
+}
+
+static PyObject *response_request(PyObject *self, void *closure) {
+  PyObject *v = ((response_object_t *)self)->request;
+  (void)closure;
+  if (v == Py_None) {
+    Py_INCREF(v);
+    return v;
+  }
+  return PyDict_Copy(v);
 }
 
 static PyObject *response_index(PyObject *self, void *closure) {
@@ -345,15 +364,6 @@ static PyObject *response_findings_dropped(PyObject *self, void *closure) {
   return PyLong_FromUnsignedLongLong(REC(self)->findings_dropped);
 }
 
-static PyObject *response_request_method(PyObject *self, void *closure) {
-  const pyrc_record_t *r = REC(self);
-  (void)closure;
-  if (!r->has_head)
-    Py_RETURN_NONE;
-  return PyUnicode_FromString(
-      respcheck_method_name((respcheck_method_t)r->request_method));
-}
-
 static PyObject *headers_as_lists(PyObject *self) {
   PyObject *t = response_headers(self, NULL), *list;
   Py_ssize_t i, n;
@@ -403,6 +413,8 @@ static PyObject *response_to_dict(PyObject *self, PyObject *unused) {
   if (d == NULL)
     return NULL;
   if (dict_set_new(d, pyrc_str.k_file, response_file(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_source, response_source(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_request, response_request(self, NULL)) != 0 ||
       dict_set_new(d, pyrc_str.k_index, response_index(self, NULL)) != 0 ||
       dict_set_new(d, pyrc_str.k_offset, response_offset(self, NULL)) != 0 ||
       dict_set_new(d, pyrc_str.k_end_offset, response_end_offset(self, NULL)) !=
@@ -454,6 +466,15 @@ static PyObject *response_repr(PyObject *self) {
 static PyGetSetDef response_getset[] = {
     {"file", response_file, NULL,
      "The input's name: the path as given, or '-' for bytes.", NULL},
+    {"source", response_source, NULL,
+     "Where the response comes from, a dict: {'kind': 'stream'} for a raw "
+     "stream; other input\nkinds add members (a capture's flow, an archive's "
+     "record).",
+     NULL},
+    {"request", response_request, NULL,
+     "The request it answers, a dict {'method', 'target', 'version'} (target "
+     "None when not\nknown), or None.",
+     NULL},
     {"index", response_index, NULL, "0-based response number in the stream.",
      NULL},
     {"offset", response_offset, NULL,
@@ -482,10 +503,6 @@ static PyGetSetDef response_getset[] = {
      NULL},
     {"findings_dropped", response_findings_dropped, NULL,
      "Findings beyond the kept maximum (counted, not kept); usually 0.", NULL},
-    {"request_method", response_request_method, NULL,
-     "Method of the request context the response was read with, or None "
-     "without a head.",
-     NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -511,20 +528,47 @@ PyTypeObject pyrc_ResponseType = {
     .tp_getset = response_getset,
 };
 
-int pyrc_records_to_list(pyrc_collector_t *col, PyObject *file,
+PyObject *pyrc_request_dict(PyObject *method, PyObject *target,
+                            PyObject *version) {
+  PyObject *d = PyDict_New();
+  if (d == NULL)
+    return NULL;
+  if (PyDict_SetItem(d, pyrc_str.k_method, method) != 0 ||
+      PyDict_SetItem(d, pyrc_str.k_target, target != NULL ? target : Py_None) !=
+          0 ||
+      PyDict_SetItem(d, pyrc_str.k_version, version) != 0) {
+    Py_DECREF(d);
+    return NULL;
+  }
+  return d;
+}
+
+int pyrc_records_to_list(pyrc_collector_t *col, const pyrc_context_t *ctx,
                          PyObject *list) {
   size_t at = 0, i;
   for (i = 0; i < col->nrecords; i++) {
     const pyrc_record_t *rec =
         (const pyrc_record_t *)(const void *)(col->out.p + at);
     size_t extra = (size_t)rec->size - sizeof *rec;
-    response_object_t *o = PyObject_NewVar(
-        response_object_t, &pyrc_ResponseType, (Py_ssize_t)extra);
+    PyObject *request = ctx->request;
+    response_object_t *o;
     int rc;
+    if (rec->request_slot != PYRC_DEFAULT_REQUEST && ctx->pushed != NULL &&
+        rec->request_slot >= ctx->pushed_base &&
+        rec->request_slot - ctx->pushed_base <
+            (uint64_t)PyList_GET_SIZE(ctx->pushed))
+      request = PyList_GET_ITEM(
+          ctx->pushed, (Py_ssize_t)(rec->request_slot - ctx->pushed_base));
+    o = PyObject_NewVar(response_object_t, &pyrc_ResponseType,
+                        (Py_ssize_t)extra);
     if (o == NULL)
       return -1;
-    Py_INCREF(file);
-    o->file = file;
+    Py_INCREF(ctx->file);
+    o->file = ctx->file;
+    Py_INCREF(ctx->source);
+    o->source = ctx->source;
+    Py_INCREF(request);
+    o->request = request;
     o->reason = o->headers = o->findings = NULL;
     memcpy(&o->rec, rec, (size_t)rec->size);
     rc = PyList_Append(list, (PyObject *)o);

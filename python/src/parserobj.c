@@ -12,6 +12,9 @@ typedef struct parser_object {
   PyObject_HEAD pyrc_engine_t *engine;
   PyObject *on_response; /* callable, or NULL */
   PyObject *file;        /* the records' "file" */
+  PyObject *request;     /* the default request's dict */
+  PyObject *pushed;      /* dicts of the requests pushed, not yet consumed */
+  uint64_t pushed_base;  /* the number of pushed[0] */
   PyObject *queue;       /* Responses not yet delivered */
   Py_ssize_t qhead;      /* the next one to deliver */
   PyObject *error;       /* the StreamError raised, or NULL */
@@ -66,6 +69,22 @@ static int parser_init(PyObject *self, PyObject *args, PyObject *kwds) {
   file = file != NULL ? file : pyrc_str.dash;
   Py_INCREF(file);
   Py_XSETREF(p->file, file);
+  {
+    PyObject *m = method != NULL && method != Py_None
+                      ? method
+                      : PyDict_GetItem(pyrc_str.request_get, pyrc_str.k_method);
+    PyObject *v =
+        version != NULL && version != Py_None
+            ? version
+            : PyDict_GetItem(pyrc_str.request_get, pyrc_str.k_version);
+    Py_XSETREF(p->request, pyrc_request_dict(m, NULL, v));
+    if (p->request == NULL)
+      return -1;
+  }
+  Py_XSETREF(p->pushed, PyList_New(0));
+  if (p->pushed == NULL)
+    return -1;
+  p->pushed_base = 0;
   Py_XSETREF(p->queue, PyList_New(0));
   if (p->queue == NULL)
     return -1;
@@ -79,6 +98,8 @@ static int parser_traverse(PyObject *self, visitproc visit, void *arg) {
   parser_object_t *p = (parser_object_t *)self;
   Py_VISIT(p->on_response);
   Py_VISIT(p->queue);
+  Py_VISIT(p->request);
+  Py_VISIT(p->pushed);
   Py_VISIT(p->error);
   return 0;
 }
@@ -89,6 +110,8 @@ static int parser_clear(PyObject *self) {
   Py_CLEAR(p->queue);
   Py_CLEAR(p->error);
   Py_CLEAR(p->file);
+  Py_CLEAR(p->request);
+  Py_CLEAR(p->pushed);
   return 0;
 }
 
@@ -101,7 +124,7 @@ static void parser_dealloc(PyObject *self) {
 }
 
 static int ready(parser_object_t *p) {
-  if (p->engine == NULL || p->queue == NULL) {
+  if (p->engine == NULL || p->queue == NULL || p->pushed == NULL) {
     PyErr_SetString(PyExc_RuntimeError, "Parser.__init__ was not called");
     return -1;
   }
@@ -119,14 +142,30 @@ static int ready(parser_object_t *p) {
  * it raised for stay queued: the next call delivers them first. */
 static int deliver(parser_object_t *p) {
   Py_ssize_t n;
-  if (p->engine->col.oom) {
-    pyrc_collector_clear_out(&p->engine->col);
-    p->engine->col.oom = 0;
+  pyrc_collector_t *col = &p->engine->col;
+  pyrc_context_t ctx;
+  if (col->oom) {
+    pyrc_collector_clear_out(col);
+    col->oom = 0;
     PyErr_NoMemory();
     return -1;
   }
-  if (pyrc_records_to_list(&p->engine->col, p->file, p->queue) != 0)
+  ctx.file = p->file;
+  ctx.source = pyrc_str.source_stream;
+  ctx.request = p->request;
+  ctx.pushed = p->pushed;
+  ctx.pushed_base = p->pushed_base;
+  if (pyrc_records_to_list(col, &ctx, p->queue) != 0)
     return -1;
+  /* The requests consumed are not needed any more. */
+  if (col->req_consumed > p->pushed_base) {
+    Py_ssize_t k = (Py_ssize_t)(col->req_consumed - p->pushed_base);
+    if (k > PyList_GET_SIZE(p->pushed))
+      k = PyList_GET_SIZE(p->pushed);
+    if (PyList_SetSlice(p->pushed, 0, k, NULL) != 0)
+      return -1;
+    p->pushed_base += (uint64_t)k;
+  }
   if (p->on_response == NULL)
     return 0;
   while (p->qhead < (n = PyList_GET_SIZE(p->queue))) {
@@ -225,14 +264,15 @@ static PyObject *parser_finish(PyObject *self, PyObject *unused) {
 
 static PyObject *parser_push_request(PyObject *self, PyObject *args,
                                      PyObject *kwds) {
-  static char k_method[] = "method", k_version[] = "version";
-  static char *kwlist[] = {k_method, k_version, NULL};
+  static char k_method[] = "method", k_version[] = "version",
+              k_target[] = "target";
+  static char *kwlist[] = {k_method, k_version, k_target, NULL};
   parser_object_t *p = (parser_object_t *)self;
-  PyObject *method, *version = NULL;
+  PyObject *method, *version = NULL, *target = NULL, *d;
   respcheck_request_t req = {RESPCHECK_METHOD_GET, 1, 1};
   respcheck_errno_t err;
-  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:push_request", kwlist,
-                                   &method, &version))
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO:push_request", kwlist,
+                                   &method, &version, &target))
     return NULL;
   if (ready(p) != 0)
     return NULL;
@@ -242,6 +282,15 @@ static PyObject *parser_push_request(PyObject *self, PyObject *args,
   }
   if (pyrc_request_from(&req, method, version) != 0)
     return NULL;
+  if (target != NULL && target != Py_None && !PyUnicode_Check(target)) {
+    PyErr_SetString(PyExc_TypeError, "target must be a str or None");
+    return NULL;
+  }
+  if (version == NULL || version == Py_None)
+    version = PyDict_GetItem(pyrc_str.request_get, pyrc_str.k_version);
+  d = pyrc_request_dict(method, target, version);
+  if (d == NULL)
+    return NULL;
   err = respcheck_push_request(p->engine->parser, &req);
   if (err != RESPCHECK_E_OK) {
     pyrc_raise(
@@ -250,8 +299,15 @@ static PyObject *parser_push_request(PyObject *self, PyObject *args,
             ? "the request queue is full (limits['max_pending_requests'])"
             : NULL,
         respcheck_parser_offset(p->engine->parser));
+    Py_DECREF(d);
     return NULL;
   }
+  pyrc_note_request(&p->engine->col);
+  if (PyList_Append(p->pushed, d) != 0) {
+    Py_DECREF(d);
+    return NULL;
+  }
+  Py_DECREF(d);
   Py_RETURN_NONE;
 }
 
@@ -264,6 +320,9 @@ static PyObject *parser_reset(PyObject *self, PyObject *unused) {
   if (PyList_SetSlice(p->queue, 0, PyList_GET_SIZE(p->queue), NULL) != 0)
     return NULL;
   p->qhead = 0;
+  if (PyList_SetSlice(p->pushed, 0, PyList_GET_SIZE(p->pushed), NULL) != 0)
+    return NULL;
+  p->pushed_base = 0;
   Py_CLEAR(p->error);
   p->finished = 0;
   Py_RETURN_NONE;
@@ -352,9 +411,11 @@ static PyMethodDef parser_methods[] = {
      "pending is delivered."},
     {"push_request", (PyCFunction)(void (*)(void))parser_push_request,
      METH_VARARGS | METH_KEYWORDS,
-     "push_request(method, version='1.1')\n--\n\nQueues the request context "
-     "of the next response that has none yet\n(pipelining). Raises Error "
-     "(name 'FULL') when max_pending_requests\nare queued."},
+     "push_request(method, version='1.1', target=None)\n--\n\nQueues the "
+     "request context of the next response that has none yet\n(pipelining): "
+     "its method and version decide the framing; all three are\nthe records' "
+     "'request'. Raises Error (name 'FULL') when max_pending_requests\nare "
+     "queued."},
     {"reset", parser_reset, METH_NOARGS,
      "reset()\n--\n\nStarts a new stream with the same options; queued "
      "responses are dropped."},

@@ -41,7 +41,11 @@ class CheckTest(unittest.TestCase):
         self.assertEqual(r.headers[0], ("Server", "nginx/1.22.1"))
         self.assertIs(r.headers, r.headers)  # made once
         self.assertEqual(r.findings_dropped, 0)
-        self.assertEqual(r.request_method, "GET")
+        self.assertEqual(r.request, {"method": "GET", "target": None,
+                                     "version": "1.1"})
+        self.assertEqual(r.source, {"kind": "stream"})
+        r.request["method"] = "changed"  # a copy: the record stays
+        self.assertEqual(r.request["method"], "GET")
         rules = [f.rule for f in r.findings]
         self.assertEqual(rules, ["reason-phrase-mismatch", "allow-missing"])
         f = r.findings[1]
@@ -89,14 +93,16 @@ class CheckTest(unittest.TestCase):
         head = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
         [r] = respcheck.check(head, method="HEAD")
         self.assertIs(r.complete, True)
-        self.assertEqual(r.request_method, "HEAD")
+        self.assertEqual(r.request["method"], "HEAD")
         rs = respcheck.check(b"HTTP/1.1 100 Continue\r\n\r\n" + OK,
                              request_version="1.0")
         self.assertEqual(rs[0].findings[0].rule, "status-1xx-http10")
-        # Methods without special framing are read as GET, like the command
-        # (the library calls them UNKNOWN).
-        [r] = respcheck.check(OK, method="PROPFIND")
-        self.assertEqual(r.request_method, "UNKNOWN")
+        # Methods without special framing are read as GET, like the command;
+        # the record names the method as given.
+        [r] = respcheck.check(OK, method="PROPFIND", request_version="1.0")
+        self.assertEqual(r.request, {"method": "PROPFIND", "target": None,
+                                     "version": "1.0"})
+        self.assertIs(r.complete, True)
         [r] = respcheck.check(OK, file="capture.http")
         self.assertEqual(r.file, "capture.http")
 
@@ -207,15 +213,26 @@ class ParserTest(unittest.TestCase):
         self.assertEqual(p.response_count, 5)
 
     def test_pipelined_requests(self):
-        p = respcheck.Parser()
-        p.push_request("GET")
-        p.push_request("HEAD", "1.1")
+        """Each record names the request it answers; a 1xx that of the final
+        response after it; with none left, the Parser's own."""
+        p = respcheck.Parser(request_version="1.0")
+        p.push_request("GET", target="/a")
+        p.push_request("HEAD", "1.1", target="http://b.example/b")
         p.push_request("GET", version="1.0")
-        p.feed(OK + b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n" + OK)
+        p.feed(b"HTTP/1.1 100 Continue\r\n\r\n" + OK +
+               b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n" + OK + OK)
         p.finish()
         rs = list(p)
-        self.assertEqual([r.request_method for r in rs], ["GET", "HEAD", "GET"])
+        self.assertEqual([r.status for r in rs], [100, 200, 200, 200, 200])
+        self.assertEqual([r.request for r in rs], [
+            {"method": "GET", "target": "/a", "version": "1.1"},
+            {"method": "GET", "target": "/a", "version": "1.1"},
+            {"method": "HEAD", "target": "http://b.example/b",
+             "version": "1.1"},
+            {"method": "GET", "target": None, "version": "1.0"},
+            {"method": "GET", "target": None, "version": "1.0"}])
         self.assertTrue(all(r.complete for r in rs))
+        self.assertRaises(TypeError, p.push_request, "GET", "1.1", 3)
 
     def test_request_queue_full(self):
         p = respcheck.Parser(limits={"max_pending_requests": 2})

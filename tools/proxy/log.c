@@ -1,10 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* respcheck-proxy's JSON Lines log (log.h). */
 #include "log.h"
 
-#include <inttypes.h>
 #include <string.h>
 
-#include "output.h"
+#include "record.h"
 
 static const char *const action_names[] = {"forwarded", "rejected", "cut",
                                            "dropped", "aborted"};
@@ -52,117 +52,61 @@ void rp_record_finding(rp_record_t *rec, const respcheck_finding_t *f) {
   lf->message_len = (unsigned)len;
 }
 
-static void put_str(FILE *fp, const char *s) {
-  if (s == NULL)
-    fputs("null", fp);
-  else
-    rc_json_string(fp, s, strlen(s));
-}
-
-static void put_span(FILE *fp, respcheck_span_t span) {
-  rc_json_string(fp, span.ptr != NULL ? span.ptr : "",
-                 span.ptr != NULL ? span.len : 0);
-}
-
-static int is_registered(const respcheck_response_t *r) {
-  return r->info != NULL && (r->info->state == RESPCHECK_STATUS_PERMANENT ||
-                             r->info->state == RESPCHECK_STATUS_TEMPORARY ||
-                             r->info->state == RESPCHECK_STATUS_DEPRECATED ||
-                             r->info->state == RESPCHECK_STATUS_OBSOLETED);
-}
-
 void rp_log_write(rp_log_t *log, uint64_t connection, const rp_request_t *req,
                   const rp_record_t *rec) {
-  FILE *fp = log->fp;
+  rc_sink_t out = {log->fp, NULL};
+  rc_record_t r;
+  rc_request_info_t ri;
   unsigned i;
-  int reject;
   if (!rec->active)
     return;
   if (!log->all && rec->nfindings == 0 && rec->findings_dropped == 0 &&
       rec->action == RP_ACTION_FORWARDED)
     return;
-  reject =
+  memset(&r, 0, sizeof r);
+  r.connection = connection;
+  if (req != NULL) {
+    ri.method = req->method;
+    ri.target = req->target;
+    ri.target_len = req->target_len;
+    ri.target_cut = req->target_cut;
+    ri.version_major = req->ctx.version_major;
+    ri.version_minor = req->ctx.version_minor;
+    r.request = &ri;
+  }
+  r.index = rec->index;
+  r.offset = rec->have_end    ? rec->end.offset
+             : rec->have_head ? rec->head.offset
+             : rec->nfindings ? rec->findings[0].offset
+                              : 0;
+  r.have_end = rec->have_end;
+  r.end_offset = rec->end.end_offset;
+  r.head = rec->have_head ? &rec->head : NULL;
+  r.head_spans = rec->head_valid;
+  r.headers = log->headers;
+  r.reject =
       rec->have_end ? rec->end.verdict == RESPCHECK_REJECT : rec->has_error;
-
-  fprintf(fp, "{\"connection\":%" PRIu64 ",\"request\":", connection);
-  if (req == NULL) {
-    fputs("null", fp);
-  } else {
-    fputs("{\"method\":", fp);
-    put_str(fp, req->method);
-    fputs(",\"target\":", fp);
-    rc_json_string(fp, req->target, req->target_len);
-    fprintf(fp, ",\"version\":\"%u.%u\"", (unsigned)req->ctx.version_major,
-            (unsigned)req->ctx.version_minor);
-    if (req->target_cut)
-      fputs(",\"target_truncated\":true", fp);
-    fputs("}", fp);
-  }
-  fprintf(fp, ",\"index\":%" PRIu64 ",\"offset\":%" PRIu64, rec->index,
-          rec->have_end    ? rec->end.offset
-          : rec->have_head ? rec->head.offset
-          : rec->nfindings ? rec->findings[0].offset
-                           : 0);
-  if (rec->have_end)
-    fprintf(fp, ",\"end_offset\":%" PRIu64, rec->end.end_offset);
-  else
-    fputs(",\"end_offset\":null", fp);
-  if (rec->have_head) {
-    const respcheck_response_t *r = &rec->head;
-    fprintf(fp, ",\"version\":\"%u.%u\",\"status\":%d,\"reason\":",
-            (unsigned)r->version_major, (unsigned)r->version_minor, r->status);
-    if (rec->head_valid)
-      put_span(fp, r->reason);
-    else
-      fputs("null", fp);
-    fprintf(fp, ",\"effective_status\":%d,\"registered\":%s",
-            r->effective_status, is_registered(r) ? "true" : "false");
-    if (log->headers) {
-      size_t h;
-      fputs(",\"headers\":[", fp);
-      for (h = 0; rec->head_valid && r->headers != NULL && h < r->header_count;
-           h++) {
-        fputs(h > 0 ? ",[" : "[", fp);
-        put_span(fp, r->headers[h].name);
-        fputs(",", fp);
-        put_span(fp, r->headers[h].value);
-        fputs("]", fp);
-      }
-      fputs("]", fp);
-    }
-  } else {
-    fputs(",\"version\":null,\"status\":null,\"reason\":null,"
-          "\"effective_status\":null,\"registered\":false",
-          fp);
-    if (log->headers)
-      fputs(",\"headers\":[]", fp);
-  }
-  fprintf(fp, ",\"verdict\":\"%s\",\"complete\":%s,\"action\":\"%s\"",
-          reject ? "reject" : "accept",
-          rec->have_end && (rec->end.flags & RESPCHECK_END_COMPLETE) ? "true"
-                                                                     : "false",
-          action_names[rec->action]);
-  fputs(",\"findings\":[", fp);
+  r.complete = rec->have_end && (rec->end.flags & RESPCHECK_END_COMPLETE);
+  r.action = action_names[rec->action];
+  rc_record_open(&out, &r);
   for (i = 0; i < rec->nfindings; i++) {
     const rp_log_finding_t *f = &rec->findings[i];
-    fputs(i > 0 ? ",{\"rule\":" : "{\"rule\":", fp);
-    put_str(fp, f->id);
-    fprintf(fp,
-            ",\"severity\":\"%s\",\"offset\":%" PRIu64
-            ",\"line\":null,\"column\":null,\"message\":",
-            respcheck_severity_name(f->severity), f->offset);
-    rc_json_string(fp, f->message, f->message_len);
-    fputs(",\"reference\":", fp);
-    put_str(fp, f->reference);
-    fputs("}", fp);
+    rc_record_finding_t rf;
+    memset(&rf, 0, sizeof rf);
+    rf.rule = f->id;
+    rf.rule_len = f->id != NULL ? strlen(f->id) : 0;
+    rf.severity = (int)f->severity;
+    rf.offset = f->offset;
+    rf.message = f->message;
+    rf.message_len = f->message_len;
+    rf.reference = f->reference;
+    rf.reference_len = f->reference != NULL ? strlen(f->reference) : 0;
+    rc_record_finding(&out, &rf, i);
   }
-  fputs("]", fp);
-  if (rec->findings_dropped > 0)
-    fprintf(fp, ",\"findings_dropped\":%" PRIu64, rec->findings_dropped);
-  fputs("}\n", fp);
+  rc_record_close(&out, rec->findings_dropped);
   /* One line per response, flushed: a reader tailing the log sees whole
    * lines, and a crash loses nothing written. */
-  if (fflush(fp) != 0 || ferror(fp))
+  if (fflush(log->fp) != 0 || ferror(log->fp))
     log->failed = 1;
 }
 

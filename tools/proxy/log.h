@@ -1,10 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * respcheck-proxy's log: one JSON object per line for each upstream response
  * that has findings, was not forwarded as it came, or (--log-all) for every
  * response.
  *
- * A line carries the fields of the respcheck command's JSON output
- * (tools/output.h), with "connection" and "request" in place of "file":
+ * A line is the JSON record of the respcheck command
+ * (tools/common/record.h, written by the same code), with "connection" in
+ * place of "file", no "source", and "action":
  *
  *   {"connection":7,"request":{"method":"GET","target":"/x","version":"1.1"},
  *    "index":0,"offset":0,"end_offset":73,"version":"1.1","status":401,
@@ -35,9 +37,7 @@
  *   shutdown, the client went away).
  * - "line" and "column" are always null: a live stream has no line map.
  *
- * Strings are escaped by tools/output.c's rc_json_string, so the log obeys
- * the command's escaping rules (valid JSON and UTF-8 whatever the upstream
- * sent). Findings are copied as they arrive, at most RP_LOG_MAX_FINDINGS per
+ * Findings are copied as they arrive, at most RP_LOG_MAX_FINDINGS per
  * response (then counted in "findings_dropped"), messages cut at
  * RP_LOG_MAX_MESSAGE bytes: the record is fixed-size, part of the
  * connection's memory.

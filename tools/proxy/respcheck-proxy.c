@@ -1,9 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * respcheck-proxy: an HTTP/1.1 reverse proxy that checks every upstream
  * response with respcheck before its client sees it.
  *
  * This file: options, the listener, signals. The connection engine is
  * session.c, the log log.c; proxy.h describes the memory of a connection.
+ * The options it shares with the respcheck command (--rule, the limits) and
+ * its usage errors come from tools/common/options.c.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -15,10 +18,13 @@
 
 #include <uv.h>
 
+#include "json.h"
 #include "log.h"
-#include "output.h"
+#include "options.h"
 #include "proxy.h"
 #include "respcheck.h"
+
+#define PROG "respcheck-proxy"
 
 static const char usage_text[] =
     "Usage: respcheck-proxy --upstream=HOST:PORT [OPTIONS]\n"
@@ -35,14 +41,8 @@ static const char usage_text[] =
     "      --upstream=HOST:PORT      the server requests go to (required)\n"
     "\n"
     "Checking:\n"
-    "      --report-only             forward everything; only log\n"
-    "      --rule=ID=off|info|warning|error  set a rule's severity "
-    "(repeatable)\n"
-    "      --max-header-bytes=N      status line + header section (65536)\n"
-    "      --max-headers=N           field lines in a section (128)\n"
-    "      --max-line-length=N       one status or field line (8192)\n"
-    "      --max-reason-length=N     reason phrase (512)\n"
-    "      --max-chunk-extension=N   extensions of one chunk (4096)\n"
+    "      --report-only             forward everything; only "
+    "log\n" RC_LIBRARY_OPT_HELP
     "      --max-pending-requests=N  pipelined requests awaiting answers (32)\n"
     "\n"
     "Log (JSON Lines; the fields of 'respcheck --format=json' with\n"
@@ -68,36 +68,6 @@ static const char usage_text[] =
     "SIGTERM or SIGINT: stop accepting, close every connection, flush the\n"
     "log, exit 0. Exit status 1: cannot listen or write the log; 2: usage.\n";
 
-static void usage_error(const char *before, const char *arg,
-                        const char *after) {
-  fputs("respcheck-proxy: ", stderr);
-  fputs(before, stderr);
-  rc_text_escaped(stderr, arg, strlen(arg));
-  fputs(after, stderr);
-  fputs("\nTry 'respcheck-proxy --help' for more information.\n", stderr);
-  exit(2);
-}
-
-static uint64_t parse_number(const char *name, const char *value,
-                             uint64_t max) {
-  uint64_t v = 0;
-  const char *p = value;
-  if (*p == '\0')
-    usage_error(name, value, "': a number is needed");
-  for (; *p; p++) {
-    unsigned d;
-    if (*p < '0' || *p > '9')
-      usage_error(name, value, "' is not a positive decimal number");
-    d = (unsigned)(*p - '0');
-    if (v > (max - d) / 10)
-      usage_error(name, value, "' is too large");
-    v = v * 10 + d;
-  }
-  if (v == 0)
-    usage_error(name, value, "' is zero; it must be at least 1");
-  return v;
-}
-
 /* HOST:PORT, HOST an IPv4 or IPv6 ("[::1]") address or a name resolved
  * once, now. Port 0 is accepted when allow_zero. */
 static void parse_address(uv_loop_t *loop, const char *name, const char *value,
@@ -110,30 +80,32 @@ static void parse_address(uv_loop_t *loop, const char *name, const char *value,
   if (value[0] == '[') {
     const char *close = strchr(value, ']');
     if (close == NULL || close[1] != ':')
-      usage_error(name, value, "' is not [IPV6]:PORT");
+      rc_usage_error(PROG, name, value, "' is not [IPV6]:PORT");
     h = value + 1;
     hlen = (size_t)(close - h);
     colon = close + 1;
   } else {
     colon = strrchr(value, ':');
     if (colon == NULL)
-      usage_error(name, value, "' is not HOST:PORT");
+      rc_usage_error(PROG, name, value, "' is not HOST:PORT");
     hlen = (size_t)(colon - value);
   }
   if (hlen == 0 || hlen >= sizeof host)
-    usage_error(name, value, "': no host, or too long a host");
+    rc_usage_error(PROG, name, value, "': no host, or too long a host");
   memcpy(host, h, hlen);
   host[hlen] = '\0';
   port_str = colon + 1;
   if (*port_str == '\0')
-    usage_error(name, value, "': no port");
+    rc_usage_error(PROG, name, value, "': no port");
   for (p = port_str; *p; p++) {
     if (*p < '0' || *p > '9' || port > 65535)
-      usage_error(name, value, "': the port is not a number up to 65535");
+      rc_usage_error(PROG, name, value,
+                     "': the port is not a number up to 65535");
     port = port * 10 + (unsigned long)(*p - '0');
   }
   if (port > 65535 || (port == 0 && !allow_zero))
-    usage_error(name, value, "': the port is not a number from 1 to 65535");
+    rc_usage_error(PROG, name, value,
+                   "': the port is not a number from 1 to 65535");
   memset(out, 0, sizeof *out);
   if (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)out) == 0 ||
       uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)out) == 0)
@@ -146,7 +118,7 @@ static void parse_address(uv_loop_t *loop, const char *name, const char *value,
     hints.ai_socktype = SOCK_STREAM;
     if (uv_getaddrinfo(loop, &req, NULL, host, NULL, &hints) != 0 ||
         req.addrinfo == NULL)
-      usage_error(name, value, "': the host cannot be resolved");
+      rc_usage_error(PROG, name, value, "': the host cannot be resolved");
     memcpy(out, req.addrinfo->ai_addr, req.addrinfo->ai_addrlen);
     uv_freeaddrinfo(req.addrinfo);
     if (out->ss_family == AF_INET)
@@ -174,32 +146,8 @@ static void format_address(const struct sockaddr_storage *a, char *buf,
   }
 }
 
-static void set_rule(respcheck_options_t *opts, const char *value) {
-  const char *eq = strrchr(value, '=');
-  int rule, sev;
-  if (eq == NULL || eq == value)
-    usage_error("--rule: '", value, "' is not ID=off|info|warning|error");
-  rule = respcheck_rule_from_id(value, (size_t)(eq - value));
-  if (rule < 0)
-    usage_error("--rule: unknown rule in '", value,
-                "' (see respcheck --list-rules)");
-  sev = respcheck_severity_from_name(eq + 1);
-  if (sev < 0)
-    usage_error("--rule: '", value,
-                "': the severity is not "
-                "off, info, warning or error");
-  respcheck_options_set_severity(opts, (respcheck_rule_t)rule,
-                                 (respcheck_severity_t)sev);
-}
-
-static const char *option_value(const char *arg, const char *name) {
-  size_t n = strlen(name);
-  if (strncmp(arg, name, n) == 0 && arg[n] == '=')
-    return arg + n + 1;
-  return NULL;
-}
-
 typedef struct app {
+  uv_loop_t *loop;
   rp_config_t cfg;
   rp_log_t log;
   rp_server_t srv;
@@ -207,68 +155,99 @@ typedef struct app {
   int have_upstream;
 } app_t;
 
-static void parse_args(app_t *app, uv_loop_t *loop, int argc, char **argv) {
+enum opt_id {
+  OPT_LISTEN,
+  OPT_UPSTREAM,
+  OPT_LOG,
+  OPT_LOG_ALL,
+  OPT_LOG_HEADERS,
+  OPT_REPORT_ONLY,
+  OPT_MAX_PENDING_REQUESTS,
+  OPT_MAX_CONNECTIONS,
+  OPT_TIMEOUT,
+  OPT_VERSION,
+  OPT_HELP
+};
+
+static const rc_opt_def_t opt_defs[] = {
+    {"listen", 0, 1, OPT_LISTEN},
+    {"upstream", 0, 1, OPT_UPSTREAM},
+    {"log", 0, 1, OPT_LOG},
+    {"log-all", 0, 0, OPT_LOG_ALL},
+    {"log-headers", 0, 0, OPT_LOG_HEADERS},
+    {"report-only", 0, 0, OPT_REPORT_ONLY},
+    {"max-pending-requests", 0, 1, OPT_MAX_PENDING_REQUESTS},
+    {"max-connections", 0, 1, OPT_MAX_CONNECTIONS},
+    {"timeout", 0, 1, OPT_TIMEOUT},
+    {"version", 'V', 0, OPT_VERSION},
+    {"help", 'h', 0, OPT_HELP},
+};
+
+static void apply_option(void *ctx, int id, const char *v) {
+  app_t *app = ctx;
   rp_config_t *cfg = &app->cfg;
-  int i;
-  const char *v;
+  if (rc_library_option(PROG, &cfg->opts, id, v))
+    return;
+  switch ((enum opt_id)id) {
+  case OPT_LISTEN:
+    parse_address(app->loop, "--listen: '", v, 1, &cfg->listen_addr);
+    break;
+  case OPT_UPSTREAM:
+    parse_address(app->loop, "--upstream: '", v, 0, &cfg->upstream_addr);
+    app->have_upstream = 1;
+    break;
+  case OPT_LOG:
+    if (*v == '\0')
+      rc_usage_error(PROG, "--log needs a path", "", "");
+    app->log_path = v;
+    break;
+  case OPT_LOG_ALL:
+    app->log.all = 1;
+    break;
+  case OPT_LOG_HEADERS:
+    app->log.headers = 1;
+    break;
+  case OPT_REPORT_ONLY:
+    cfg->report_only = 1;
+    break;
+  case OPT_MAX_PENDING_REQUESTS:
+    cfg->opts.max_pending_requests =
+        (size_t)rc_parse_number(PROG, "--max-pending-requests", v, 65536);
+    break;
+  case OPT_MAX_CONNECTIONS:
+    cfg->max_connections =
+        (unsigned)rc_parse_number(PROG, "--max-connections", v, 1u << 20);
+    break;
+  case OPT_TIMEOUT:
+    cfg->timeout_ms =
+        rc_parse_number(PROG, "--timeout", v, 7u * 86400u) * 1000u;
+    break;
+  case OPT_VERSION:
+    printf("respcheck-proxy %s\n", respcheck_version());
+    exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
+  case OPT_HELP:
+    fputs(usage_text, stdout);
+    exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
+  }
+}
+
+static void parse_args(app_t *app, int argc, char **argv) {
+  rp_config_t *cfg = &app->cfg;
+  rc_cmdline_t cl = {PROG, opt_defs,     sizeof opt_defs / sizeof opt_defs[0],
+                     1,    apply_option, NULL};
+  int nops;
+  cl.ctx = app;
   respcheck_options_init(&cfg->opts);
   cfg->max_connections = 256;
   cfg->timeout_ms = 60000;
-  parse_address(loop, "--listen: '", "127.0.0.1:8080", 1, &cfg->listen_addr);
-  for (i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(usage_text, stdout);
-      exit(0);
-    } else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
-      printf("respcheck-proxy %s\n", respcheck_version());
-      exit(0);
-    } else if ((v = option_value(a, "--listen")) != NULL) {
-      parse_address(loop, "--listen: '", v, 1, &cfg->listen_addr);
-    } else if ((v = option_value(a, "--upstream")) != NULL) {
-      parse_address(loop, "--upstream: '", v, 0, &cfg->upstream_addr);
-      app->have_upstream = 1;
-    } else if ((v = option_value(a, "--log")) != NULL) {
-      if (*v == '\0')
-        usage_error("--log needs a path", "", "");
-      app->log_path = v;
-    } else if (strcmp(a, "--log-all") == 0) {
-      app->log.all = 1;
-    } else if (strcmp(a, "--log-headers") == 0) {
-      app->log.headers = 1;
-    } else if (strcmp(a, "--report-only") == 0) {
-      cfg->report_only = 1;
-    } else if ((v = option_value(a, "--rule")) != NULL) {
-      set_rule(&cfg->opts, v);
-    } else if ((v = option_value(a, "--max-header-bytes")) != NULL) {
-      cfg->opts.max_header_bytes =
-          (size_t)parse_number("--max-header-bytes: '", v, 1u << 30);
-    } else if ((v = option_value(a, "--max-headers")) != NULL) {
-      cfg->opts.max_headers =
-          (size_t)parse_number("--max-headers: '", v, 1u << 20);
-    } else if ((v = option_value(a, "--max-line-length")) != NULL) {
-      cfg->opts.max_line_length =
-          (size_t)parse_number("--max-line-length: '", v, 1u << 30);
-    } else if ((v = option_value(a, "--max-reason-length")) != NULL) {
-      cfg->opts.max_reason_length =
-          (size_t)parse_number("--max-reason-length: '", v, 1u << 30);
-    } else if ((v = option_value(a, "--max-chunk-extension")) != NULL) {
-      cfg->opts.max_chunk_extension =
-          (size_t)parse_number("--max-chunk-extension: '", v, 1u << 30);
-    } else if ((v = option_value(a, "--max-pending-requests")) != NULL) {
-      cfg->opts.max_pending_requests =
-          (size_t)parse_number("--max-pending-requests: '", v, 65536);
-    } else if ((v = option_value(a, "--max-connections")) != NULL) {
-      cfg->max_connections =
-          (unsigned)parse_number("--max-connections: '", v, 1u << 20);
-    } else if ((v = option_value(a, "--timeout")) != NULL) {
-      cfg->timeout_ms = parse_number("--timeout: '", v, 7u * 86400u) * 1000u;
-    } else {
-      usage_error("unknown option '", a, "'");
-    }
-  }
+  parse_address(app->loop, "--listen: '", "127.0.0.1:8080", 1,
+                &cfg->listen_addr);
+  nops = rc_parse_args(&cl, argc, argv);
+  if (nops > 0)
+    rc_usage_error(PROG, "unexpected argument '", argv[0],
+                   "': every setting is an option");
   if (!app->have_upstream)
-    usage_error("--upstream=HOST:PORT is required", "", "");
+    rc_usage_error(PROG, "--upstream=HOST:PORT is required", "", "");
 }
 
 static void on_signal(uv_signal_t *h, int signum) {
@@ -292,7 +271,8 @@ int main(int argc, char **argv) {
   int namelen = (int)sizeof bound, err, status = 0;
   char listen_name[96], upstream_name[96];
 
-  parse_args(&app, loop, argc, argv);
+  app.loop = loop;
+  parse_args(&app, argc, argv);
   srv->loop = loop;
   srv->cfg = &app.cfg;
   srv->log = &app.log;

@@ -43,6 +43,51 @@ typedef enum up_mode {
 #define RP_ANSWER_BODY 384
 #define RP_ANSWER_MAX 768
 
+/* The session's booleans, bits of rp_session_t.flags (one word, as libuv
+ * keeps a handle's). */
+/* session_close() called */
+#define RP_F_CLOSING (1u << 0)
+/* upstream connection established */
+#define RP_F_UP_CONNECTED (1u << 1)
+/* ... and failed */
+#define RP_F_UP_FAILED (1u << 2)
+/* upstream handle closed (or closing) */
+#define RP_F_UP_CLOSED (1u << 3)
+/* upstream sent FIN */
+#define RP_F_UP_EOF (1u << 4)
+/* reading the upstream */
+#define RP_F_UP_READING (1u << 5)
+/* to_client in flight */
+#define RP_F_TO_CLIENT_BUSY (1u << 6)
+/* reading the client */
+#define RP_F_CLI_READING (1u << 7)
+/* to_upstream in flight */
+#define RP_F_TO_UPSTREAM_BUSY (1u << 8)
+/* client sent FIN */
+#define RP_F_CLI_EOF (1u << 9)
+/* FIN passed on to the upstream */
+#define RP_F_UP_SHUT (1u << 10)
+/* the upstream takes no more requests */
+#define RP_F_UP_WRITE_FAILED (1u << 11)
+/* the client connection ends after queued bytes */
+#define RP_F_CLI_FINAL (1u << 12)
+/* FIN sent to the client; draining its bytes */
+#define RP_F_LINGERING (1u << 13)
+/* upstream response given up: see up_flush() */
+#define RP_F_STOP (1u << 14)
+/* request queue full: client bytes wait */
+#define RP_F_REQ_WAIT_QUEUE (1u << 15)
+/* CONNECT/Upgrade sent: wait for its answer */
+#define RP_F_REQ_WAIT_UPGRADE (1u << 16)
+/* llhttp refused the client's bytes */
+#define RP_F_REQ_BROKEN (1u << 17)
+/* the response in progress opens a tunnel */
+#define RP_F_CUR_TUNNEL (1u << 18)
+/* the last response ended the connection */
+#define RP_F_CLOSING_RESPONSE (1u << 19)
+/* client side may go on: run cli_pump() */
+#define RP_F_KICK_CLIENT (1u << 20)
+
 struct rp_session {
   rp_server_t *srv;
   rp_session_t *prev, *next;
@@ -58,27 +103,7 @@ struct rp_session {
   unsigned open_handles;
   uint64_t last_active; /* uv_now() of the last read or write */
 
-  int closing;        /* session_close() called */
-  int up_connected;   /* upstream connection established */
-  int up_failed;      /* ... and failed */
-  int up_closed;      /* upstream handle closed (or closing) */
-  int up_eof;         /* upstream sent FIN */
-  int up_reading;     /* reading the upstream */
-  int to_client_busy; /* to_client in flight */
-  int cli_reading;
-  int to_upstream_busy;
-  int cli_eof;          /* client sent FIN */
-  int up_shut;          /* FIN passed on to the upstream */
-  int up_write_failed;  /* the upstream takes no more requests */
-  int cli_final;        /* the client connection ends after queued bytes */
-  int lingering;        /* FIN sent to the client; draining its bytes */
-  int stop;             /* upstream response given up: see up_flush() */
-  int req_wait_queue;   /* request queue full: client bytes wait */
-  int req_wait_upgrade; /* CONNECT/Upgrade sent: wait for its answer */
-  int req_broken;       /* llhttp refused the client's bytes */
-  int cur_tunnel;       /* the response in progress opens a tunnel */
-  int closing_response; /* the last response ended the connection */
-  int kick_client;      /* client side may go on: run cli_pump() */
+  unsigned flags; /* RP_F_* */
 
   /* Client side. */
   llhttp_t req;
@@ -100,6 +125,13 @@ struct rp_session {
 
   char *cli_buf, *up_buf;
 };
+
+static void set_flag(rp_session_t *s, unsigned flag, int on) {
+  if (on)
+    s->flags |= flag;
+  else
+    s->flags &= ~flag;
+}
 
 static void session_close(rp_session_t *s);
 static void cli_pump(rp_session_t *s);
@@ -160,7 +192,7 @@ static void touch(rp_session_t *s) { s->last_active = uv_now(s->srv->loop); }
 static void on_handle_closed(uv_handle_t *h) {
   rp_session_t *s = h->data;
   rp_server_t *srv = s->srv;
-  if (--s->open_handles > 0 || !s->closing)
+  if (--s->open_handles > 0 || !(s->flags & RP_F_CLOSING))
     return;
   free(s);
   srv->active--;
@@ -172,10 +204,10 @@ static void on_handle_closed(uv_handle_t *h) {
 }
 
 static void close_upstream(rp_session_t *s) {
-  if (s->up_closed)
+  if (s->flags & RP_F_UP_CLOSED)
     return;
-  s->up_closed = 1;
-  s->up_reading = 0;
+  s->flags |= RP_F_UP_CLOSED;
+  s->flags &= ~RP_F_UP_READING;
   uv_close((uv_handle_t *)&s->upstream, on_handle_closed);
 }
 
@@ -186,9 +218,9 @@ static void record_flush(rp_session_t *s) {
 
 static void session_close(rp_session_t *s) {
   rp_server_t *srv = s->srv;
-  if (s->closing)
+  if (s->flags & RP_F_CLOSING)
     return;
-  s->closing = 1;
+  s->flags |= RP_F_CLOSING;
   if (s->rec.active) {
     if (s->rec.action == RP_ACTION_FORWARDED && !s->rec.have_end)
       s->rec.action = RP_ACTION_ABORTED;
@@ -247,8 +279,8 @@ static void build_answer(rp_session_t *s, int code, const char *phrase,
  * when a request waits for it, else nothing. */
 static void reject_response(rp_session_t *s, const char *why) {
   char rules[RP_ANSWER_BODY / 2];
-  s->stop = 1;
-  if (s->ring_count == 0 || s->cli_final) {
+  s->flags |= RP_F_STOP;
+  if (s->ring_count == 0 || (s->flags & RP_F_CLI_FINAL)) {
     s->rec.action = RP_ACTION_DROPPED;
     return;
   }
@@ -283,41 +315,42 @@ static void on_client_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b);
 static void on_upstream_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b);
 
 static void cli_read_start(rp_session_t *s) {
-  if (s->cli_reading || s->closing)
+  if (s->flags & (RP_F_CLI_READING | RP_F_CLOSING))
     return;
   if (uv_read_start((uv_stream_t *)&s->client, cli_alloc, on_client_read) == 0)
-    s->cli_reading = 1;
+    s->flags |= RP_F_CLI_READING;
 }
 
 static void cli_read_stop(rp_session_t *s) {
-  if (!s->cli_reading)
+  if (!(s->flags & RP_F_CLI_READING))
     return;
   uv_read_stop((uv_stream_t *)&s->client);
-  s->cli_reading = 0;
+  s->flags &= ~RP_F_CLI_READING;
 }
 
 static void up_read_start(rp_session_t *s) {
-  if (s->up_reading || s->closing || s->up_closed || !s->up_connected ||
-      s->up_eof)
+  if ((s->flags &
+       (RP_F_UP_READING | RP_F_CLOSING | RP_F_UP_CLOSED | RP_F_UP_EOF)) ||
+      !(s->flags & RP_F_UP_CONNECTED))
     return;
   if (uv_read_start((uv_stream_t *)&s->upstream, up_alloc, on_upstream_read) ==
       0)
-    s->up_reading = 1;
+    s->flags |= RP_F_UP_READING;
 }
 
 static void up_read_stop(rp_session_t *s) {
-  if (!s->up_reading)
+  if (!(s->flags & RP_F_UP_READING))
     return;
   uv_read_stop((uv_stream_t *)&s->upstream);
-  s->up_reading = 0;
+  s->flags &= ~RP_F_UP_READING;
 }
 
 static void on_client_shutdown(uv_shutdown_t *req, int status) {
   rp_session_t *s = req->data;
-  if (s->closing)
+  if (s->flags & RP_F_CLOSING)
     return;
   /* A client that already sent FIN has nothing left to drain. */
-  if (status < 0 || s->cli_eof)
+  if (status < 0 || (s->flags & RP_F_CLI_EOF))
     session_close(s);
 }
 
@@ -327,9 +360,9 @@ static void on_client_shutdown(uv_shutdown_t *req, int status) {
  * the answer. */
 static void client_linger(rp_session_t *s) {
   uint64_t ms = RP_LINGER_MS;
-  if (s->lingering || s->closing)
+  if (s->flags & (RP_F_LINGERING | RP_F_CLOSING))
     return;
-  s->lingering = 1;
+  s->flags |= RP_F_LINGERING;
   close_upstream(s);
   s->client_shutdown.data = s;
   if (uv_shutdown(&s->client_shutdown, (uv_stream_t *)&s->client,
@@ -337,7 +370,7 @@ static void client_linger(rp_session_t *s) {
     session_close(s);
     return;
   }
-  if (!s->cli_eof)
+  if (!(s->flags & RP_F_CLI_EOF))
     cli_read_start(s);
   if (cfg_of(s)->timeout_ms < ms)
     ms = cfg_of(s)->timeout_ms;
@@ -375,8 +408,8 @@ static int write_some(uv_write_t *req, uv_stream_t *stream, uv_buf_t *bufs,
 
 static void on_client_written(uv_write_t *w, int status) {
   rp_session_t *s = w->data;
-  s->to_client_busy = 0;
-  if (s->closing)
+  s->flags &= ~RP_F_TO_CLIENT_BUSY;
+  if (s->flags & RP_F_CLOSING)
     return;
   if (status < 0) {
     session_close(s);
@@ -388,9 +421,9 @@ static void on_client_written(uv_write_t *w, int status) {
 
 /*
  * Writes the bytes decided since `from` and, when the response was given up
- * (s->stop), the proxy's answer; then closes the upstream and ends the
- * client connection after them. Runs after each read from the upstream (and
- * at its end), never while a write to the client is in flight.
+ * (RP_F_STOP), the proxy's answer; then closes the upstream and
+ * ends the client connection after them. Runs after each read from the upstream
+ * (and at its end), never while a write to the client is in flight.
  */
 static void up_flush(rp_session_t *s, uint64_t from) {
   uv_buf_t bufs[2];
@@ -398,12 +431,12 @@ static void up_flush(rp_session_t *s, uint64_t from) {
   if (s->decided > from)
     bufs[n++] = uv_buf_init(s->up_buf + (size_t)(from - s->up_base),
                             (unsigned)(s->decided - from));
-  if (s->stop) {
+  if (s->flags & RP_F_STOP) {
     if (s->answer_len > 0)
       bufs[n++] = uv_buf_init(s->answer, (unsigned)s->answer_len);
     s->answer_len = 0;
     close_upstream(s);
-    s->cli_final = 1;
+    s->flags |= RP_F_CLI_FINAL;
     cli_read_stop(s);
   }
   if (n > 0) {
@@ -416,7 +449,7 @@ static void up_flush(rp_session_t *s, uint64_t from) {
       return;
     }
     if (r > 0) {
-      s->to_client_busy = 1;
+      s->flags |= RP_F_TO_CLIENT_BUSY;
       up_read_stop(s);
     } else {
       up_drained(s);
@@ -424,8 +457,8 @@ static void up_flush(rp_session_t *s, uint64_t from) {
   } else {
     up_drained(s);
   }
-  if (s->kick_client && !s->closing) {
-    s->kick_client = 0;
+  if ((s->flags & RP_F_KICK_CLIENT) && !(s->flags & RP_F_CLOSING)) {
+    s->flags &= ~RP_F_KICK_CLIENT;
     cli_pump(s);
   }
 }
@@ -435,9 +468,9 @@ static void up_flush(rp_session_t *s, uint64_t from) {
 static void up_drained(rp_session_t *s) {
   uint64_t end = s->up_base + s->up_len;
   size_t keep = (size_t)(end - s->decided);
-  if (s->closing)
+  if (s->flags & RP_F_CLOSING)
     return;
-  if (s->cli_final) {
+  if (s->flags & RP_F_CLI_FINAL) {
     client_linger(s);
     return;
   }
@@ -460,15 +493,16 @@ static void up_drained(rp_session_t *s) {
  * did not already act on, and how far the stream may go out. */
 static void up_after_parse(rp_session_t *s, respcheck_errno_t err) {
   const rp_config_t *cfg = cfg_of(s);
-  if (err != RESPCHECK_E_OK && err != RESPCHECK_E_CALLBACK && !s->stop) {
+  if (err != RESPCHECK_E_OK && err != RESPCHECK_E_CALLBACK &&
+      !(s->flags & RP_F_STOP)) {
     if (cfg->report_only)
       s->mode = UP_RAW;
     else if (s->mode == UP_BODY)
-      s->stop = 1;
+      s->flags |= RP_F_STOP;
     else if (s->mode == UP_HEAD)
       reject_response(s, respcheck_parser_error_reason(s->rc));
   }
-  if (s->stop)
+  if (s->flags & RP_F_STOP)
     return;
   if (s->mode == UP_BODY && err == RESPCHECK_E_OK)
     s->decided = respcheck_parser_offset(s->rc);
@@ -489,30 +523,30 @@ static void up_feed(rp_session_t *s, size_t n) {
 
 static void up_on_eof(rp_session_t *s) {
   uint64_t from = s->decided;
-  s->up_eof = 1;
+  s->flags |= RP_F_UP_EOF;
   up_read_stop(s);
-  if (!s->stop && (s->mode == UP_HEAD || s->mode == UP_BODY))
+  if (!(s->flags & RP_F_STOP) && (s->mode == UP_HEAD || s->mode == UP_BODY))
     up_after_parse(s, respcheck_finish(s->rc));
-  if (!s->stop && s->mode == UP_HEAD) {
+  if (!(s->flags & RP_F_STOP) && s->mode == UP_HEAD) {
     if (cfg_of(s)->report_only)
       s->decided = s->up_base + s->up_len;
-    else if (s->ring_count > 0 && !s->closing_response)
+    else if (s->ring_count > 0 && !(s->flags & RP_F_CLOSING_RESPONSE))
       reject_response(s, "the upstream closed the connection before "
                          "responding");
   }
   close_upstream(s);
-  s->cli_final = 1;
+  s->flags |= RP_F_CLI_FINAL;
   up_flush(s, from);
 }
 
 static void on_upstream_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b) {
   rp_session_t *s = h->data;
   (void)b;
-  if (s->closing || s->up_closed || nread == 0)
+  if ((s->flags & (RP_F_CLOSING | RP_F_UP_CLOSED)) || nread == 0)
     return;
   touch(s);
   if (nread < 0) {
-    s->up_reading = 0;
+    s->flags &= ~RP_F_UP_READING;
     if (nread != UV_EOF)
       event(s, "upstream read error", uv_strerror((int)nread));
     up_on_eof(s);
@@ -541,8 +575,8 @@ static void rc_on_finding(void *user, const respcheck_finding_t *f) {
   /* The head is out: an error now can only end the client connection,
    * which tells the client the response is broken. */
   if (f->severity == RESPCHECK_SEVERITY_ERROR && s->mode == UP_BODY &&
-      !s->stop && !cfg_of(s)->report_only) {
-    s->stop = 1;
+      !(s->flags & RP_F_STOP) && !cfg_of(s)->report_only) {
+    s->flags |= RP_F_STOP;
     rec->action = RP_ACTION_CUT;
     s->srv->cut++;
   }
@@ -554,13 +588,13 @@ static int rc_on_head(void *user, const respcheck_response_t *r) {
   rec->head = *r;
   rec->have_head = 1;
   rec->head_valid = 1;
-  if (s->stop)
+  if (s->flags & RP_F_STOP)
     return 1;
   if (!cfg_of(s)->report_only) {
     if (s->ring_count == 0) {
       /* Nobody asked: forwarding it would answer the client's next
        * request with it (response queue poisoning). */
-      s->stop = 1;
+      s->flags |= RP_F_STOP;
       rec->action = RP_ACTION_DROPPED;
       event(s, "response without a request, dropped", NULL);
       return 1;
@@ -572,8 +606,9 @@ static int rc_on_head(void *user, const respcheck_response_t *r) {
   }
   s->decided = r->offset + r->head_length;
   s->mode = UP_BODY;
-  s->cur_tunnel = (r->framing &
-                   (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL)) != 0;
+  set_flag(s, RP_F_CUR_TUNNEL,
+           (r->framing &
+            (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL)) != 0);
   return 0;
 }
 
@@ -587,14 +622,14 @@ static void rc_on_message_end(void *user, const respcheck_message_end_t *e) {
   final =
       rec->have_head && !(rec->head.status >= 100 && rec->head.status < 200 &&
                           rec->head.status != 101);
-  if (!s->stop) {
+  if (!(s->flags & RP_F_STOP)) {
     if (s->mode == UP_BODY) {
       s->decided = e->end_offset;
-      s->mode = s->cur_tunnel ? UP_TUNNEL : UP_HEAD;
+      s->mode = (s->flags & RP_F_CUR_TUNNEL) ? UP_TUNNEL : UP_HEAD;
       if (final) {
         pop = 1;
-        s->closing_response =
-            (rec->head.framing & RESPCHECK_FRAMING_KEEP_ALIVE) == 0;
+        set_flag(s, RP_F_CLOSING_RESPONSE,
+                 (rec->head.framing & RESPCHECK_FRAMING_KEEP_ALIVE) == 0);
       }
     } else if (s->mode == UP_HEAD && !cfg_of(s)->report_only) {
       /* No verdict from on_head: a fatal error in the head, or the stream
@@ -605,7 +640,7 @@ static void rc_on_message_end(void *user, const respcheck_message_end_t *e) {
   record_flush(s);
   if (pop) {
     ring_pop(s);
-    s->kick_client = 1;
+    s->flags |= RP_F_KICK_CLIENT;
   }
 }
 
@@ -675,14 +710,14 @@ static const llhttp_settings_t req_settings = {
  * once what it sent has gone out. */
 static void upstream_write_failed(rp_session_t *s, int status) {
   event(s, "upstream write error", uv_strerror(status));
-  s->up_write_failed = 1;
+  s->flags |= RP_F_UP_WRITE_FAILED;
   cli_read_stop(s);
 }
 
 static void on_upstream_written(uv_write_t *w, int status) {
   rp_session_t *s = w->data;
-  s->to_upstream_busy = 0;
-  if (s->closing || s->up_closed)
+  s->flags &= ~RP_F_TO_UPSTREAM_BUSY;
+  if (s->flags & (RP_F_CLOSING | RP_F_UP_CLOSED))
     return;
   if (status < 0) {
     upstream_write_failed(s, status);
@@ -696,8 +731,8 @@ static void on_upstream_written(uv_write_t *w, int status) {
  * upgrade or an error, and forwards what it read. */
 static void cli_process(rp_session_t *s) {
   size_t start = s->cli_pos;
-  while (s->cli_pos < s->cli_len && !s->req_wait_queue &&
-         !s->req_wait_upgrade && !s->req_broken) {
+  while (s->cli_pos < s->cli_len && !(s->flags & RP_F_REQ_WAIT_QUEUE) &&
+         !(s->flags & RP_F_REQ_WAIT_UPGRADE) && !(s->flags & RP_F_REQ_BROKEN)) {
     const char *data = s->cli_buf + s->cli_pos;
     llhttp_errno_t err;
     if (s->mode == UP_TUNNEL || s->mode == UP_RAW) {
@@ -711,21 +746,21 @@ static void cli_process(rp_session_t *s) {
       s->cli_pos = (size_t)(llhttp_get_error_pos(&s->req) - s->cli_buf);
       llhttp_resume(&s->req);
       if (s->ring_count >= s->ring_cap)
-        s->req_wait_queue = 1;
+        s->flags |= RP_F_REQ_WAIT_QUEUE;
     } else if (err == HPE_PAUSED_UPGRADE) {
       s->cli_pos = (size_t)(llhttp_get_error_pos(&s->req) - s->cli_buf);
-      s->req_wait_upgrade = 1;
+      s->flags |= RP_F_REQ_WAIT_UPGRADE;
     } else {
       /* Nothing of the broken request goes on from this read: cli_pos is
        * still at the end of the last complete request (or the read's
        * start). */
-      s->req_broken = 1;
+      s->flags |= RP_F_REQ_BROKEN;
       s->req_error = llhttp_get_error_reason(&s->req);
       event(s, "request refused", s->req_error);
     }
   }
-  if (s->cli_pos > start && s->up_connected && !s->up_closed &&
-      !s->up_write_failed) {
+  if (s->cli_pos > start && (s->flags & RP_F_UP_CONNECTED) &&
+      !(s->flags & RP_F_UP_CLOSED) && !(s->flags & RP_F_UP_WRITE_FAILED)) {
     uv_buf_t buf =
         uv_buf_init(s->cli_buf + start, (unsigned)(s->cli_pos - start));
     int r;
@@ -737,7 +772,7 @@ static void cli_process(rp_session_t *s) {
       return;
     }
     if (r > 0) {
-      s->to_upstream_busy = 1;
+      s->flags |= RP_F_TO_UPSTREAM_BUSY;
       cli_read_stop(s);
       return;
     }
@@ -754,83 +789,86 @@ static void on_upstream_shutdown(uv_shutdown_t *req, int status) {
  * may have changed (a write done, a response ended, a read). */
 static void cli_pump(rp_session_t *s) {
   uint64_t held;
-  if (s->closing || s->to_upstream_busy || s->cli_final || s->lingering)
+  if (s->flags &
+      (RP_F_CLOSING | RP_F_TO_UPSTREAM_BUSY | RP_F_CLI_FINAL | RP_F_LINGERING))
     return;
-  if (s->up_write_failed) {
+  if (s->flags & RP_F_UP_WRITE_FAILED) {
     cli_read_stop(s);
     return;
   }
   if (s->mode == UP_TUNNEL || s->mode == UP_RAW) {
     /* Requests are relayed unparsed from here on. */
-    s->req_wait_queue = 0;
-    s->req_wait_upgrade = 0;
+    s->flags &= ~RP_F_REQ_WAIT_QUEUE;
+    s->flags &= ~RP_F_REQ_WAIT_UPGRADE;
   }
-  if (s->req_wait_queue && s->ring_count < s->ring_cap)
-    s->req_wait_queue = 0;
-  if (s->req_wait_upgrade && s->ring_count == 0) {
+  if ((s->flags & RP_F_REQ_WAIT_QUEUE) && s->ring_count < s->ring_cap)
+    s->flags &= ~RP_F_REQ_WAIT_QUEUE;
+  if ((s->flags & RP_F_REQ_WAIT_UPGRADE) && s->ring_count == 0) {
     /* Its answer is in: a tunnel, or a refusal after which HTTP goes on. */
-    s->req_wait_upgrade = 0;
+    s->flags &= ~RP_F_REQ_WAIT_UPGRADE;
     if (s->mode != UP_TUNNEL)
       llhttp_resume_after_upgrade(&s->req);
   }
   held = s->up_base + s->up_len - s->decided;
-  if (s->up_failed) {
-    if (s->ring_count > 0 && !s->to_client_busy) {
+  if (s->flags & RP_F_UP_FAILED) {
+    if (s->ring_count > 0 && !(s->flags & RP_F_TO_CLIENT_BUSY)) {
       build_answer(s, 502, "Bad Gateway", "upstream unreachable", NULL);
-      s->stop = 1;
+      s->flags |= RP_F_STOP;
       up_flush(s, s->decided);
       return;
     }
     s->cli_pos = s->cli_len; /* nowhere to send it */
   }
-  if (s->req_broken) {
+  if (s->flags & RP_F_REQ_BROKEN) {
     /* Earlier requests are answered first; then a 400 ends it. */
     if (s->ring_count == 0 && s->mode == UP_HEAD && held == 0 &&
-        !s->to_client_busy) {
+        !(s->flags & RP_F_TO_CLIENT_BUSY)) {
       build_answer(s, 400, "Bad Request", "request refused", s->req_error);
-      s->stop = 1;
+      s->flags |= RP_F_STOP;
       up_flush(s, s->decided);
     }
     cli_read_stop(s);
     return;
   }
   if (s->cli_pos < s->cli_len) {
-    if (!s->req_wait_queue && !s->req_wait_upgrade) {
+    if (!(s->flags & RP_F_REQ_WAIT_QUEUE) &&
+        !(s->flags & RP_F_REQ_WAIT_UPGRADE)) {
       cli_process(s);
       return;
     }
     cli_read_stop(s);
     return;
   }
-  if (s->req_wait_upgrade) {
+  if (s->flags & RP_F_REQ_WAIT_UPGRADE) {
     cli_read_stop(s);
     return;
   }
-  if (!s->cli_eof) {
-    if (s->up_connected || s->up_failed)
+  if (!(s->flags & RP_F_CLI_EOF)) {
+    if (s->flags & (RP_F_UP_CONNECTED | RP_F_UP_FAILED))
       cli_read_start(s);
     return;
   }
   /* The client sent FIN and everything it sent is out. */
-  if (s->up_connected && !s->up_closed && !s->up_shut) {
-    s->up_shut = 1;
+  if ((s->flags & RP_F_UP_CONNECTED) && !(s->flags & RP_F_UP_CLOSED) &&
+      !(s->flags & RP_F_UP_SHUT)) {
+    s->flags |= RP_F_UP_SHUT;
     s->upstream_shutdown.data = s;
     if (uv_shutdown(&s->upstream_shutdown, (uv_stream_t *)&s->upstream,
                     on_upstream_shutdown) != 0)
-      s->up_shut = 1;
+      s->flags |= RP_F_UP_SHUT;
   }
   if (s->ring_count == 0 && s->mode == UP_HEAD && held == 0 &&
-      !s->to_client_busy)
+      !(s->flags & RP_F_TO_CLIENT_BUSY))
     session_close(s);
 }
 
 static void on_client_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b) {
   rp_session_t *s = h->data;
   (void)b;
-  if (s->closing || nread == 0)
+  if ((s->flags & RP_F_CLOSING) || nread == 0)
     return;
   touch(s);
-  if (s->lingering) {
+  if (s->flags & RP_F_LINGERING) {
     if (nread < 0)
       session_close(s);
     return;
@@ -841,7 +879,7 @@ static void on_client_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b) {
       session_close(s);
       return;
     }
-    s->cli_eof = 1;
+    s->flags |= RP_F_CLI_EOF;
     cli_pump(s);
     return;
   }
@@ -856,9 +894,9 @@ static void on_client_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b) {
 static void on_timer(uv_timer_t *t) {
   rp_session_t *s = t->data;
   uint64_t now = uv_now(s->srv->loop), idle, limit = cfg_of(s)->timeout_ms;
-  if (s->closing)
+  if (s->flags & RP_F_CLOSING)
     return;
-  if (s->lingering) {
+  if (s->flags & RP_F_LINGERING) {
     session_close(s);
     return;
   }
@@ -867,13 +905,14 @@ static void on_timer(uv_timer_t *t) {
     uv_timer_start(&s->timer, on_timer, limit - idle, 0);
     return;
   }
-  if (!s->stop && !s->to_client_busy && !s->cli_final && !s->up_failed &&
+  if (!(s->flags & RP_F_STOP) && !(s->flags & RP_F_TO_CLIENT_BUSY) &&
+      !(s->flags & RP_F_CLI_FINAL) && !(s->flags & RP_F_UP_FAILED) &&
       s->ring_count > 0 && s->mode == UP_HEAD) {
     event(s, "upstream timed out", NULL);
     if (s->rec.active)
       s->rec.action = RP_ACTION_ABORTED;
     build_answer(s, 504, "Gateway Timeout", "upstream timed out", NULL);
-    s->stop = 1;
+    s->flags |= RP_F_STOP;
     up_flush(s, s->decided);
     return;
   }
@@ -882,17 +921,17 @@ static void on_timer(uv_timer_t *t) {
 
 static void on_upstream_connect(uv_connect_t *req, int status) {
   rp_session_t *s = req->data;
-  if (s->closing || s->up_closed)
+  if (s->flags & (RP_F_CLOSING | RP_F_UP_CLOSED))
     return;
   touch(s);
   if (status < 0) {
     event(s, "upstream unreachable", uv_strerror(status));
-    s->up_failed = 1;
+    s->flags |= RP_F_UP_FAILED;
     close_upstream(s);
     cli_read_start(s);
     return;
   }
-  s->up_connected = 1;
+  s->flags |= RP_F_UP_CONNECTED;
   uv_tcp_nodelay(&s->upstream, 1);
   up_read_start(s);
   cli_read_start(s);
@@ -982,7 +1021,7 @@ void rp_server_on_connection(uv_stream_t *listener, int status) {
                        on_upstream_connect);
   if (err != 0) {
     event(s, "upstream unreachable", uv_strerror(err));
-    s->up_failed = 1;
+    s->flags |= RP_F_UP_FAILED;
     close_upstream(s);
     cli_read_start(s);
   }

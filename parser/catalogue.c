@@ -1,4 +1,9 @@
-/* The rule catalogue, error names, options and small lookups. */
+/* SPDX-License-Identifier: MIT */
+/*
+ * The catalogue: every rule's id, default severity, RFC reference and
+ * summary (from RESPCHECK_RULE_MAP in respcheck.h), the names of errors,
+ * severities and methods, the options' defaults, and the version string.
+ */
 #include <string.h>
 
 #include "internal.h"

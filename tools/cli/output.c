@@ -1,236 +1,16 @@
-/*
- * Output writers of the respcheck command; see output.h for the contract.
- */
+/* SPDX-License-Identifier: MIT */
+/* Output writers of the respcheck command; see output.h for the contract. */
 #include "output.h"
-#include "count.h" /* the library's own, header only */
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------------------ */
-/* A growable byte buffer. On allocation failure it stops growing and sets
- * *oom; what it holds stays consistent (the write is dropped). */
-
-typedef struct rc_buf {
-  char *p;
-  size_t len, cap;
-  int *oom;
-} rc_buf_t;
-
-static int buf_reserve(rc_buf_t *b, size_t more) {
-  size_t need, cap;
-  char *p;
-  if (more <= b->cap - b->len)
-    return 0;
-  if (more > SIZE_MAX / 2 - b->len) {
-    *b->oom = 1;
-    return -1;
-  }
-  need = b->len + more;
-  cap = b->cap ? b->cap : 256;
-  while (cap < need)
-    cap *= 2;
-  p = realloc(b->p, cap);
-  if (p == NULL) {
-    *b->oom = 1;
-    return -1;
-  }
-  b->p = p;
-  b->cap = cap;
-  return 0;
-}
-
-static void buf_put(rc_buf_t *b, const void *s, size_t n) {
-  if (n == 0 || buf_reserve(b, n) != 0)
-    return;
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-}
-
-static void buf_str(rc_buf_t *b, const char *s) { buf_put(b, s, strlen(s)); }
-
-static void buf_u64(rc_buf_t *b, uint64_t v) {
-  char tmp[24];
-  int n = snprintf(tmp, sizeof tmp, "%" PRIu64, v);
-  if (n > 0)
-    buf_put(b, tmp, (size_t)n);
-}
-
-static void buf_i64(rc_buf_t *b, int64_t v) {
-  char tmp[24];
-  int n = snprintf(tmp, sizeof tmp, "%" PRId64, v);
-  if (n > 0)
-    buf_put(b, tmp, (size_t)n);
-}
-
-static void buf_free(rc_buf_t *b) {
-  free(b->p);
-  b->p = NULL;
-  b->len = b->cap = 0;
-}
-
-/* A sink is either a FILE or a buffer: the escapers serve both. */
-typedef struct rc_sink {
-  FILE *fp;
-  rc_buf_t *buf;
-} rc_sink_t;
-
-static void sink_put(const rc_sink_t *s, const char *p, size_t n) {
-  if (n == 0)
-    return;
-  if (s->buf != NULL)
-    buf_put(s->buf, p, n);
-  else
-    (void)fwrite(p, 1, n, s->fp);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Escaping. */
-
-/* Length of the well-formed UTF-8 sequence at s (Unicode 15, table 3-7:
- * no overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n) {
-  unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-  size_t len, i;
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xC2 && c <= 0xDF)
-    len = 2;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0)
-      lo = 0xA0;
-    else if (c == 0xED)
-      hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0)
-      lo = 0x90;
-    else if (c == 0xF4)
-      hi = 0x8F;
-  } else
-    return 0;
-  if (n < len)
-    return 0;
-  if (s[1] < lo || s[1] > hi)
-    return 0;
-  for (i = 2; i < len; i++)
-    if (s[i] < 0x80 || s[i] > 0xBF)
-      return 0;
-  return len;
-}
-
-static const char hexdigits[] = "0123456789abcdef";
-
-static void json_escape(const rc_sink_t *sink, const char *str, size_t len) {
-  const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0, run = 0; /* run: bytes from i - run to i that pass as is */
-  char esc[8];
-  sink_put(sink, "\"", 1);
-  while (i < len) {
-    unsigned char c = s[i];
-    size_t seq;
-    const char *rep = NULL;
-    size_t replen = 0;
-    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-      i++;
-      run++;
-      continue;
-    }
-    seq = c >= 0x80 ? utf8_seq_len(s + i, len - i) : 1;
-    /* Passed through: well-formed UTF-8, except the C1 controls
-     * (U+0080-U+009F: U+0085 ends lines for many readers, U+009B is a
-     * terminal's CSI) and U+2028/U+2029 (line ends in JavaScript). */
-    if (seq > 1 && !(seq == 2 && c == 0xC2 && s[i + 1] < 0xA0) &&
-        !(seq == 3 && c == 0xE2 && s[i + 1] == 0x80 &&
-          (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))) {
-      i += seq;
-      run += seq;
-      continue;
-    }
-    sink_put(sink, (const char *)s + i - run, run);
-    run = 0;
-    switch (c) {
-    case '"':
-      rep = "\\\"";
-      break;
-    case '\\':
-      rep = "\\\\";
-      break;
-    case '\n':
-      rep = "\\n";
-      break;
-    case '\r':
-      rep = "\\r";
-      break;
-    case '\t':
-      rep = "\\t";
-      break;
-    default:
-      break;
-    }
-    if (rep != NULL) {
-      replen = 2;
-      i++;
-    } else if (seq == 3) { /* U+2028 / U+2029 */
-      memcpy(esc, "\\u202", 5);
-      esc[5] = s[i + 2] == 0xA8 ? '8' : '9';
-      rep = esc;
-      replen = 6;
-      i += 3;
-    } else if (seq == 2) { /* a C1 control: its code point */
-      memcpy(esc, "\\u00", 4);
-      esc[4] = hexdigits[s[i + 1] >> 4];
-      esc[5] = hexdigits[s[i + 1] & 15];
-      rep = esc;
-      replen = 6;
-      i += 2;
-    } else { /* a control byte, or a byte outside well-formed UTF-8 */
-      memcpy(esc, "\\u00", 4);
-      esc[4] = hexdigits[c >> 4];
-      esc[5] = hexdigits[c & 15];
-      rep = esc;
-      replen = 6;
-      i++;
-    }
-    sink_put(sink, rep, replen);
-  }
-  sink_put(sink, (const char *)s + i - run, run);
-  sink_put(sink, "\"", 1);
-}
-
-static void text_escape(const rc_sink_t *sink, const char *str, size_t len) {
-  const unsigned char *s = (const unsigned char *)str;
-  size_t i, start = 0;
-  char esc[4] = {'\\', 'x', 0, 0};
-  for (i = 0; i < len; i++) {
-    unsigned char c = s[i];
-    if (c >= 0x20 && c < 0x7F)
-      continue;
-    sink_put(sink, str + start, i - start);
-    start = i + 1;
-    esc[2] = hexdigits[c >> 4];
-    esc[3] = hexdigits[c & 15];
-    sink_put(sink, esc, 4);
-  }
-  sink_put(sink, str + start, len - start);
-}
-
-void rc_json_string(FILE *fp, const char *s, size_t len) {
-  rc_sink_t sink = {fp, NULL};
-  json_escape(&sink, s, len);
-}
-
-void rc_text_escaped(FILE *fp, const char *s, size_t len) {
-  rc_sink_t sink = {fp, NULL};
-  text_escape(&sink, s, len);
-}
+#include "record.h"
 
 static void buf_json(rc_buf_t *b, const char *s, size_t len) {
   rc_sink_t sink = {NULL, b};
-  json_escape(&sink, s, len);
+  rc_sink_json(&sink, s, len);
 }
 
 static void fp_json_cstr(FILE *fp, const char *s) {
@@ -263,21 +43,6 @@ static void fp_uri_json(FILE *fp, const char *path) {
 
 /* ------------------------------------------------------------------------ */
 /* Rule catalogue helpers, defensive about values a fuzzer may invent. */
-
-static const char *severity_name(int s) {
-  switch (s) {
-  case RESPCHECK_SEVERITY_OFF:
-    return "off";
-  case RESPCHECK_SEVERITY_INFO:
-    return "info";
-  case RESPCHECK_SEVERITY_WARNING:
-    return "warning";
-  case RESPCHECK_SEVERITY_ERROR:
-    return "error";
-  default:
-    return "unknown";
-  }
-}
 
 static const char *sarif_level(int s) {
   switch (s) {
@@ -352,14 +117,14 @@ static void fp_sarif_rule(FILE *fp, const rc_out_config_t *cfg, int r) {
     rc_buf_t tmp = {NULL, 0, 0, NULL};
     int oom = 0;
     tmp.oom = &oom;
-    buf_str(&tmp, summary);
-    buf_str(&tmp, ". See ");
-    buf_str(&tmp, ref);
-    buf_str(&tmp, ". Default severity: ");
-    buf_str(&tmp, severity_name(dflt));
-    buf_str(&tmp, ".");
+    rc_buf_str(&tmp, summary);
+    rc_buf_str(&tmp, ". See ");
+    rc_buf_str(&tmp, ref);
+    rc_buf_str(&tmp, ". Default severity: ");
+    rc_buf_str(&tmp, rc_severity_name(dflt));
+    rc_buf_str(&tmp, ".");
     rc_json_string(fp, oom || tmp.p == NULL ? "" : tmp.p, oom ? 0 : tmp.len);
-    buf_free(&tmp);
+    rc_buf_free(&tmp);
   }
   fputs("}", fp);
   if (strstr(ref, "RFC ") != NULL) {
@@ -373,7 +138,7 @@ static void fp_sarif_rule(FILE *fp, const rc_out_config_t *cfg, int r) {
   fputs("             \"properties\": {\"reference\": ", fp);
   fp_json_cstr(fp, ref);
   fprintf(fp, ", \"severity\": \"%s\", \"defaultSeverity\": \"%s\"}}",
-          severity_name(sev), severity_name(dflt));
+          rc_severity_name(sev), rc_severity_name(dflt));
 }
 
 static void fp_sarif_open(FILE *fp, const rc_out_config_t *cfg) {
@@ -437,6 +202,9 @@ struct rc_out {
   int in_file;
   int stopped;         /* a parse-error was reported */
   uint64_t stop_index; /* ... for this response */
+  /* The records' context (rc_out_set_source, rc_out_set_request): "source"
+   * and "request" rendered to JSON, and the text label. */
+  rc_buf_t source, request, label;
 
   /* JSON: the head of the response in progress, rendered. */
   int have_head;
@@ -469,6 +237,9 @@ rc_out_t *rc_out_new(FILE *fp, const rc_out_config_t *config) {
   out->arena.oom = &out->oom;
   out->line.oom = &out->oom;
   out->notes.oom = &out->oom;
+  out->source.oom = &out->oom;
+  out->request.oom = &out->oom;
+  out->label.oom = &out->oom;
   if (out->cfg.format == RC_FORMAT_SARIF)
     fp_sarif_open(fp, &out->cfg);
   return out;
@@ -478,10 +249,13 @@ void rc_out_free(rc_out_t *out) {
   if (out == NULL)
     return;
   free(out->path);
-  buf_free(&out->head);
-  buf_free(&out->arena);
-  buf_free(&out->line);
-  buf_free(&out->notes);
+  rc_buf_free(&out->head);
+  rc_buf_free(&out->arena);
+  rc_buf_free(&out->line);
+  rc_buf_free(&out->notes);
+  rc_buf_free(&out->source);
+  rc_buf_free(&out->request);
+  rc_buf_free(&out->label);
   free(out->pend);
   free(out);
 }
@@ -498,6 +272,9 @@ static void reset_file_state(rc_out_t *out) {
   out->locate_ctx = NULL;
   out->in_file = 0;
   out->stopped = 0;
+  out->source.len = 0;
+  out->request.len = 0;
+  out->label.len = 0;
   out->have_head = 0;
   out->head.len = 0;
   out->npend = 0;
@@ -522,6 +299,27 @@ void rc_out_begin_file(rc_out_t *out, const char *path, rc_locate_fn locate,
   out->locate_ctx = locate_ctx;
   out->in_file = 1;
   out->stats.files++;
+  {
+    rc_source_t stream = {"stream", 0, {{0}}};
+    rc_out_set_source(out, &stream, NULL);
+  }
+  rc_out_set_request(out, NULL);
+}
+
+void rc_out_set_source(rc_out_t *out, const rc_source_t *src,
+                       const char *label) {
+  rc_sink_t sink = {NULL, &out->source};
+  out->source.len = 0;
+  rc_record_source(&sink, src);
+  out->label.len = 0;
+  if (label != NULL)
+    rc_buf_put(&out->label, label, strlen(label) + 1);
+}
+
+void rc_out_set_request(rc_out_t *out, const rc_request_info_t *req) {
+  rc_sink_t sink = {NULL, &out->request};
+  out->request.len = 0;
+  rc_record_request(&sink, req);
 }
 
 static const char *cur_path(const rc_out_t *out) {
@@ -551,7 +349,7 @@ static void text_finding(rc_out_t *out, const respcheck_finding_t *f,
                          int located, uint64_t line, uint64_t column) {
   FILE *fp = out->fp;
   int color = out->cfg.color;
-  const char *sev = severity_name((int)f->severity);
+  const char *sev = rc_severity_name((int)f->severity);
   const char *sevcolor =
       (int)f->severity == RESPCHECK_SEVERITY_ERROR     ? "\033[1;31m"
       : (int)f->severity == RESPCHECK_SEVERITY_WARNING ? "\033[1;35m"
@@ -565,6 +363,10 @@ static void text_finding(rc_out_t *out, const respcheck_finding_t *f,
   rc_text_escaped(fp, path, strlen(path));
   if (located)
     fprintf(fp, ":%" PRIu64 ":%" PRIu64, line, column);
+  if (out->label.len > 1) {
+    fputs(": ", fp);
+    rc_text_escaped(fp, out->label.p, out->label.len - 1);
+  }
   fputc(':', fp);
   if (color)
     fputs("\033[0m", fp);
@@ -592,6 +394,14 @@ static void text_finding(rc_out_t *out, const respcheck_finding_t *f,
   fputc('\n', fp);
 }
 
+/* JSON rendered into b, or null when memory ran out. */
+static void fp_rendered(FILE *fp, const rc_buf_t *b) {
+  if (b->len > 0)
+    (void)fwrite(b->p, 1, b->len, fp);
+  else
+    fputs("null", fp);
+}
+
 static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
                          int located, uint64_t line, uint64_t column) {
   FILE *fp = out->fp;
@@ -616,8 +426,12 @@ static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
             column);
   fputs("}}}],\n         \"properties\": {\"responseIndex\": ", fp);
   fprintf(fp, "%" PRIu64 ", \"severity\": \"%s\", \"reference\": ",
-          f->response_index, severity_name((int)f->severity));
+          f->response_index, rc_severity_name((int)f->severity));
   fp_json_cstr(fp, str_or(f->reference, ""));
+  fputs(", \"source\": ", fp);
+  fp_rendered(fp, &out->source);
+  fputs(", \"request\": ", fp);
+  fp_rendered(fp, &out->request);
   fputs("}}", fp);
 }
 
@@ -629,9 +443,9 @@ static void arena_copy(rc_out_t *out, const char *s, size_t max, size_t *off,
   if (cut)
     n = max;
   *off = out->arena.len;
-  buf_put(&out->arena, s, n);
+  rc_buf_put(&out->arena, s, n);
   if (cut)
-    buf_put(&out->arena, "...", 3);
+    rc_buf_put(&out->arena, "...", 3);
   *len = out->arena.len - *off;
 }
 
@@ -716,12 +530,13 @@ void rc_out_finding(rc_out_t *out, const respcheck_finding_t *f) {
   }
 }
 
-/* JSON object of one response: {"file":..., "index":..., then the head (or
- * nulls), then the end's fields, then its pending findings. */
+/* The JSON record of one response (record.h), with its pending findings. */
 static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
                               int have_end, const respcheck_message_end_t *end,
                               int use_head) {
   rc_buf_t *b = &out->line;
+  rc_sink_t sink = {NULL, &out->line};
+  rc_record_t rec;
   size_t i, keep = 0, nfind = 0;
   uint64_t dropped = 0;
   int reject = 0;
@@ -744,31 +559,29 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
   else
     out->stats.accepted++;
 
+  memset(&rec, 0, sizeof rec);
+  rec.file = cur_path(out);
+  rec.file_len = strlen(rec.file);
+  rec.source_json = out->source.p;
+  rec.source_json_len = out->source.len;
+  rec.request_json = out->request.p;
+  rec.request_json_len = out->request.len;
+  rec.index = index;
+  rec.offset = offset;
+  rec.have_end = have_end;
+  rec.end_offset = have_end ? end->end_offset : 0;
+  if (use_head) {
+    rec.head_json = out->head.p;
+    rec.head_json_len = out->head.len;
+  }
+  rec.headers = 1;
+  rec.reject = reject;
+  rec.complete = have_end && (end->flags & RESPCHECK_END_COMPLETE);
   b->len = 0;
-  buf_str(b, "{\"file\":");
-  buf_json(b, cur_path(out), strlen(cur_path(out)));
-  buf_str(b, ",\"index\":");
-  buf_u64(b, index);
-  buf_str(b, ",\"offset\":");
-  buf_u64(b, offset);
-  buf_str(b, ",\"end_offset\":");
-  if (have_end)
-    buf_u64(b, end->end_offset);
-  else
-    buf_str(b, "null");
-  if (use_head)
-    buf_put(b, out->head.p, out->head.len);
-  else
-    buf_str(b, ",\"version\":null,\"status\":null,\"reason\":null,"
-               "\"effective_status\":null,\"registered\":false,"
-               "\"headers\":[]");
-  buf_str(b, reject ? ",\"verdict\":\"reject\"" : ",\"verdict\":\"accept\"");
-  buf_str(b, have_end && (end->flags & RESPCHECK_END_COMPLETE)
-                 ? ",\"complete\":true"
-                 : ",\"complete\":false");
-  buf_str(b, ",\"findings\":[");
+  rc_record_open(&sink, &rec);
   for (i = 0; i < out->npend; i++) {
     rc_pending_t *p = &out->pend[i];
+    rc_record_finding_t f;
     if (p->index != index) {
       if (keep != i) {
         /* Move the kept finding's strings to the front of the arena; they
@@ -778,34 +591,20 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
       keep++;
       continue;
     }
-    if (nfind++ > 0)
-      buf_put(b, ",", 1);
-    buf_str(b, "{\"rule\":");
-    buf_json(b, arena_at(out, p->id_off), p->id_len);
-    buf_str(b, ",\"severity\":\"");
-    buf_str(b, severity_name(p->severity));
-    buf_str(b, "\",\"offset\":");
-    buf_u64(b, p->offset);
-    if (p->located) {
-      buf_str(b, ",\"line\":");
-      buf_u64(b, p->line);
-      buf_str(b, ",\"column\":");
-      buf_u64(b, p->column);
-    } else {
-      buf_str(b, ",\"line\":null,\"column\":null");
-    }
-    buf_str(b, ",\"message\":");
-    buf_json(b, arena_at(out, p->msg_off), p->msg_len);
-    buf_str(b, ",\"reference\":");
-    buf_json(b, arena_at(out, p->ref_off), p->ref_len);
-    buf_put(b, "}", 1);
+    f.rule = arena_at(out, p->id_off);
+    f.rule_len = p->id_len;
+    f.severity = p->severity;
+    f.offset = p->offset;
+    f.located = p->located;
+    f.line = p->line;
+    f.column = p->column;
+    f.message = arena_at(out, p->msg_off);
+    f.message_len = p->msg_len;
+    f.reference = arena_at(out, p->ref_off);
+    f.reference_len = p->ref_len;
+    rc_record_finding(&sink, &f, nfind++);
   }
-  buf_put(b, "]", 1);
-  if (dropped > 0) {
-    buf_str(b, ",\"findings_dropped\":");
-    buf_u64(b, dropped);
-  }
-  buf_str(b, "}\n");
+  rc_record_close(&sink, dropped);
   out->npend = keep;
   /* Compact the arena behind the findings still pending. */
   if (keep == 0 || out->arena.p == NULL) {
@@ -831,40 +630,9 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
 
 /* Renders the head's fields, from ",\"version\"" to the headers' "]". */
 static void json_render_head(rc_out_t *out, const respcheck_response_t *r) {
-  rc_buf_t *b = &out->head;
-  size_t i;
-  int registered =
-      r->info != NULL && (r->info->state == RESPCHECK_STATUS_PERMANENT ||
-                          r->info->state == RESPCHECK_STATUS_TEMPORARY ||
-                          r->info->state == RESPCHECK_STATUS_DEPRECATED ||
-                          r->info->state == RESPCHECK_STATUS_OBSOLETED);
-  b->len = 0;
-  buf_str(b, ",\"version\":\"");
-  buf_u64(b, r->version_major);
-  buf_put(b, ".", 1);
-  buf_u64(b, r->version_minor);
-  buf_str(b, "\",\"status\":");
-  buf_i64(b, r->status);
-  buf_str(b, ",\"reason\":");
-  buf_json(b, r->reason.ptr != NULL ? r->reason.ptr : "",
-           r->reason.ptr != NULL ? r->reason.len : 0);
-  buf_str(b, ",\"effective_status\":");
-  buf_i64(b, r->effective_status);
-  buf_str(b, registered ? ",\"registered\":true" : ",\"registered\":false");
-  buf_str(b, ",\"headers\":[");
-  for (i = 0; r->headers != NULL && i < r->header_count; i++) {
-    const respcheck_header_t *h = &r->headers[i];
-    if (i > 0)
-      buf_put(b, ",", 1);
-    buf_put(b, "[", 1);
-    buf_json(b, h->name.ptr != NULL ? h->name.ptr : "",
-             h->name.ptr != NULL ? h->name.len : 0);
-    buf_put(b, ",", 1);
-    buf_json(b, h->value.ptr != NULL ? h->value.ptr : "",
-             h->value.ptr != NULL ? h->value.len : 0);
-    buf_put(b, "]", 1);
-  }
-  buf_put(b, "]", 1);
+  rc_sink_t sink = {NULL, &out->head};
+  out->head.len = 0;
+  rc_record_head(&sink, r, 1, 1);
 }
 
 void rc_out_response_head(rc_out_t *out, const respcheck_response_t *r) {
@@ -948,18 +716,18 @@ void rc_out_file_error(rc_out_t *out, const char *path, const char *reason) {
   if (out->cfg.format != RC_FORMAT_SARIF)
     return;
   if (out->nnotes++ > 0)
-    buf_str(b, ",\n");
-  buf_str(b, "            {\"level\": \"error\", \"message\": {\"text\": ");
+    rc_buf_str(b, ",\n");
+  rc_buf_str(b, "            {\"level\": \"error\", \"message\": {\"text\": ");
   {
     rc_buf_t tmp = {NULL, 0, 0, NULL};
     tmp.oom = &out->oom;
-    buf_str(&tmp, path);
-    buf_str(&tmp, ": ");
-    buf_str(&tmp, reason);
+    rc_buf_str(&tmp, path);
+    rc_buf_str(&tmp, ": ");
+    rc_buf_str(&tmp, reason);
     buf_json(b, tmp.p != NULL ? tmp.p : "", tmp.len);
-    buf_free(&tmp);
+    rc_buf_free(&tmp);
   }
-  buf_str(b, "}}");
+  rc_buf_str(b, "}}");
 }
 
 /* The --summary, in text. */
@@ -1078,11 +846,11 @@ int rc_out_list_rules(FILE *fp, const rc_out_config_t *cfg) {
       int dflt = (int)respcheck_rule_default_severity((respcheck_rule_t)r);
       fprintf(fp, "%-*s  %-7s  %-*s  %s", (int)w,
               str_or(respcheck_rule_id((respcheck_rule_t)r), ""),
-              severity_name(sev), (int)wr,
+              rc_severity_name(sev), (int)wr,
               str_or(respcheck_rule_reference((respcheck_rule_t)r), ""),
               str_or(respcheck_rule_summary((respcheck_rule_t)r), ""));
       if (sev != dflt)
-        fprintf(fp, " (default: %s)", severity_name(dflt));
+        fprintf(fp, " (default: %s)", rc_severity_name(dflt));
       fputc('\n', fp);
     }
     break;
@@ -1091,8 +859,8 @@ int rc_out_list_rules(FILE *fp, const rc_out_config_t *cfg) {
       fputs("{\"rule\":", fp);
       fp_json_cstr(fp, respcheck_rule_id((respcheck_rule_t)r));
       fprintf(fp, ",\"severity\":\"%s\",\"default_severity\":\"%s\"",
-              severity_name(rule_severity(cfg, r)),
-              severity_name(
+              rc_severity_name(rule_severity(cfg, r)),
+              rc_severity_name(
                   (int)respcheck_rule_default_severity((respcheck_rule_t)r)));
       fputs(",\"reference\":", fp);
       fp_json_cstr(fp, respcheck_rule_reference((respcheck_rule_t)r));
@@ -1111,244 +879,4 @@ int rc_out_list_rules(FILE *fp, const rc_out_config_t *cfg) {
   if (fflush(fp) != 0 || ferror(fp))
     return -1;
   return 0;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Line map. */
-
-typedef struct rc_checkpoint {
-  uint64_t offset;     /* a multiple of RC_LINEMAP_BLOCK */
-  uint64_t lines;      /* LF bytes before it */
-  uint64_t line_start; /* offset of the last line start at or before it */
-  int valid;
-} rc_checkpoint_t;
-
-typedef struct rc_pin {
-  uint64_t offset, line, column;
-  int valid;
-  int located; /* line and column are known */
-} rc_pin_t;
-
-struct rc_linemap {
-  char *ring;     /* the last cap bytes: offset x lives at ring[x % cap] */
-  size_t cap;     /* a multiple of RC_LINEMAP_BLOCK */
-  uint64_t total; /* bytes fed */
-  uint64_t lines; /* LF bytes fed */
-  uint64_t line_start;
-  rc_checkpoint_t *cps; /* checkpoint of block b at cps[b % ncps] */
-  size_t ncps;
-  rc_checkpoint_t memo; /* the last lookup's answer (offset need not be
-                           aligned) */
-  rc_pin_t pins[RC_LINEMAP_PINS];
-  unsigned next_pin;
-};
-
-size_t rc_linemap_window(const respcheck_options_t *opts, size_t chunk_size) {
-  respcheck_options_t dflt;
-  size_t m;
-  if (opts == NULL) {
-    respcheck_options_init(&dflt);
-    opts = &dflt;
-  }
-  m = opts->max_header_bytes;
-  if (opts->max_line_length > m)
-    m = opts->max_line_length;
-  /* A chunk header: size digits, extensions, CRLF. */
-  if (opts->max_chunk_extension >= SIZE_MAX / 4)
-    m = SIZE_MAX / 4;
-  else if (opts->max_chunk_extension + 256 > m)
-    m = opts->max_chunk_extension + 256;
-  if (m > SIZE_MAX / 4)
-    m = SIZE_MAX / 4;
-  if (chunk_size > SIZE_MAX / 4)
-    chunk_size = SIZE_MAX / 4;
-  return m + chunk_size + RC_LINEMAP_BLOCK;
-}
-
-rc_linemap_t *rc_linemap_new(size_t window) {
-  rc_linemap_t *map = calloc(1, sizeof *map);
-  size_t blocks;
-  if (map == NULL)
-    return NULL;
-  if (window > SIZE_MAX / 2)
-    goto fail;
-  blocks = window / RC_LINEMAP_BLOCK + 2;
-  map->cap = blocks * RC_LINEMAP_BLOCK;
-  map->ring = malloc(map->cap);
-  map->ncps = blocks + 1;
-  map->cps = calloc(map->ncps, sizeof *map->cps);
-  if (map->ring == NULL || map->cps == NULL)
-    goto fail;
-  return map;
-fail:
-  rc_linemap_free(map);
-  return NULL;
-}
-
-void rc_linemap_free(rc_linemap_t *map) {
-  if (map == NULL)
-    return;
-  free(map->ring);
-  free(map->cps);
-  free(map);
-}
-
-void rc_linemap_reset(rc_linemap_t *map) {
-  size_t i;
-  map->total = 0;
-  map->lines = 0;
-  map->line_start = 0;
-  for (i = 0; i < map->ncps; i++)
-    map->cps[i].valid = 0;
-  map->memo.valid = 0;
-  for (i = 0; i < RC_LINEMAP_PINS; i++)
-    map->pins[i].valid = 0;
-  map->next_pin = 0;
-}
-
-static int linemap_find(rc_linemap_t *map, uint64_t offset, uint64_t *line,
-                        uint64_t *column);
-
-/* The next n bytes written to the ring overwrite the offsets before
- * total + n - cap: the pins there are located now, while their bytes are
- * still here. */
-static void keep_pins(rc_linemap_t *map, size_t n) {
-  unsigned i;
-  for (i = 0; i < RC_LINEMAP_PINS; i++) {
-    rc_pin_t *pin = &map->pins[i];
-    if (pin->valid && !pin->located &&
-        pin->offset + map->cap < map->total + n) {
-      pin->located =
-          linemap_find(map, pin->offset, &pin->line, &pin->column) == 0;
-      pin->valid = pin->located;
-    }
-  }
-}
-
-void rc_linemap_feed(rc_linemap_t *map, const char *data, size_t len) {
-  while (len > 0) {
-    size_t in_block = (size_t)(map->total % RC_LINEMAP_BLOCK);
-    size_t n = RC_LINEMAP_BLOCK - in_block;
-    const char *p, *end;
-    if (in_block == 0) {
-      rc_checkpoint_t *cp =
-          &map->cps[(size_t)((map->total / RC_LINEMAP_BLOCK) % map->ncps)];
-      cp->offset = map->total;
-      cp->lines = map->lines;
-      cp->line_start = map->line_start;
-      cp->valid = 1;
-    }
-    if (n > len)
-      n = len;
-    /* cap is a multiple of the block size: a piece never wraps. Data read
-     * in place (rc_linemap_next) is already there. */
-    if (data != map->ring + (size_t)(map->total % map->cap)) {
-      keep_pins(map, n);
-      memcpy(map->ring + (size_t)(map->total % map->cap), data, n);
-    }
-    /* Count the LFs, then find the last one: a call per line would cost
-     * more than the parsing itself on short lines. */
-    end = data + n;
-    map->lines += respcheck__count_byte(data, 0, n, '\n');
-    for (p = end; p > data && p[-1] != '\n'; p--)
-      ;
-    if (p > data)
-      map->line_start = map->total + (uint64_t)(p - data);
-    map->total += n;
-    data += n;
-    len -= n;
-  }
-}
-
-char *rc_linemap_next(rc_linemap_t *map, size_t *room) {
-  size_t pos = (size_t)(map->total % map->cap);
-  *room = map->cap - pos;
-  keep_pins(map, *room);
-  return map->ring + pos;
-}
-
-int rc_linemap_locate(void *ctx, uint64_t offset, uint64_t *line,
-                      uint64_t *column) {
-  rc_linemap_t *map = ctx;
-  unsigned i;
-  if (offset == 0) {
-    *line = 1;
-    *column = 1;
-    return 0;
-  }
-  if (offset <= map->total && offset >= map->line_start) {
-    *line = map->lines + 1;
-    *column = offset - map->line_start + 1;
-    return 0;
-  }
-  for (i = 0; i < RC_LINEMAP_PINS; i++) {
-    rc_pin_t *pin = &map->pins[i];
-    if (pin->valid && pin->offset == offset) {
-      if (!pin->located) {
-        if (linemap_find(map, offset, &pin->line, &pin->column) != 0)
-          return -1;
-        pin->located = 1;
-      }
-      *line = pin->line;
-      *column = pin->column;
-      return 0;
-    }
-  }
-  return linemap_find(map, offset, line, column);
-}
-
-/* Counts the lines up to offset from the checkpoint of its block (or the
- * last answer, when nearer), in the bytes the ring still holds. */
-static int linemap_find(rc_linemap_t *map, uint64_t offset, uint64_t *line,
-                        uint64_t *column) {
-  uint64_t block, from, lines, line_start;
-  const char *p, *end, *base;
-  rc_checkpoint_t *cp;
-  if (offset > map->total)
-    return -1;
-  block = offset - offset % RC_LINEMAP_BLOCK;
-  if (map->total > map->cap && block < map->total - map->cap)
-    return -1;
-  cp = &map->cps[(size_t)((block / RC_LINEMAP_BLOCK) % map->ncps)];
-  if (!cp->valid || cp->offset != block)
-    return -1;
-  from = cp->offset;
-  lines = cp->lines;
-  line_start = cp->line_start;
-  if (map->memo.valid && map->memo.offset <= offset &&
-      map->memo.offset >= block) {
-    from = map->memo.offset;
-    lines = map->memo.lines;
-    line_start = map->memo.line_start;
-  }
-  base = map->ring + (size_t)(block % map->cap);
-  p = base + (size_t)(from - block);
-  end = base + (size_t)(offset - block);
-  for (; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
-    lines++;
-    line_start = block + (uint64_t)(p - base) + 1;
-  }
-  map->memo.offset = offset;
-  map->memo.lines = lines;
-  map->memo.line_start = line_start;
-  map->memo.valid = 1;
-  *line = lines + 1;
-  *column = offset - line_start + 1;
-  return 0;
-}
-
-/* Lines are counted only when a finding asks, or before the pinned bytes
- * leave the ring (rc_linemap_next): most pins are never asked for. */
-void rc_linemap_pin(rc_linemap_t *map, uint64_t offset) {
-  rc_pin_t *pin = &map->pins[(map->next_pin - 1) % RC_LINEMAP_PINS];
-  /* Pins come in stream order: a response's end is often the next one's
-   * start. */
-  if ((map->next_pin > 0 && pin->valid && pin->offset == offset) ||
-      offset > map->total)
-    return;
-  pin = &map->pins[map->next_pin % RC_LINEMAP_PINS];
-  map->next_pin++;
-  pin->offset = offset;
-  pin->valid = 1;
-  pin->located = 0;
 }

@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The line pass (RFC 9112 2-5, RFC 9110 5): a head is assembled in buf
+ * line by line within the limits, its status line, field lines and
+ * obs-folds are checked, then llhttp reads it in one piece. It reads every
+ * head the fast path does not take (fast.c), and every head with an llhttp
+ * not compiled here in strict mode. Also the byte classes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "parser.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* clang-format off */
+const unsigned char respcheck__token_char[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* HTAB / SP / VCHAR / obs-text: field-vchar, OWS and reason-phrase bytes. */
+const unsigned char respcheck__text_char[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+/* clang-format on */
+
+static uint64_t at(const respcheck_parser_t *p, size_t i) {
+  return p->head_abs + i;
+}
+
+/* The index of the first byte c in d[i, n), or n. Heads are scanned line by
+ * line: inline and 16 bytes at a time, it costs a few instructions a line
+ * where a call to memchr costs tens. */
+static inline size_t find_byte(const char *d, size_t i, size_t n, char c) {
+#if defined(__SSE2__)
+  const __m128i want = _mm_set1_epi8(c);
+  while (i + 16 <= n) {
+    __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, want));
+    if (m)
+      return i + (size_t)__builtin_ctz(m);
+    i += 16;
+  }
+#endif
+  while (i < n && d[i] != c)
+    i++;
+  return i;
+}
+
+/* status-line = HTTP-version SP status-code SP [ reason-phrase ]
+ * (RFC 9112 4). The shape llhttp itself refuses ("HTTP/" and the version
+ * digits) is left to it. */
+static void check_status_line(respcheck_parser_t *p, size_t end) {
+  const char *s = p->buf;
+  head_facts_t *f = &p->facts;
+  size_t i = 8, nsp = 0, nd = 0, rs;
+  char q[200];
+
+  f->code_offset = at(p, 9);
+  if (end < 8 || memcmp(s, "HTTP/", 5) != 0 || s[5] < '0' || s[5] > '9' ||
+      s[6] != '.' || s[7] < '0' || s[7] > '9')
+    return;
+  /* HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 2.3); checked here on
+   * the raw bytes, before llhttp accepts or refuses them. */
+  if (s[5] != '1')
+    respcheck__emit(p, RESPCHECK_RULE_VERSION_INVALID, at(p, 5),
+                    "HTTP/%c.%c is not HTTP/1.x", s[5], s[7]);
+  else if (s[7] > '1')
+    respcheck__emit(p, RESPCHECK_RULE_VERSION_UNKNOWN_MINOR, at(p, 7),
+                    "HTTP/1.%c: a recipient treats it as HTTP/1.1", s[7]);
+  while (i < end && (s[i] == ' ' || s[i] == '\t')) {
+    i++;
+    nsp++;
+  }
+  f->code_offset = at(p, i);
+  if (nsp != 1 || s[8] != ' ') {
+    respcheck__emit(p, RESPCHECK_RULE_STATUS_LINE_SYNTAX, at(p, 8),
+                    "expected one SP between HTTP-version and status-code");
+    f->code_misread = 1;
+  }
+  while (i + nd < end && s[i + nd] >= '0' && s[i + nd] <= '9')
+    nd++;
+  if (nd != 3)
+    respcheck__emit(p, RESPCHECK_RULE_STATUS_CODE_SYNTAX, at(p, i),
+                    "status code has %zu digits; it must be exactly 3", nd);
+  i += nd;
+  if (i == end) {
+    /* "A server MUST send the space that separates the status-code from
+     * the reason-phrase even when the reason-phrase is absent." */
+    respcheck__emit(
+        p, RESPCHECK_RULE_STATUS_LINE_SYNTAX, at(p, i),
+        "no SP after the status code (required even without a reason)");
+    p->resp.reason.ptr = s + i;
+    p->resp.reason.len = 0;
+    return;
+  }
+  if (s[i] != ' ') {
+    respcheck__emit(p, RESPCHECK_RULE_STATUS_CODE_SYNTAX, at(p, i),
+                    "byte \"%s\" after the status code where SP belongs",
+                    respcheck__quote(q, sizeof(q), s + i, 1));
+    return;
+  }
+  rs = ++i;
+  for (; i < end; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (!respcheck__text_char[c] && c != '\r') {
+      respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_INVALID, at(p, i),
+                      "control byte \"%s\" in the reason phrase",
+                      respcheck__quote(q, sizeof(q), s + i, 1));
+      break;
+    }
+  }
+  p->resp.reason.ptr = s + rs;
+  p->resp.reason.len = end - rs;
+  if (end - rs > p->opts.max_reason_length)
+    respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_TOO_LONG,
+                    at(p, rs + p->opts.max_reason_length),
+                    "reason phrase of %zu bytes exceeds the limit of %zu",
+                    end - rs, p->opts.max_reason_length);
+}
+
+/* Validates one value's bytes; reports the first bad one. */
+/* 1 when one of the 8 bytes is a control (below 0x20, or 0x7f): the
+ * "has less than" and "has zero" word tricks; bytes >= 0x80 never match. */
+static int has_ctl8(uint64_t x) {
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  uint64_t del = x ^ (ones * 0x7f);
+  return (((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs ? 1 : 0;
+}
+
+/* Validates a value's bytes (RFC 9110 5.5; a CR is bare here, RFC 9112
+ * 2.2); reports the first of each kind. Eight bytes at a time: values are
+ * most of a head, and almost never hold a control byte (HTAB aside). */
+static void check_value_bytes(respcheck_parser_t *p, size_t s, size_t e) {
+  const unsigned char *v = (const unsigned char *)p->buf;
+  size_t i = s;
+  int cr = 0, ctl = 0;
+  char q[16];
+
+  while (i < e) {
+    size_t stop = i + 8;
+    if (stop <= e) {
+      uint64_t x;
+      memcpy(&x, v + i, 8);
+      if (!has_ctl8(x)) {
+        i = stop;
+        continue;
+      }
+    } else {
+      stop = e;
+    }
+    for (; i < stop; i++) {
+      unsigned char c = v[i];
+      if (respcheck__text_char[c])
+        continue;
+      if (c == '\r') {
+        if (!cr)
+          respcheck__emit(p, RESPCHECK_RULE_BARE_CR, at(p, i),
+                          "CR not followed by LF");
+        cr = 1;
+      } else if (!ctl) {
+        respcheck__emit(p, RESPCHECK_RULE_HEADER_VALUE_INVALID, at(p, i),
+                        "control byte \"%s\" in a field value",
+                        respcheck__quote(q, sizeof(q), (const char *)v + i, 1));
+        ctl = 1;
+      }
+    }
+  }
+}
+
+/* A bare CR anywhere in [s, e), for the lines that are not field lines. */
+static void check_bare_cr(respcheck_parser_t *p, size_t s, size_t e) {
+  const char *cr = memchr(p->buf + s, '\r', e - s);
+  if (cr)
+    respcheck__emit(p, RESPCHECK_RULE_BARE_CR, at(p, (size_t)(cr - p->buf)),
+                    "CR not followed by LF");
+}
+
+/* The rare field name that is not a plain token (RFC 9110 5.1): a bare
+ * CR, whitespace before the colon, or another byte. c is the colon. */
+static void check_odd_name(respcheck_parser_t *p, size_t s, size_t c) {
+  char *b = p->buf;
+  size_t i;
+  char q[200];
+
+  check_bare_cr(p, s, c);
+  if (c > s && respcheck__is_ows(b[c - 1])) {
+    /* "No whitespace is allowed between the field name and colon"
+     * (RFC 9112 5.1): it has served request smuggling. */
+    respcheck__emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, c - 1),
+                    "whitespace between the field name \"%s\" and the colon",
+                    respcheck__quote(q, sizeof(q), b + s, c - s));
+    return;
+  }
+  for (i = s; i < c; i++) {
+    if (!respcheck__token_char[(unsigned char)b[i]] && b[i] != '\r') {
+      respcheck__emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, i),
+                      "byte \"%s\" is not allowed in the field name \"%s\"",
+                      respcheck__quote(q, 16, b + i, 1),
+                      respcheck__quote(q + 16, sizeof(q) - 16, b + s, c - s));
+      break;
+    }
+  }
+}
+
+/*
+ * The byte-level checks of the field lines: names are tokens, values hold
+ * no control byte, no bare CR (RFC 9110 5.1, 5.5; RFC 9112 2.2). llhttp in
+ * strict mode refuses every head where one of these fires, so with it they
+ * run only to explain a refusal; otherwise they run on every head.
+ */
+void respcheck__check_line_bytes(respcheck_parser_t *p) {
+  const char *b = p->buf;
+  size_t line, ls = p->line_ends[0];
+  for (line = 1; line < p->nlines; line++) {
+    size_t e = p->line_ends[line] - 1, ce = e;
+    if (ce > ls && b[ce - 1] == '\r')
+      ce--;
+    if (respcheck__is_ows(b[ls])) {
+      check_value_bytes(p, ls, ce); /* an obs-fold, or ignored whitespace */
+    } else {
+      const char *colon = memchr(b + ls, ':', ce - ls);
+      size_t c = colon ? (size_t)(colon - b) : ce, i = ls, vs, ve;
+      while (i < c && respcheck__token_char[(unsigned char)b[i]])
+        i++;
+      if (colon == NULL) {
+        check_bare_cr(p, ls, ce);
+      } else {
+        if (i < c)
+          check_odd_name(p, ls, c);
+        vs = c + 1;
+        ve = ce;
+        while (vs < ve && respcheck__is_ows(b[vs]))
+          vs++;
+        while (ve > vs && respcheck__is_ows(b[ve - 1]))
+          ve--;
+        check_value_bytes(p, vs, ve);
+      }
+    }
+    ls = e + 1;
+  }
+}
+
+/* A field line's shape: name, colon, value without its surrounding
+ * whitespace (RFC 9112 5). The bytes themselves are checked by
+ * respcheck__check_line_bytes. */
+static void check_field_line(respcheck_parser_t *p, size_t s, size_t e) {
+  char *b = p->buf;
+  size_t c = find_byte(b, s, e, ':'), vs, ve;
+  respcheck_header_t *h;
+  char q[200];
+
+  if (c == e) {
+    respcheck__emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, s),
+                    "field line \"%s\" has no colon",
+                    respcheck__quote(q, sizeof(q), b + s, e - s));
+    return;
+  }
+  if (c == s)
+    respcheck__emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, s),
+                    "empty field name");
+  vs = c + 1;
+  ve = e;
+  while (vs < ve && respcheck__is_ows(b[vs]))
+    vs++;
+  while (ve > vs && respcheck__is_ows(b[ve - 1]))
+    ve--;
+  h = &p->headers[p->nheaders++];
+  h->name.ptr = b + s;
+  h->name.len = c - s;
+  h->value.ptr = b + vs;
+  h->value.len = ve - vs;
+  h->offset = at(p, s);
+}
+
+/* An obs-fold line continues the previous field's value (RFC 9112 5.2). */
+static void check_fold_line(respcheck_parser_t *p, size_t s, size_t e) {
+  respcheck_header_t *h = &p->headers[p->nheaders - 1];
+  size_t ve = e;
+  char q[200];
+  if (!p->facts.obs_fold)
+    respcheck__emit(p, RESPCHECK_RULE_OBS_FOLD, at(p, s),
+                    "obsolete line folding continues the field \"%s\"",
+                    respcheck__quote(q, sizeof(q), h->name.ptr, h->name.len));
+  p->facts.obs_fold = 1;
+  while (ve > s && respcheck__is_ows(p->buf[ve - 1]))
+    ve--;
+  if (ve > s) {
+    size_t vs = s;
+    while (vs < ve && respcheck__is_ows(p->buf[vs]))
+      vs++;
+    if (h->value.len == 0)
+      h->value.ptr = p->buf + vs;
+    h->value.len = (size_t)(p->buf + ve - h->value.ptr);
+  }
+}
+
+/* The lines of an assembled head: status line, field lines, obs-folds. */
+void respcheck__check_head_lines(respcheck_parser_t *p) {
+  const char *b = p->buf;
+  size_t n = p->buf_len, ls = 0, line;
+  int bare_lf = 0;
+  char q[200];
+
+  memset(&p->facts, 0, sizeof(p->facts));
+  p->nheaders = 0;
+  p->resp.reason.ptr = b;
+  p->resp.reason.len = 0;
+
+  /* respcheck__feed_head found the line ends already; the head's last line is
+   * the empty one. */
+  for (line = 0; line <= p->nlines; line++) {
+    size_t e = line < p->nlines ? p->line_ends[line] - 1 : n - 1, ce = e;
+    if (ce > ls && b[ce - 1] == '\r')
+      ce--;
+    else if (!bare_lf) {
+      respcheck__emit(p, RESPCHECK_RULE_BARE_LF, at(p, e),
+                      "line ends with LF without CR (first such line)");
+      bare_lf = 1;
+    }
+    /* "A sender MUST NOT generate a bare CR ... A recipient of such a bare
+     * CR MUST consider that element to be invalid" (RFC 9112 2.2): field
+     * lines are searched for one as their bytes are checked. */
+    if (line == 0) {
+      check_bare_cr(p, ls, ce);
+      check_status_line(p, ce);
+    } else if (ce == ls) {
+      break; /* the empty line that ends the head */
+    } else if (respcheck__is_ows(b[ls])) {
+      if (p->nheaders == 0) {
+        /* RFC 9112 2.2: such lines are consumed without processing. */
+        respcheck__emit(
+            p, RESPCHECK_RULE_WHITESPACE_BEFORE_FIELD, at(p, ls),
+            "line \"%s\" starts with whitespace after the status line",
+            respcheck__quote(q, sizeof(q), b + ls, ce - ls));
+      } else {
+        check_fold_line(p, ls, ce);
+      }
+    } else {
+      check_field_line(p, ls, ce);
+    }
+    ls = e + 1;
+  }
+}
+
+/* Shows an obs-fold as spaces, as a recipient must (RFC 9112 5.2); done
+ * after llhttp has read the bytes. */
+void respcheck__unfold(respcheck_parser_t *p) {
+  size_t i;
+  for (i = 0; i < p->nheaders; i++) {
+    char *v = p->buf + (p->headers[i].value.ptr - p->buf);
+    size_t k;
+    for (k = 0; k < p->headers[i].value.len; k++) {
+      if (v[k] == '\r' || v[k] == '\n')
+        v[k] = ' ';
+    }
+  }
+}
+
+/* The head is complete in buf: check it, then let llhttp read it whole. */
+static void finish_head(respcheck_parser_t *p) {
+  size_t used;
+  p->flags |= PF_HEAD_WHOLE;
+  p->hbase = p->buf;
+  respcheck__check_head_lines(p);
+  respcheck__check_known_fields(p);
+  respcheck__check_framing_fields(p);
+#if RESPCHECK_LLHTTP_IS_STRICT
+  p->flags |= PF_BYTES_PENDING;
+#else
+  respcheck__check_line_bytes(p);
+#endif
+  p->llh.settings = &p->head_settings;
+  used = respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
+  if (p->error != RESPCHECK_E_OK)
+    return;
+  if (!(p->flags & PF_HEAD_DONE) || used != p->buf_len) {
+    /* llhttp and RFC 9112 disagree on where the head ends: what follows
+     * cannot be read reliably. */
+    uint64_t off = p->head_abs + used;
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, off, RESPCHECK_E_PARSE,
+                    respcheck__head_mismatch, "%s", respcheck__head_mismatch);
+    respcheck__abort_message(p, p->head_abs + p->buf_len);
+    return;
+  }
+  if (!(p->flags & PF_MSG_DONE))
+    p->phase = PHASE_BODY;
+}
+
+/* A response starts with "HTTP/" (RFC 9112 2.3): anything else is refused
+ * at once rather than buffered up to a limit. */
+static void reject_not_http(respcheck_parser_t *p) {
+  p->llh.settings = &p->head_settings;
+  respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
+  if (p->error == RESPCHECK_E_OK) {
+    /* A tokenizer that takes it (another llhttp build) is overruled. */
+    static const char not_http[] = "not an HTTP/1.x status line";
+    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs,
+                    RESPCHECK_E_PARSE, not_http, "%s", not_http);
+    respcheck__abort_message(p, p->head_abs);
+  }
+}
+
+/* Reads head bytes, line by line, up to the empty line that ends the head,
+ * enforcing the limits; then copies what it read into buf in one piece.
+ * Returns the bytes consumed. */
+size_t respcheck__feed_head(respcheck_parser_t *p, const char *data,
+                            size_t len) {
+  size_t base = p->buf_len; /* head offset of data[0] */
+  size_t room = p->opts.max_header_bytes - base;
+  size_t n = len < room ? len : room, i = 0, used = n;
+  size_t max_line = p->opts.max_line_length;
+  respcheck_rule_t limit = RESPCHECK_RULE_COUNT;
+  uint64_t limit_at = 0;
+  int done = 0;
+
+  if (base < 5 && n > 0) {
+    size_t k = n < 5 - base ? n : 5 - base;
+    if (memcmp(data, &"HTTP/"[base], k) != 0) {
+      memcpy(p->buf + base, data, k);
+      p->buf_len = base + k;
+      reject_not_http(p);
+      return k;
+    }
+  }
+  while (i < n) {
+    size_t j = find_byte(data, i, n, '\n'), content;
+    if (j == n) {
+      /* A partial line: one byte more than the limit may still be a CR. */
+      if (base + n - p->line_start > max_line + 1) {
+        limit = RESPCHECK_RULE_LINE_TOO_LONG;
+        limit_at = p->head_abs + p->line_start + max_line;
+      }
+      break;
+    }
+    content = base + j - p->line_start;
+    if (content && (j > 0 ? data[j - 1] : p->buf[base - 1]) == '\r')
+      content--;
+    if (content == 0 && p->nlines > 0) {
+      used = j + 1;
+      done = 1;
+      break;
+    }
+    if (content > max_line) {
+      limit = RESPCHECK_RULE_LINE_TOO_LONG;
+      limit_at = p->head_abs + p->line_start + max_line;
+      used = j + 1;
+      break;
+    }
+    if (p->nlines > p->opts.max_headers) {
+      limit = RESPCHECK_RULE_TOO_MANY_HEADERS;
+      limit_at = p->head_abs + p->line_start;
+      used = j + 1;
+      break;
+    }
+    i = j + 1;
+    p->line_ends[p->nlines++] = (uint32_t)(base + i);
+    p->line_start = base + i;
+  }
+  if (data != p->buf + base) /* not a head read again from buf */
+    memcpy(p->buf + base, data, used);
+  p->buf_len = base + used;
+  if (done) {
+    finish_head(p);
+  } else if (limit != RESPCHECK_RULE_COUNT) {
+    respcheck__fail_limit(p, limit, limit_at,
+                          limit == RESPCHECK_RULE_LINE_TOO_LONG
+                              ? "line too long"
+                              : "too many header fields");
+  } else if (n < len) {
+    respcheck__fail_limit(p, RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE,
+                          p->head_abs + p->opts.max_header_bytes,
+                          "header section too large");
+  }
+  return used;
+}

@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The streaming parser's state, shared by its stage files, with the small
+ * helpers of the hot path (static inline: a call across files costs more
+ * than they do) and what each stage offers the others. Not installed.
+ *
+ * Two ways to read a head, with the same findings:
+ *
+ * - the fast path (llhttp compiled here in strict mode): llhttp reads the
+ *   head where it lies and its span callbacks give the fields, checked in
+ *   one pass at the empty line; it takes plain heads only and copies a head
+ *   to buf only when the caller's buffer ends before the response does;
+ * - the line pass (every other head, and every head with another llhttp
+ *   build): the head is assembled in buf, checked line by line (RFC 9110,
+ *   RFC 9112), then handed to llhttp in one piece.
+ *
+ * Neither the findings nor llhttp's reading depend on how the stream was
+ * chunked. Bodies go to llhttp straight from the caller's buffer.
+ *
+ * The stages, one file each:
+ *   api.c        the public functions: respcheck_execute's loop over the
+ *                phases, respcheck_finish, the parser's memory, accessors
+ *   fast.c       the fast path, and its verification against the line pass
+ *   lines.c      the line pass: assembling a head, the status line, field
+ *                lines, obs-folds, byte checks; the byte classes
+ *   fields.c     the values the rules read: Content-Length,
+ *                Transfer-Encoding, Connection, Content-Type
+ *   semantics.c  once llhttp has read a head: status-specific rules, the
+ *                framing decision (RFC 9112 6.3), on_head
+ *   glue.c       llhttp: its settings, callbacks, results and refusals
+ *   trailers.c   the trailer section's callbacks and limits
+ *   message.c    findings, the sticky error, the end of each message
+ */
+#ifndef RESPCHECK_PARSER_H
+#define RESPCHECK_PARSER_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+#include "llhttp.h"
+
+/* Set by the build when llhttp is compiled here in strict mode. */
+#ifndef RESPCHECK_LLHTTP_IS_STRICT
+#define RESPCHECK_LLHTTP_IS_STRICT 0
+#endif
+/* Set by the build to have the line pass check every head the fast path
+ * reads (fast.c). */
+#ifndef RESPCHECK_VERIFY_FAST_PATH
+#define RESPCHECK_VERIFY_FAST_PATH 0
+#endif
+
+#if defined(__GNUC__)
+#define RC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define RC_INLINE inline __attribute__((always_inline))
+#else
+#define RC_PRINTF(f, a)
+#define RC_INLINE inline
+#endif
+
+enum fast_mode {
+  FAST_OFF,     /* this head is read by the line pass */
+  FAST_START,   /* the next head byte is the head's first */
+  FAST_BUFFERED /* the head so far is in buf; llhttp reads on where it lies */
+};
+
+enum phase {
+  PHASE_START,  /* between responses: skipping empty lines */
+  PHASE_HEAD,   /* assembling a status line and header section */
+  PHASE_BODY,   /* llhttp reads the content */
+  PHASE_TUNNEL, /* after 101 or a CONNECT tunnel: not HTTP any more */
+  PHASE_CLOSED  /* after a response that closes the connection */
+};
+
+/* Fields whose presence or value the rules need. */
+enum known_field {
+  KF_CONTENT_LENGTH = 1 << 0,
+  KF_TRANSFER_ENCODING = 1 << 1,
+  KF_CONNECTION = 1 << 2,
+  KF_LOCATION = 1 << 3,
+  KF_WWW_AUTHENTICATE = 1 << 4,
+  KF_PROXY_AUTHENTICATE = 1 << 5,
+  KF_ALLOW = 1 << 6,
+  KF_CONTENT_RANGE = 1 << 7,
+  KF_CONTENT_TYPE = 1 << 8,
+  KF_UPGRADE = 1 << 9,
+  KF_DATE = 1 << 10,
+  /* Not a field: a Content-Type of multipart/byteranges (RFC 9110 14.6). */
+  KF_MULTIPART_BYTERANGES = 1 << 11
+};
+
+/* The fields whose values check_field reads. */
+#define KF_VALUE_READ                                                          \
+  (KF_CONTENT_LENGTH | KF_TRANSFER_ENCODING | KF_CONNECTION | KF_CONTENT_TYPE)
+
+/* The fast path keeps the indexes of that many of them; past it, it looks
+ * at every field again. */
+#define FAST_READ_MAX 8
+
+/* The parser's booleans: bits of its flags word, as libuv keeps a
+ * handle's. */
+/* The stream. */
+#define PF_FINISHED (1u << 0)        /* respcheck_finish was called */
+#define PF_CLOSED_REPORTED (1u << 1) /* data-after-close is said once */
+#define PF_HAVE_EMPTY (1u << 2)      /* empty lines before a status line */
+/* The current message, or the last one until the next opens; cleared as
+ * a message opens. */
+#define PF_MSG_OPEN (1u << 3)
+#define PF_HEAD_DELIVERED (1u << 4) /* on_head was called */
+#define PF_MSG_DONE (1u << 5)       /* llhttp completed the message */
+#define PF_HEAD_DONE (1u << 6)      /* llhttp called on_headers_complete */
+/* A 1xx (not 101): between messages, the final response is still to come
+ * (RFC 9110 15.2). */
+#define PF_INTERIM (1u << 7)
+#define PF_MESSAGE                                                             \
+  (PF_MSG_OPEN | PF_HEAD_DELIVERED | PF_MSG_DONE | PF_HEAD_DONE | PF_INTERIM)
+/* The current head. */
+#define PF_HEAD_WHOLE (1u << 8) /* assembled: llhttp is reading it */
+/* respcheck__check_line_bytes has not run on it (strict llhttp: it runs
+ * only to explain a refusal). */
+#define PF_BYTES_PENDING (1u << 9)
+#define PF_FAST_BAD (1u << 10) /* a fast-path callback found it irregular */
+/* The line pass checks a head strict llhttp accepted: a finding is a bug
+ * (RESPCHECK_VERIFY_FAST_PATH). */
+#define PF_VERIFYING (1u << 11)
+/* The trailer field being read. */
+#define PF_TFIELD_STARTED (1u << 12)
+#define PF_TNAME_BAD (1u << 13)
+#define PF_TVALUE_STARTED (1u << 14)
+
+/* What the syntax pass learned of a head, for the semantic pass. */
+typedef struct head_facts {
+  unsigned seen; /* enum known_field */
+  uint64_t content_length;
+  int content_length_ok; /* every Content-Length valid and equal */
+  uint64_t cl_offset;    /* first Content-Length field line */
+  uint64_t te_offset;    /* first Transfer-Encoding field line */
+  unsigned te_codings;   /* transfer codings listed */
+  int te_chunked_final;  /* chunked is the last coding */
+  unsigned te_chunked_count;
+  int conn_close, conn_keep_alive, conn_upgrade;
+  int obs_fold;
+  uint64_t code_offset; /* of the status code (or where it should be) */
+  int code_misread;     /* bad spacing: llhttp's status is not the code */
+} head_facts_t;
+
+struct respcheck_parser {
+  llhttp_t llh;
+  llhttp_settings_t head_settings; /* while a head is fed */
+  llhttp_settings_t body_settings; /* while content is fed */
+  llhttp_settings_t fast_settings; /* while a head is read by the fast path */
+  respcheck_options_t opts;
+  respcheck_callbacks_t cb;
+  void *user;
+  void *owned; /* the block to free, for respcheck_parser_new */
+
+  uint64_t offset; /* bytes fed so far */
+  int phase;
+  unsigned flags; /* PF_* */
+  respcheck_errno_t error;
+  const char *error_reason;
+  uint64_t error_offset;
+
+  /* Where the buffer llhttp is reading sits in the stream. */
+  const char *feed_ptr;
+  uint64_t feed_abs;
+
+  /* The current response. */
+  uint64_t msg_index;
+  uint64_t msg_offset;
+  uint64_t responses;
+  unsigned counts[4];    /* findings by severity */
+  uint64_t empty_offset; /* of the first empty line (PF_HAVE_EMPTY) */
+
+  /* Head assembly. */
+  char *buf;
+  size_t buf_len;
+  size_t line_start;
+  size_t nlines;
+  uint64_t head_abs;
+  uint32_t *line_ends; /* one past each line's LF, for nlines lines */
+  respcheck_header_t *headers;
+  size_t nheaders;
+  head_facts_t facts;
+  respcheck_response_t resp;
+
+  /* Request contexts, a ring. */
+  respcheck_request_t *queue;
+  size_t q_first;
+  size_t q_len;
+
+  /* Content. */
+  size_t ext_len;       /* chunk-extension bytes of the current chunk */
+  size_t trailer_bytes; /* bytes of trailer fields so far */
+  size_t trailer_fields;
+  uint64_t tfield_offset;
+  size_t tname_len;
+  char tname[24];
+  uint64_t tvalue_offset;
+  size_t tvalue_len;
+
+  /* The fast path (strict llhttp only): llhttp reads the head straight
+   * from the caller's buffer and its span callbacks give the fields; a head
+   * whose shape is not the plain one, or that llhttp refuses, is read again
+   * from its start by the path above (see feed_head_fast). Offsets are from
+   * the head's first byte. */
+  llhttp_t llh_saved;  /* llhttp as the head began, for that re-reading */
+  int fast;            /* enum fast_mode */
+  const char *fdata;   /* the buffer llhttp reads */
+  size_t fold;         /* the head offset of fdata[0] */
+  size_t fvalid;       /* head bytes in buf (when fold > 0) */
+  const char *hbase;   /* the head's first byte, where its spans point */
+  size_t f_avail;      /* bytes of the caller's buffer from the head on */
+  size_t f_end;        /* offset of the end of the bytes llhttp was given */
+  size_t f_reason_end; /* offset of the end of the reason phrase */
+  size_t f_next;       /* offset where the next line must start, or 0 */
+  respcheck_header_t *f_cur; /* the field being read */
+  const char *f_name_end;    /* where its name would go on, before a value */
+  unsigned f_seen;           /* enum known_field, of the fields kept */
+  size_t f_nread;            /* fields whose values the rules read */
+  uint32_t f_read[FAST_READ_MAX]; /* their indexes, up to FAST_READ_MAX */
+
+  char errbuf[160];
+  char msg[384];
+};
+
+#if defined(__GNUC__)
+#pragma GCC visibility push(hidden)
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Byte classes (lines.c). */
+
+/* tchar (RFC 9110 5.6.2): the bytes of a token, such as a field name. */
+extern const unsigned char respcheck__token_char[256];
+/* HTAB / SP / VCHAR / obs-text: field-vchar, OWS and reason-phrase bytes. */
+extern const unsigned char respcheck__text_char[256];
+
+static inline int respcheck__is_ows(char c) { return c == ' ' || c == '\t'; }
+
+/* ------------------------------------------------------------------------ */
+/* Field names the rules know, compared a word at a time. */
+
+/* 0x20 in the bytes of the word that are lower-case letters (any byte from
+ * 0x61 to 0x7f, so the literals compared hold none of "{|}~"). */
+static inline uint64_t respcheck__letter_bits(uint64_t lit) {
+  return ((lit + 0x1f1f1f1f1f1f1f1fu) & 0x8080808080808080u) >> 2;
+}
+
+/* s[0, len) equals the literal l (lower-case letters, digits and
+ * punctuation), ignoring the case of letters: a word at a time, OR-ing
+ * 0x20 into the bytes where l has a letter (which maps exactly the two
+ * cases of that letter to it). */
+static inline int respcheck__lit_is(const char *s, const char *l, size_t len) {
+  uint64_t a = 0, b = 0;
+  size_t i;
+  if (len < 8) {
+    memcpy(&a, s, len);
+    memcpy(&b, l, len);
+    return (a | respcheck__letter_bits(b)) == b;
+  }
+  for (i = 0; i + 8 < len; i += 8) {
+    memcpy(&a, s + i, 8);
+    memcpy(&b, l + i, 8);
+    if ((a | respcheck__letter_bits(b)) != b)
+      return 0;
+  }
+  memcpy(&a, s + len - 8, 8);
+  memcpy(&b, l + len - 8, 8);
+  return (a | respcheck__letter_bits(b)) == b;
+}
+
+/* Which known field the name n[0, len) is, or 0. */
+static RC_INLINE enum known_field respcheck__classify(const char *n,
+                                                      size_t len) {
+  switch (len) {
+  case 4:
+    return respcheck__lit_is(n, "date", len) ? KF_DATE : 0;
+  case 5:
+    return respcheck__lit_is(n, "allow", len) ? KF_ALLOW : 0;
+  case 7:
+    return respcheck__lit_is(n, "upgrade", len) ? KF_UPGRADE : 0;
+  case 8:
+    return respcheck__lit_is(n, "location", len) ? KF_LOCATION : 0;
+  case 10:
+    return respcheck__lit_is(n, "connection", len) ? KF_CONNECTION : 0;
+  case 12:
+    return respcheck__lit_is(n, "content-type", len) ? KF_CONTENT_TYPE : 0;
+  case 13:
+    return respcheck__lit_is(n, "content-range", len) ? KF_CONTENT_RANGE : 0;
+  case 14:
+    return respcheck__lit_is(n, "content-length", len) ? KF_CONTENT_LENGTH : 0;
+  case 16:
+    return respcheck__lit_is(n, "www-authenticate", len) ? KF_WWW_AUTHENTICATE
+                                                         : 0;
+  case 17:
+    return respcheck__lit_is(n, "transfer-encoding", len) ? KF_TRANSFER_ENCODING
+                                                          : 0;
+  case 18:
+    return respcheck__lit_is(n, "proxy-authenticate", len)
+               ? KF_PROXY_AUTHENTICATE
+               : 0;
+  default:
+    return 0;
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Small accessors. */
+
+static inline respcheck_parser_t *respcheck__from_llhttp(llhttp_t *l) {
+  return (respcheck_parser_t *)l->data;
+}
+
+/* The stream offset of ptr, a byte of the buffer llhttp is reading. */
+static inline uint64_t respcheck__feed_offset(const respcheck_parser_t *p,
+                                              const char *ptr) {
+  return p->feed_abs + (uint64_t)(ptr - p->feed_ptr);
+}
+
+/* The request context of the response being read. */
+static inline const respcheck_request_t *
+respcheck__current_request(const respcheck_parser_t *p) {
+  return p->q_len ? &p->queue[p->q_first] : &p->opts.default_request;
+}
+
+/* ------------------------------------------------------------------------ */
+/* A head read where it lay, by the fast path. */
+
+/* The spans read so far (and the reason, once set) point into to, where a
+ * copy of the head's bytes is, instead of hbase. */
+static inline void respcheck__fast_rebase(respcheck_parser_t *p, const char *to,
+                                          int with_reason) {
+  const char *from = p->hbase;
+  respcheck_header_t *h = p->headers, *last = h + p->nheaders;
+  for (; h < last; h++) {
+    h->name.ptr = to + (h->name.ptr - from);
+    if (h->value.ptr != NULL)
+      h->value.ptr = to + (h->value.ptr - from);
+  }
+  if (p->f_name_end != NULL)
+    p->f_name_end = to + (p->f_name_end - from);
+  if (with_reason)
+    p->resp.reason.ptr = to + (p->resp.reason.ptr - from);
+  p->hbase = to;
+}
+
+/* The head, read where it lay, goes to buf with its spans: the caller's
+ * buffer may not outlive the response. */
+static inline void respcheck__fast_keep_head(respcheck_parser_t *p) {
+  if (p->hbase != p->buf) {
+    memcpy(p->buf, p->hbase, p->buf_len);
+    respcheck__fast_rebase(p, p->buf, 1);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* What each stage offers the others. */
+
+/* message.c: findings, the sticky error, message ends. */
+
+/* A finding of rule at offset (absolute), at the severity the options
+ * give it, counted for the current message; fmt makes its message. */
+void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
+                     uint64_t offset, const char *fmt, ...) RC_PRINTF(4, 5);
+/* A fatal finding: rule reported at offset as respcheck__emit does, then
+ * err made the sticky error with reason, at the same offset. Every stop on
+ * bad input goes through here, so that a finding and its error agree. */
+void respcheck__fail(respcheck_parser_t *p, respcheck_rule_t rule,
+                     uint64_t offset, respcheck_errno_t err, const char *reason,
+                     const char *fmt, ...) RC_PRINTF(6, 7);
+/* The sticky error without a finding (a callback asked to stop, or the
+ * finding came earlier); the first error stays. */
+void respcheck__set_error(respcheck_parser_t *p, respcheck_errno_t err,
+                          uint64_t offset, const char *reason);
+/* Untrusted bytes s[0, n) quoted for a message into out[0, cap). */
+const char *respcheck__quote(char *out, size_t cap, const char *s, size_t n);
+/* The end of the current message (on_message_end), with flags
+ * (enum respcheck_end_flags); nothing when no message is open. */
+void respcheck__end_message(respcheck_parser_t *p, uint64_t end,
+                            unsigned flags);
+/* The same, for a message stopped by an error or the end of the stream. */
+void respcheck__abort_message(respcheck_parser_t *p, uint64_t end);
+/* A head past one of its limits (rule): the finding, RESPCHECK_E_LIMIT with
+ * reason, and the message ends at off. */
+void respcheck__fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
+                           uint64_t off, const char *reason);
+
+/* lines.c: the line pass. */
+size_t respcheck__feed_head(respcheck_parser_t *p, const char *data,
+                            size_t len);
+void respcheck__check_head_lines(respcheck_parser_t *p);
+void respcheck__check_line_bytes(respcheck_parser_t *p);
+void respcheck__unfold(respcheck_parser_t *p);
+
+/* fields.c: the values the rules read. */
+void respcheck__check_field(respcheck_parser_t *p, const respcheck_header_t *h,
+                            enum known_field kf);
+void respcheck__check_known_fields(respcheck_parser_t *p);
+
+/* fast.c: the fast path. */
+/* The fast path's head callbacks (on_message_complete is glue.c's). */
+void respcheck__fast_settings(llhttp_settings_t *s);
+
+/* semantics.c: the head once llhttp has read it. */
+int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l);
+
+/* trailers.c: the trailer section's callbacks, in the content's
+ * settings. */
+void respcheck__trailer_settings(llhttp_settings_t *s);
+
+/* glue.c: driving llhttp. */
+extern const char respcheck__head_mismatch[];
+void respcheck__init_llhttp(respcheck_parser_t *p);
+size_t respcheck__llhttp_stopped(respcheck_parser_t *p, llhttp_errno_t e,
+                                 const char *ptr, size_t len, uint64_t abs);
+
+/* What the field lines say of framing (fields.c read their values); once a
+ * head, by either path. */
+static inline void respcheck__check_framing_fields(respcheck_parser_t *p) {
+  if ((p->facts.seen & KF_TRANSFER_ENCODING) && p->facts.te_codings == 0)
+    respcheck__emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID,
+                    p->facts.te_offset,
+                    "Transfer-Encoding lists no transfer coding");
+  if ((p->facts.seen & KF_CONTENT_LENGTH) &&
+      (p->facts.seen & KF_TRANSFER_ENCODING))
+    respcheck__emit(p, RESPCHECK_RULE_FRAMING_CONFLICT,
+                    p->facts.cl_offset > p->facts.te_offset
+                        ? p->facts.cl_offset
+                        : p->facts.te_offset,
+                    "Content-Length and Transfer-Encoding in one response");
+}
+
+/* What llhttp_execute(ptr, len) returned: the bytes it consumed. */
+static inline size_t respcheck__llhttp_result(respcheck_parser_t *p,
+                                              llhttp_errno_t e, const char *ptr,
+                                              size_t len, uint64_t abs) {
+  return e == HPE_OK ? len : respcheck__llhttp_stopped(p, e, ptr, len, abs);
+}
+
+/* Feeds llhttp; returns the bytes it consumed. */
+static inline size_t respcheck__run_llhttp(respcheck_parser_t *p,
+                                           const char *ptr, size_t len,
+                                           uint64_t abs) {
+  p->feed_ptr = ptr;
+  p->feed_abs = abs;
+  return respcheck__llhttp_result(p, llhttp_execute(&p->llh, ptr, len), ptr,
+                                  len, abs);
+}
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
+
+#endif
