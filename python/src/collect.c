@@ -10,60 +10,21 @@
 #include <string.h>
 
 /* ------------------------------------------------------------------------ */
-/* Buffers. */
-
-static int buf_reserve(pyrc_collector_t *c, pyrc_buf_t *b, size_t more) {
-  size_t need, cap;
-  char *p;
-  if (more <= b->cap - b->len)
-    return 0;
-  if (more > SIZE_MAX / 2 - b->len) {
-    c->oom = 1;
-    return -1;
-  }
-  need = b->len + more;
-  cap = b->cap ? b->cap : 256;
-  while (cap < need)
-    cap *= 2;
-  p = realloc(b->p, cap);
-  if (p == NULL) {
-    c->oom = 1;
-    return -1;
-  }
-  b->p = p;
-  b->cap = cap;
-  return 0;
-}
-
-static void buf_put(pyrc_collector_t *c, pyrc_buf_t *b, const void *s,
-                    size_t n) {
-  if (n == 0 || buf_reserve(c, b, n) != 0)
-    return;
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-}
-
-static void buf_free(pyrc_buf_t *b) {
-  free(b->p);
-  b->p = NULL;
-  b->len = b->cap = 0;
-}
-
-/* ------------------------------------------------------------------------ */
 /* Life cycle. */
 
 int pyrc_collector_init(pyrc_collector_t *c, size_t window) {
   memset(c, 0, sizeof *c);
+  c->head_fields.oom = c->head_blob.oom = c->arena.oom = c->out.oom = &c->oom;
   c->linemap = rc_linemap_new(window);
   return c->linemap != NULL ? 0 : -1;
 }
 
 void pyrc_collector_free(pyrc_collector_t *c) {
   rc_linemap_free(c->linemap);
-  buf_free(&c->head_fields);
-  buf_free(&c->head_blob);
-  buf_free(&c->arena);
-  buf_free(&c->out);
+  rc_buf_free(&c->head_fields);
+  rc_buf_free(&c->head_blob);
+  rc_buf_free(&c->arena);
+  rc_buf_free(&c->out);
   free(c->pend);
   memset(c, 0, sizeof *c);
 }
@@ -218,9 +179,9 @@ void pyrc_on_finding(void *user, const respcheck_finding_t *f) {
   /* Cut as the command cuts: the first PYRC_MAX_MESSAGE bytes, then "...".
    */
   p->msg_off = c->arena.len;
-  buf_put(c, &c->arena, msg, n > PYRC_MAX_MESSAGE ? PYRC_MAX_MESSAGE : n);
+  rc_buf_put(&c->arena, msg, n > PYRC_MAX_MESSAGE ? PYRC_MAX_MESSAGE : n);
   if (n > PYRC_MAX_MESSAGE)
-    buf_put(c, &c->arena, "...", 3);
+    rc_buf_put(&c->arena, "...", 3);
   p->msg_len = c->arena.len - p->msg_off;
 }
 
@@ -265,7 +226,7 @@ static void emit(pyrc_collector_t *c, uint64_t index, uint64_t offset,
                 head_blob + msg_bytes);
 
   if (head_blob + msg_bytes > UINT32_MAX ||
-      buf_reserve(c, &c->out, size) != 0) {
+      rc_buf_reserve(&c->out, size) != 0) {
     /* The record is lost; the caller sees oom and raises MemoryError. */
     c->oom = 1;
     goto compact;
@@ -380,8 +341,8 @@ int pyrc_on_head(void *user, const respcheck_response_t *r) {
     for (i = 0; i < n; i++)
       need += (r->headers[i].name.ptr != NULL ? r->headers[i].name.len : 0) +
               (r->headers[i].value.ptr != NULL ? r->headers[i].value.len : 0);
-    if (need > UINT32_MAX || buf_reserve(c, &c->head_blob, need) != 0 ||
-        buf_reserve(c, &c->head_fields, n * sizeof *f) != 0) {
+    if (need > UINT32_MAX || rc_buf_reserve(&c->head_blob, need) != 0 ||
+        rc_buf_reserve(&c->head_fields, n * sizeof *f) != 0) {
       c->oom = 1;
       n = 0;
       need = 0;

@@ -38,6 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "json.h"
+#include "linemap.h"
 #include "output.h"
 #include "respcheck.h"
 
@@ -47,13 +49,6 @@
 /* Bytes per piece fed to the parser and the line map: the command's read
  * size, for which the line map's window is sized. */
 #define PYRC_CHUNK (64u * 1024u)
-
-/* A growable byte buffer; on allocation failure it stops growing and the
- * collector's oom flag is set. */
-typedef struct pyrc_buf {
-  char *p;
-  size_t len, cap;
-} pyrc_buf_t;
 
 /* One field line of a record: offsets into the record's blob. */
 typedef struct pyrc_field {
@@ -147,14 +142,14 @@ typedef struct pyrc_collector {
   /* The head of the response in progress. */
   int have_head;
   uint64_t head_index;
-  pyrc_record_t head;     /* head fields only; counts, offsets into head_blob */
-  pyrc_buf_t head_fields; /* pyrc_field_t[] */
-  pyrc_buf_t head_blob;   /* reason, then names and values */
+  pyrc_record_t head;   /* head fields only; counts, offsets into head_blob */
+  rc_buf_t head_fields; /* pyrc_field_t[] */
+  rc_buf_t head_blob;   /* reason, then names and values */
 
   /* Findings not yet written, in arrival order. */
   pyrc_pending_t *pend;
   size_t npend, pend_cap;
-  pyrc_buf_t arena;
+  rc_buf_t arena;
   pyrc_drop_t drops[4];
 
   /* Requests pushed (pyrc_note_request) and consumed by final responses,
@@ -164,7 +159,7 @@ typedef struct pyrc_collector {
   int last_head_interim;
 
   /* Records written and not yet taken (pyrc_record_t, back to back). */
-  pyrc_buf_t out;
+  rc_buf_t out;
   size_t nrecords;
 } pyrc_collector_t;
 

@@ -6,6 +6,7 @@
  * to_dict() gives the command's JSON object for the response, key for key.
  */
 #include "module.h"
+#include "record.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -440,6 +441,216 @@ static PyObject *response_to_dict(PyObject *self, PyObject *unused) {
   return d;
 }
 
+/* ------------------------------------------------------------------------ */
+/* to_json(): the command's own record writer (tools/common/record.c), fed
+ * from the packed record, so the line is the command's byte for byte. */
+
+/* UTF-8 of a str, or its file system bytes for a str that is not text (a
+ * path with undecodable bytes, as os.fsdecode gives). New reference. */
+static PyObject *str_bytes(PyObject *s) {
+  PyObject *b = PyUnicode_AsUTF8String(s);
+  if (b == NULL && PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+    PyErr_Clear();
+    b = PyUnicode_EncodeFSDefault(s);
+  }
+  return b;
+}
+
+/* The strings to_json keeps alive while it writes. */
+#define JSON_KEEP 24
+
+typedef struct json_ctx {
+  PyObject *keep[JSON_KEEP];
+  int nkeep;
+} json_ctx_t;
+
+/* Bytes of a str value, kept in ctx; NULL with an exception set. */
+static const char *keep_bytes(json_ctx_t *ctx, PyObject *s, size_t *len) {
+  PyObject *b;
+  if (ctx->nkeep == JSON_KEEP) {
+    PyErr_SetString(PyExc_ValueError, "to_json: too many strings");
+    return NULL;
+  }
+  b = str_bytes(s);
+  if (b == NULL)
+    return NULL;
+  ctx->keep[ctx->nkeep++] = b;
+  *len = (size_t)PyBytes_GET_SIZE(b);
+  return PyBytes_AS_STRING(b);
+}
+
+/* "source": {"kind": ..., members} from the dict (str, int or None). */
+static int render_source(json_ctx_t *ctx, PyObject *dict, rc_buf_t *out) {
+  rc_source_t src;
+  rc_sink_t sink = {NULL, out};
+  PyObject *key, *value;
+  Py_ssize_t pos = 0;
+  size_t len;
+  memset(&src, 0, sizeof src);
+  src.kind = "?";
+  while (PyDict_Next(dict, &pos, &key, &value)) {
+    const char *k = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : NULL;
+    if (k == NULL) {
+      PyErr_SetString(PyExc_TypeError, "to_json: source keys must be str");
+      return -1;
+    }
+    if (strcmp(k, "kind") == 0) {
+      if (!PyUnicode_Check(value) ||
+          (src.kind = keep_bytes(ctx, value, &len)) == NULL) {
+        if (!PyErr_Occurred())
+          PyErr_SetString(PyExc_TypeError, "to_json: kind must be str");
+        return -1;
+      }
+    } else if (value == Py_None) {
+      if (src.nfields < RC_SOURCE_MAX_FIELDS)
+        src.fields[src.nfields++].key = k;
+    } else if (PyLong_Check(value)) {
+      unsigned long long v = PyLong_AsUnsignedLongLong(value);
+      if (v == (unsigned long long)-1 && PyErr_Occurred())
+        return -1;
+      rc_source_number(&src, k, (uint64_t)v);
+    } else if (PyUnicode_Check(value)) {
+      const char *v = keep_bytes(ctx, value, &len);
+      if (v == NULL)
+        return -1;
+      rc_source_string(&src, k, v, len);
+    } else {
+      PyErr_SetString(PyExc_TypeError,
+                      "to_json: source values must be str, int or None");
+      return -1;
+    }
+  }
+  rc_record_source(&sink, &src);
+  return 0;
+}
+
+/* "request" from the dict (or None). */
+static int render_request(json_ctx_t *ctx, PyObject *dict, rc_buf_t *out) {
+  rc_request_info_t req;
+  rc_sink_t sink = {NULL, out};
+  PyObject *m, *t, *v;
+  size_t len;
+  const char *vs;
+  if (dict == Py_None) {
+    rc_record_request(&sink, NULL);
+    return 0;
+  }
+  memset(&req, 0, sizeof req);
+  m = PyDict_GetItem(dict, pyrc_str.k_method);
+  t = PyDict_GetItem(dict, pyrc_str.k_target);
+  v = PyDict_GetItem(dict, pyrc_str.k_version);
+  if (m != NULL && m != Py_None &&
+      (req.method = keep_bytes(ctx, m, &len)) == NULL)
+    return -1;
+  if (t != NULL && t != Py_None &&
+      (req.target = keep_bytes(ctx, t, &req.target_len)) == NULL)
+    return -1;
+  vs = v != NULL && PyUnicode_Check(v) ? PyUnicode_AsUTF8(v) : "1.1";
+  if (vs == NULL)
+    return -1;
+  req.version_major = (unsigned)(vs[0] == '1');
+  req.version_minor = (unsigned)(vs[0] == '1' && vs[1] == '.' && vs[2] == '1');
+  rc_record_request(&sink, &req);
+  return 0;
+}
+
+static PyObject *response_to_json(PyObject *self, PyObject *unused) {
+  response_object_t *o = (response_object_t *)self;
+  const pyrc_record_t *r = &o->rec;
+  const char *blob = pyrc_record_blob(r);
+  const pyrc_rfinding_t *rf = pyrc_record_findings(r);
+  json_ctx_t ctx;
+  int oom = 0, i;
+  rc_buf_t out = {NULL, 0, 0, NULL}, src = {NULL, 0, 0, NULL},
+           req = {NULL, 0, 0, NULL};
+  rc_sink_t sink = {NULL, &out};
+  rc_record_t rec;
+  respcheck_response_t head;
+  respcheck_header_t *fields = NULL;
+  PyObject *result = NULL;
+  uint32_t k;
+  (void)unused;
+  out.oom = src.oom = req.oom = &oom;
+  ctx.nkeep = 0;
+  memset(&rec, 0, sizeof rec);
+  if ((rec.file = keep_bytes(&ctx, o->file, &rec.file_len)) == NULL ||
+      render_source(&ctx, o->source, &src) != 0 ||
+      render_request(&ctx, o->request, &req) != 0)
+    goto done;
+  rec.source_json = src.p;
+  rec.source_json_len = src.len;
+  rec.request_json = req.p;
+  rec.request_json_len = req.len;
+  rec.index = r->index;
+  rec.offset = r->offset;
+  rec.have_end = r->has_end;
+  rec.end_offset = r->end_offset;
+  rec.headers = 1;
+  rec.reject = r->reject;
+  rec.complete = r->complete;
+  if (r->has_head) {
+    const pyrc_field_t *f = pyrc_record_fields(r);
+    memset(&head, 0, sizeof head);
+    head.version_major = r->version_major;
+    head.version_minor = r->version_minor;
+    head.status = r->status;
+    head.effective_status = r->effective_status;
+    head.info = respcheck_status_lookup(r->status);
+    head.reason.ptr = blob + r->reason_off;
+    head.reason.len = r->reason_len;
+    if (r->field_count > 0) {
+      fields = PyMem_Malloc(r->field_count * sizeof *fields);
+      if (fields == NULL) {
+        PyErr_NoMemory();
+        goto done;
+      }
+    }
+    for (k = 0; k < r->field_count; k++) {
+      fields[k].name.ptr = blob + f[k].name_off;
+      fields[k].name.len = f[k].name_len;
+      fields[k].value.ptr = blob + f[k].value_off;
+      fields[k].value.len = f[k].value_len;
+      fields[k].offset = 0;
+    }
+    head.headers = fields;
+    head.header_count = r->field_count;
+    rec.head = &head;
+    rec.head_spans = 1;
+  }
+  rc_record_open(&sink, &rec);
+  for (k = 0; k < r->finding_count; k++) {
+    rc_record_finding_t f;
+    i = rf[k].rule;
+    f.rule = i >= 0 ? respcheck_rule_id((respcheck_rule_t)i) : "unknown";
+    f.rule_len = strlen(f.rule);
+    f.severity = rf[k].severity;
+    f.offset = rf[k].offset;
+    f.located = rf[k].located;
+    f.line = rf[k].line;
+    f.column = rf[k].column;
+    f.message = blob + rf[k].msg_off;
+    f.message_len = rf[k].msg_len;
+    f.reference = i >= 0 ? respcheck_rule_reference((respcheck_rule_t)i) : "";
+    f.reference_len = strlen(f.reference);
+    rc_record_finding(&sink, &f, k);
+  }
+  rc_record_close(&sink, r->findings_dropped);
+  if (oom) {
+    PyErr_NoMemory();
+    goto done;
+  }
+  /* Without the newline the writer ends with. */
+  result = PyUnicode_DecodeUTF8(out.p, (Py_ssize_t)out.len - 1, "strict");
+done:
+  PyMem_Free(fields);
+  rc_buf_free(&out);
+  rc_buf_free(&src);
+  rc_buf_free(&req);
+  for (i = 0; i < ctx.nkeep; i++)
+    Py_DECREF(ctx.keep[i]);
+  return result;
+}
+
 static PyObject *response_repr(PyObject *self) {
   const pyrc_record_t *r = REC(self);
   PyObject *reason, *out;
@@ -507,6 +718,10 @@ static PyGetSetDef response_getset[] = {
 };
 
 static PyMethodDef response_methods[] = {
+    {"to_json", response_to_json, METH_NOARGS,
+     "to_json()\n--\n\nThe response as the respcheck command's JSON line "
+     "(--format=json), written by\nthe command's own record writer: the same "
+     "bytes, without the newline."},
     {"to_dict", response_to_dict, METH_NOARGS,
      "to_dict()\n--\n\nThe response as the respcheck command's JSON record "
      "(--format=json):\nthe same keys and values, headers as [name, value] "

@@ -47,8 +47,9 @@ def captures():
 
 
 def run_command(paths, *options, statuses=(0, 1)):
-    """The command's JSON records for paths, grouped by file, and its
-    --summary object. One of the exit statuses expected."""
+    """The command's JSON records for paths, grouped by file, its --summary
+    object, and its lines as written, grouped by file. One of the exit
+    statuses expected."""
     proc = subprocess.run([need_command(), "--format=json", "--summary",
                            "--no-progress", *options, "--", *paths],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -56,14 +57,15 @@ def run_command(paths, *options, statuses=(0, 1)):
     if proc.returncode not in statuses:
         raise AssertionError("respcheck exited %d: %s"
                              % (proc.returncode, proc.stderr.decode()))
-    records, summary = {}, None
+    records, summary, lines = {}, None, {}
     for line in proc.stdout.decode("utf-8").splitlines():
         obj = json.loads(line)
         if "summary" in obj:
             summary = obj["summary"]
         else:
             records.setdefault(obj["file"], []).append(obj)
-    return records, summary
+            lines.setdefault(obj["file"], []).append(line)
+    return records, summary, lines
 
 
 def mutate(data, rng):

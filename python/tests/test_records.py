@@ -33,10 +33,13 @@ def parse_in_chunks(data, sizes, **options):
 class RecordsTest(unittest.TestCase):
     maxDiff = None
 
-    def compare(self, path, expected, method="GET", **options):
-        got = [r.to_dict() for r in
-               respcheck.check_file(path, method=method, **options)]
+    def compare(self, path, expected, method="GET", lines=None, **options):
+        responses = respcheck.check_file(path, method=method, **options)
+        got = [r.to_dict() for r in responses]
         self.assertEqual(got, expected, path)
+        if lines is not None:
+            # to_json() is the command's line, byte for byte.
+            self.assertEqual([r.to_json() for r in responses], lines, path)
         with open(path, "rb") as f:
             data = f.read()
         via_bytes = [r.to_dict() for r in
@@ -48,9 +51,10 @@ class RecordsTest(unittest.TestCase):
         """Every capture in examples/captures and tests/cli/captures."""
         for path, method in captures():
             with self.subTest(path=os.path.relpath(path)):
-                records, _ = run_command([path], "--method=" + method)
+                records, _, lines = run_command([path], "--method=" + method)
                 expected = records.get(path, [])
-                data = self.compare(path, expected, method=method)
+                data = self.compare(path, expected, method=method,
+                                    lines=lines.get(path, []))
                 for sizes in ([1], [7, 1, 64], [4096]):
                     got = [r.to_dict() for r in parse_in_chunks(
                         data, sizes, method=method, file=path)]
@@ -73,11 +77,11 @@ class RecordsTest(unittest.TestCase):
         head, truncation) must match too."""
         with tempfile.TemporaryDirectory() as tmp:
             paths = write_mutants(tmp, 300)
-            records, _ = run_command(paths)
+            records, _, lines = run_command(paths)
             rng = random.Random(7)
             for path in paths:
                 expected = records.get(path, [])
-                data = self.compare(path, expected)
+                data = self.compare(path, expected, lines=lines.get(path, []))
                 sizes = [rng.randint(1, 300) for _ in range(5)]
                 got = [r.to_dict() for r in parse_in_chunks(data, sizes,
                                                             file=path)]
@@ -100,11 +104,11 @@ class RecordsTest(unittest.TestCase):
         paths = [p for p, m in captures() if m == "GET"]
         for args, kwargs in variants:
             with self.subTest(args=args):
-                records, _ = run_command(paths, *args)
+                records, _, lines = run_command(paths, *args)
                 method = kwargs.pop("method", "GET")
                 for path in paths:
                     self.compare(path, records.get(path, []), method=method,
-                                 **kwargs)
+                                 lines=lines.get(path, []), **kwargs)
 
     def test_large_stream(self):
         """A stream of several reads (the line map's window and pins)."""
@@ -119,10 +123,10 @@ class RecordsTest(unittest.TestCase):
             path = os.path.join(tmp, "large.http")
             with open(path, "wb") as f:
                 f.write(data)
-            records, _ = run_command([path])
+            records, _, lines = run_command([path])
             expected = records[path]
             self.assertGreater(len(expected), 500)
-            self.compare(path, expected)
+            self.compare(path, expected, lines=lines[path])
             got = [r.to_dict() for r in parse_in_chunks(data, [70000, 1460],
                                                         file=path)]
             self.assertEqual(got, expected)

@@ -9,7 +9,7 @@
 /* ------------------------------------------------------------------------ */
 /* Buffers and sinks. */
 
-static int buf_reserve(rc_buf_t *b, size_t more) {
+int rc_buf_reserve(rc_buf_t *b, size_t more) {
   size_t need, cap;
   char *p;
   if (more <= b->cap - b->len)
@@ -33,7 +33,7 @@ static int buf_reserve(rc_buf_t *b, size_t more) {
 }
 
 void rc_buf_put(rc_buf_t *b, const void *s, size_t n) {
-  if (n == 0 || buf_reserve(b, n) != 0)
+  if (n == 0 || rc_buf_reserve(b, n) != 0)
     return;
   memcpy(b->p + b->len, s, n);
   b->len += n;

@@ -10,7 +10,6 @@ are plain functions of picklable values, imported by name on the workers.
 """
 
 import fnmatch
-import json
 import os
 import stat
 from collections import Counter, namedtuple
@@ -28,9 +27,6 @@ Task = namedtuple("Task", "path kind start stop size")
 COMMAND_KEYS = ("files", "unreadable_files", "responses", "accepted",
                 "rejected", "errors", "warnings", "infos", "rules")
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
 def split_file(path, kind, size):
     """The tasks of one file. Raw response streams cannot be split: one
     task. (Formats of independent records, such as WARC, split here into
@@ -38,17 +34,14 @@ def split_file(path, kind, size):
     return [Task(path, kind, None, None, size)]
 
 
-def host_of(record):
-    """The host a record's response came from, when the input says (the
-    target URI of its request, or its Host field); None for raw streams."""
-    for key in ("request", "source"):
-        info = record.get(key)
+def host_of(response):
+    """The host a response came from, when the input says: the host of its
+    request's target URI (absolute form), or of its source's URI; None for
+    raw streams."""
+    for info in (response.request, response.source):
         if not isinstance(info, dict):
             continue
-        host = info.get("host")
-        if isinstance(host, str) and host:
-            return host.lower()
-        for field in ("uri", "target_uri", "url", "target"):
+        for field in ("target", "uri", "target_uri", "url"):
             uri = info.get(field)
             if isinstance(uri, str) and "://" in uri:
                 try:
@@ -57,6 +50,9 @@ def host_of(record):
                     name = None
                 if name:
                     return name
+        host = info.get("host")
+        if isinstance(host, str) and host:
+            return host.lower()
     return None
 
 
@@ -76,30 +72,29 @@ def status_class(status):
     return "invalid"
 
 
-def add_record(summary, record):
-    """Counts one record (a dict as to_dict() gives) into summary."""
+def add_response(summary, r):
+    """Counts one respcheck.Response into summary."""
     summary["responses"] += 1
-    verdict = record["verdict"]
+    verdict = r.verdict
     summary["verdicts"][verdict] += 1
     summary["rejected" if verdict == "reject" else "accepted"] += 1
-    status = record["status"]
+    status = r.status
     summary["status_codes"]["none" if status is None else str(status)] += 1
     summary["status_classes"][status_class(status)] += 1
-    findings = record["findings"]
+    findings = r.findings
     rules = summary["rules"]
     for f in findings:
-        rules[f["rule"]] += 1
-        sev = f["severity"]
+        rules[f.rule] += 1
+        sev = f.severity
         if sev == "error":
             summary["errors"] += 1
         elif sev == "warning":
             summary["warnings"] += 1
         else:
             summary["infos"] += 1
-    dropped = record.get("findings_dropped", 0)
-    if dropped:
-        rules["(dropped)"] += dropped
-    host = host_of(record)
+    if r.findings_dropped:
+        rules["(dropped)"] += r.findings_dropped
+    host = host_of(r)
     if host is not None:
         h = summary["hosts"].setdefault(host, {"responses": 0, "rejected": 0,
                                                "findings": 0})
@@ -126,7 +121,8 @@ def merge(into, part):
 
 def lint(task, options):
     """Checks one task; returns {"task", "lines", "summary"}: the records
-    as JSON lines (no newline) and the task's partial summary. A file that
+    as the command's JSON lines (Response.to_json(), no newline) and the
+    task's partial summary. A file that
     cannot be read counts as unreadable (the command's exit status 2)."""
     summary = empty_summary()
     lines = []
@@ -141,9 +137,8 @@ def lint(task, options):
         summary["files"] = 1  # a split file counts once, with its first part
     summary["bytes"] = task.size
     for r in responses:
-        record = r.to_dict()
-        add_record(summary, record)
-        lines.append(_encode(record))
+        add_response(summary, r)
+        lines.append(r.to_json())
     return {"task": task, "lines": lines, "summary": summary}
 
 
