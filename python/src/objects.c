@@ -192,14 +192,24 @@ static PyObject *response_file(PyObject *self, void *closure) {
   return v;
 }
 
+/* source and request are shared by the records of a stream: read-only
+ * views of them are handed out (to_dict() copies). */
 static PyObject *response_source(PyObject *self, void *closure) {
   (void)closure;
-  return PyDict_Copy(((response_object_t *)self)->source);
+  return PyDictProxy_New(((response_object_t *)self)->source);
 }
 
 static PyObject *response_request(PyObject *self, void *closure) {
   PyObject *v = ((response_object_t *)self)->request;
   (void)closure;
+  if (v == Py_None) {
+    Py_INCREF(v);
+    return v;
+  }
+  return PyDictProxy_New(v);
+}
+
+static PyObject *copy_or_none(PyObject *v) {
   if (v == Py_None) {
     Py_INCREF(v);
     return v;
@@ -414,8 +424,10 @@ static PyObject *response_to_dict(PyObject *self, PyObject *unused) {
   if (d == NULL)
     return NULL;
   if (dict_set_new(d, pyrc_str.k_file, response_file(self, NULL)) != 0 ||
-      dict_set_new(d, pyrc_str.k_source, response_source(self, NULL)) != 0 ||
-      dict_set_new(d, pyrc_str.k_request, response_request(self, NULL)) != 0 ||
+      dict_set_new(d, pyrc_str.k_source,
+                   PyDict_Copy(((response_object_t *)self)->source)) != 0 ||
+      dict_set_new(d, pyrc_str.k_request,
+                   copy_or_none(((response_object_t *)self)->request)) != 0 ||
       dict_set_new(d, pyrc_str.k_index, response_index(self, NULL)) != 0 ||
       dict_set_new(d, pyrc_str.k_offset, response_offset(self, NULL)) != 0 ||
       dict_set_new(d, pyrc_str.k_end_offset, response_end_offset(self, NULL)) !=
@@ -554,33 +566,85 @@ static int render_request(json_ctx_t *ctx, PyObject *dict, rc_buf_t *out) {
   return 0;
 }
 
+/* What the records of one stream share, rendered once: the last file,
+ * source and request seen (held, so their identity stays meaningful; the
+ * dicts are never changed once records hold them), and the output buffer.
+ * Used with the GIL held only. */
+static struct {
+  int oom;
+  PyObject *file, *file_bytes;
+  PyObject *source, *request;
+  rc_buf_t source_json, request_json, out;
+  respcheck_header_t *fields;
+  size_t fields_cap;
+} jc;
+
+static int json_cache_shared(PyObject *file, PyObject *source,
+                             PyObject *request) {
+  if (jc.file != file) {
+    PyObject *b = str_bytes(file);
+    if (b == NULL)
+      return -1;
+    Py_INCREF(file);
+    Py_XSETREF(jc.file, file);
+    Py_XSETREF(jc.file_bytes, b);
+  }
+  if (jc.source != source) {
+    json_ctx_t ctx;
+    int i, rc;
+    ctx.nkeep = 0;
+    jc.source_json.len = 0;
+    rc = render_source(&ctx, source, &jc.source_json);
+    for (i = 0; i < ctx.nkeep; i++)
+      Py_DECREF(ctx.keep[i]);
+    if (rc != 0) {
+      Py_CLEAR(jc.source);
+      return -1;
+    }
+    Py_INCREF(source);
+    Py_XSETREF(jc.source, source);
+  }
+  if (jc.request != request) {
+    json_ctx_t ctx;
+    int i, rc;
+    ctx.nkeep = 0;
+    jc.request_json.len = 0;
+    rc = render_request(&ctx, request, &jc.request_json);
+    for (i = 0; i < ctx.nkeep; i++)
+      Py_DECREF(ctx.keep[i]);
+    if (rc != 0) {
+      Py_CLEAR(jc.request);
+      return -1;
+    }
+    Py_INCREF(request);
+    Py_XSETREF(jc.request, request);
+  }
+  return 0;
+}
+
 static PyObject *response_to_json(PyObject *self, PyObject *unused) {
   response_object_t *o = (response_object_t *)self;
   const pyrc_record_t *r = &o->rec;
   const char *blob = pyrc_record_blob(r);
   const pyrc_rfinding_t *rf = pyrc_record_findings(r);
-  json_ctx_t ctx;
-  int oom = 0, i;
-  rc_buf_t out = {NULL, 0, 0, NULL}, src = {NULL, 0, 0, NULL},
-           req = {NULL, 0, 0, NULL};
-  rc_sink_t sink = {NULL, &out};
+  rc_sink_t sink = {NULL, &jc.out};
   rc_record_t rec;
   respcheck_response_t head;
-  respcheck_header_t *fields = NULL;
-  PyObject *result = NULL;
+  PyObject *result;
   uint32_t k;
+  int i;
   (void)unused;
-  out.oom = src.oom = req.oom = &oom;
-  ctx.nkeep = 0;
+  jc.out.oom = jc.source_json.oom = jc.request_json.oom = &jc.oom;
+  jc.oom = 0;
+  if (json_cache_shared(o->file, o->source, o->request) != 0)
+    return NULL;
   memset(&rec, 0, sizeof rec);
-  if ((rec.file = keep_bytes(&ctx, o->file, &rec.file_len)) == NULL ||
-      render_source(&ctx, o->source, &src) != 0 ||
-      render_request(&ctx, o->request, &req) != 0)
-    goto done;
-  rec.source_json = src.p;
-  rec.source_json_len = src.len;
-  rec.request_json = req.p;
-  rec.request_json_len = req.len;
+  rec.file = PyBytes_AS_STRING(jc.file_bytes);
+  rec.file_len = (size_t)PyBytes_GET_SIZE(jc.file_bytes);
+  rec.source_json = jc.source_json.p;
+  rec.source_json_len = jc.source_json.len;
+  rec.request_json = jc.request_json.p;
+  rec.request_json_len = jc.request_json.len;
   rec.index = r->index;
   rec.offset = r->offset;
   rec.have_end = r->has_end;
@@ -598,25 +662,27 @@ static PyObject *response_to_json(PyObject *self, PyObject *unused) {
     head.info = respcheck_status_lookup(r->status);
     head.reason.ptr = blob + r->reason_off;
     head.reason.len = r->reason_len;
-    if (r->field_count > 0) {
-      fields = PyMem_Malloc(r->field_count * sizeof *fields);
-      if (fields == NULL) {
-        PyErr_NoMemory();
-        goto done;
-      }
+    if (r->field_count > jc.fields_cap) {
+      respcheck_header_t *nf =
+          PyMem_Realloc(jc.fields, r->field_count * sizeof *nf);
+      if (nf == NULL)
+        return PyErr_NoMemory();
+      jc.fields = nf;
+      jc.fields_cap = r->field_count;
     }
     for (k = 0; k < r->field_count; k++) {
-      fields[k].name.ptr = blob + f[k].name_off;
-      fields[k].name.len = f[k].name_len;
-      fields[k].value.ptr = blob + f[k].value_off;
-      fields[k].value.len = f[k].value_len;
-      fields[k].offset = 0;
+      jc.fields[k].name.ptr = blob + f[k].name_off;
+      jc.fields[k].name.len = f[k].name_len;
+      jc.fields[k].value.ptr = blob + f[k].value_off;
+      jc.fields[k].value.len = f[k].value_len;
+      jc.fields[k].offset = 0;
     }
-    head.headers = fields;
+    head.headers = jc.fields;
     head.header_count = r->field_count;
     rec.head = &head;
     rec.head_spans = 1;
   }
+  jc.out.len = 0;
   rc_record_open(&sink, &rec);
   for (k = 0; k < r->finding_count; k++) {
     rc_record_finding_t f;
@@ -635,19 +701,14 @@ static PyObject *response_to_json(PyObject *self, PyObject *unused) {
     rc_record_finding(&sink, &f, k);
   }
   rc_record_close(&sink, r->findings_dropped);
-  if (oom) {
-    PyErr_NoMemory();
-    goto done;
-  }
-  /* Without the newline the writer ends with. */
-  result = PyUnicode_DecodeUTF8(out.p, (Py_ssize_t)out.len - 1, "strict");
-done:
-  PyMem_Free(fields);
-  rc_buf_free(&out);
-  rc_buf_free(&src);
-  rc_buf_free(&req);
-  for (i = 0; i < ctx.nkeep; i++)
-    Py_DECREF(ctx.keep[i]);
+  if (jc.oom)
+    result = PyErr_NoMemory();
+  else /* without the newline the writer ends with */
+    result =
+        PyUnicode_DecodeUTF8(jc.out.p, (Py_ssize_t)jc.out.len - 1, "strict");
+  /* A huge record's buffer is not kept. */
+  if (jc.out.cap > ((size_t)1 << 20))
+    rc_buf_free(&jc.out);
   return result;
 }
 
@@ -678,13 +739,13 @@ static PyGetSetDef response_getset[] = {
     {"file", response_file, NULL,
      "The input's name: the path as given, or '-' for bytes.", NULL},
     {"source", response_source, NULL,
-     "Where the response comes from, a dict: {'kind': 'stream'} for a raw "
-     "stream; other input\nkinds add members (a capture's flow, an archive's "
-     "record).",
+     "Where the response comes from, a read-only mapping: {'kind': "
+     "'stream'} for a raw stream;\nother input kinds add members (a "
+     "capture's flow, an archive's record).",
      NULL},
     {"request", response_request, NULL,
-     "The request it answers, a dict {'method', 'target', 'version'} (target "
-     "None when not\nknown), or None.",
+     "The request it answers, a read-only mapping {'method', 'target', "
+     "'version'} (target\nNone when not known), or None.",
      NULL},
     {"index", response_index, NULL, "0-based response number in the stream.",
      NULL},

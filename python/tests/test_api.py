@@ -44,7 +44,10 @@ class CheckTest(unittest.TestCase):
         self.assertEqual(r.request, {"method": "GET", "target": None,
                                      "version": "1.1"})
         self.assertEqual(r.source, {"kind": "stream"})
-        r.request["method"] = "changed"  # a copy: the record stays
+        with self.assertRaises(TypeError):  # read-only
+            r.request["method"] = "changed"
+        d = r.to_dict()
+        d["request"]["method"] = "changed"  # to_dict() copies
         self.assertEqual(r.request["method"], "GET")
         rules = [f.rule for f in r.findings]
         self.assertEqual(rules, ["reason-phrase-mismatch", "allow-missing"])

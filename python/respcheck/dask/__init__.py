@@ -99,7 +99,7 @@ class Progress:
             self.stream.flush()
 
 
-def _finish_summary(summary, elapsed, workers, ntasks):
+def _finish_summary(summary, elapsed, workers, ntasks, processing=None):
     """The summary as JSON-ready dict: the command's keys first."""
     out = {k: summary[k] for k in COMMAND_KEYS[:-1]}
     out["rules"] = dict(sorted(summary["rules"].items(),
@@ -115,8 +115,12 @@ def _finish_summary(summary, elapsed, workers, ntasks):
     out["tasks"] = ntasks
     out["workers"] = workers
     out["elapsed_seconds"] = round(elapsed, 3)
-    out["responses_per_second"] = round(summary["responses"] / elapsed, 1) \
-        if elapsed > 0 else None
+    # The rate counts from the first task handed out to the last result in:
+    # a LocalCluster's start and stop are not linting.
+    processing = elapsed if processing is None else processing
+    out["processing_seconds"] = round(processing, 3)
+    out["responses_per_second"] = round(summary["responses"] / processing, 1) \
+        if processing > 0 else None
     return out
 
 
@@ -160,6 +164,8 @@ def run(paths, *, scheduler=None, workers=2, out=None, include="*.http",
             else:
                 client = Client(scheduler)
         nworkers = len(client.scheduler_info().get("workers", {}))
+        started = time.monotonic()
+        meter.start = started
         futures = client.map(lint, todo, options=options, pure=False,
                              key=["respcheck-%d-%s" % (i, os.path.basename(t.path))
                                   for i, t in enumerate(todo)])
@@ -170,6 +176,7 @@ def run(paths, *, scheduler=None, workers=2, out=None, include="*.http",
             merge(summary, result["summary"])
             meter.update(result)
             future.release()
+        processing = time.monotonic() - started
     finally:
         meter.done()
         if records is not None:
@@ -179,7 +186,8 @@ def run(paths, *, scheduler=None, workers=2, out=None, include="*.http",
         if cluster is not None:
             cluster.close()
     elapsed = time.monotonic() - start
-    result = _finish_summary(summary, elapsed, nworkers, len(todo))
+    result = _finish_summary(summary, elapsed, nworkers, len(todo),
+                             processing)
     if out is not None:
         with open(os.path.join(out, "summary.json"), "w",
                   encoding="utf-8") as f:
@@ -267,11 +275,12 @@ def main(argv=None):
         print("respcheck.dask: %s: %s" % (u["path"], u["error"]),
               file=sys.stderr)
     print("respcheck.dask: %d files, %d responses: %d accepted, %d rejected; "
-          "%d errors, %d warnings, %d info; %.1f s, %s responses/s; "
-          "wrote %s" % (summary["files"], summary["responses"],
-                        summary["accepted"], summary["rejected"],
-                        summary["errors"], summary["warnings"],
-                        summary["infos"], summary["elapsed_seconds"],
-                        summary["responses_per_second"], args.out),
+          "%d errors, %d warnings, %d info; %.1f s (%.1f s with the "
+          "cluster), %s responses/s; wrote %s"
+          % (summary["files"], summary["responses"], summary["accepted"],
+             summary["rejected"], summary["errors"], summary["warnings"],
+             summary["infos"], summary["processing_seconds"],
+             summary["elapsed_seconds"], summary["responses_per_second"],
+             args.out),
           file=sys.stderr)
     return exit_status(summary)

@@ -144,10 +144,11 @@ def render(summary):
              "<style>%s</style></head><body>" % _CSS,
              "<h1>respcheck report</h1>",
              '<p class="sub">%d files, %s of input, checked in %.1f s by %d '
-             "Dask workers (%s responses/s). respcheck %s.</p>"
-             % (s["files"], _size(s["bytes"]), s["elapsed_seconds"],
+             "Dask workers (%s responses/s; %.1f s with the cluster's start "
+             "and stop). respcheck %s.</p>"
+             % (s["files"], _size(s["bytes"]), s["processing_seconds"],
                 s["workers"], _e(s["responses_per_second"]),
-                _e(respcheck.version()))]
+                s["elapsed_seconds"], _e(respcheck.version()))]
     cards = [("responses", s["responses"], ""),
              ("accepted", s["accepted"], "good"),
              ("rejected", "%d (%.1f%%)" % (s["rejected"], pct),
