@@ -579,6 +579,27 @@ static struct {
   size_t fields_cap;
 } jc;
 
+/* Renders obj into buf unless *slot already is obj. */
+static int cache_render(PyObject **slot, rc_buf_t *buf, PyObject *obj,
+                        int (*render)(json_ctx_t *, PyObject *, rc_buf_t *)) {
+  json_ctx_t ctx;
+  int i, rc;
+  if (*slot == obj)
+    return 0;
+  ctx.nkeep = 0;
+  buf->len = 0;
+  rc = render(&ctx, obj, buf);
+  for (i = 0; i < ctx.nkeep; i++)
+    Py_DECREF(ctx.keep[i]);
+  if (rc != 0) {
+    Py_CLEAR(*slot);
+    return -1;
+  }
+  Py_INCREF(obj);
+  Py_XSETREF(*slot, obj);
+  return 0;
+}
+
 static int json_cache_shared(PyObject *file, PyObject *source,
                              PyObject *request) {
   if (jc.file != file) {
@@ -589,36 +610,9 @@ static int json_cache_shared(PyObject *file, PyObject *source,
     Py_XSETREF(jc.file, file);
     Py_XSETREF(jc.file_bytes, b);
   }
-  if (jc.source != source) {
-    json_ctx_t ctx;
-    int i, rc;
-    ctx.nkeep = 0;
-    jc.source_json.len = 0;
-    rc = render_source(&ctx, source, &jc.source_json);
-    for (i = 0; i < ctx.nkeep; i++)
-      Py_DECREF(ctx.keep[i]);
-    if (rc != 0) {
-      Py_CLEAR(jc.source);
-      return -1;
-    }
-    Py_INCREF(source);
-    Py_XSETREF(jc.source, source);
-  }
-  if (jc.request != request) {
-    json_ctx_t ctx;
-    int i, rc;
-    ctx.nkeep = 0;
-    jc.request_json.len = 0;
-    rc = render_request(&ctx, request, &jc.request_json);
-    for (i = 0; i < ctx.nkeep; i++)
-      Py_DECREF(ctx.keep[i]);
-    if (rc != 0) {
-      Py_CLEAR(jc.request);
-      return -1;
-    }
-    Py_INCREF(request);
-    Py_XSETREF(jc.request, request);
-  }
+  if (cache_render(&jc.source, &jc.source_json, source, render_source) != 0 ||
+      cache_render(&jc.request, &jc.request_json, request, render_request) != 0)
+    return -1;
   return 0;
 }
 
