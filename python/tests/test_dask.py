@@ -21,11 +21,11 @@ from support import command_env, run_command, write_corpus
 FILES = 40
 
 
-def command_totals(paths, *options):
+def command_totals(paths, *options, statuses=(0, 1, 2)):
     """What the command says about paths in one process: its summary, and
     the counts per status code and verdict from its records, and its
     JSON lines (sorted)."""
-    records, summary, lines = run_command(paths, *options, statuses=(2,))
+    records, summary, lines = run_command(paths, *options, statuses=statuses)
     every = [r for rs in records.values() for r in rs]
     codes, verdicts = {}, {}
     for r in every:
@@ -181,6 +181,37 @@ class SplitAndWalkTest(unittest.TestCase):
                  "--rule", "nope=off"], stderr=subprocess.PIPE, timeout=300)
             self.assertEqual(bad.returncode, 2)
             self.assertIn(b"unknown rule", bad.stderr)
+
+
+class ExistingClusterTest(unittest.TestCase):
+    def test_scheduler_option(self):
+        """--scheduler uses a cluster that is already running (here a
+        LocalCluster of this test, as dask-scheduler and dask-worker would
+        be), and leaves it running."""
+        from distributed import Client, LocalCluster
+        with tempfile.TemporaryDirectory() as tmp, \
+                LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                             host="127.0.0.1", dashboard_address=None,
+                             silence_logs=40) as cluster:
+            paths = write_corpus(tmp, 4)
+            out = os.path.join(tmp, "out")
+            proc = subprocess.run(
+                [sys.executable, "-m", "respcheck.dask", *paths,
+                 "--scheduler", cluster.scheduler_address, "--out", out,
+                 "--no-progress", "--no-report"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300,
+                env=command_env() | {"PYTHONPATH": os.environ["PYTHONPATH"]})
+            self.assertIn(proc.returncode, (0, 1), proc.stderr.decode())
+            with open(os.path.join(out, "summary.json")) as f:
+                summary = json.load(f)
+            want, _, _, lines = command_totals(paths)
+            self.assertEqual({k: summary[k] for k in COMMAND_KEYS},
+                             {k: want[k] for k in COMMAND_KEYS})
+            self.assertEqual(read_records(out), lines)
+            self.assertEqual(summary["workers"], 1)
+            self.assertFalse(os.path.exists(os.path.join(out, "report.html")))
+            with Client(cluster) as client:  # still up
+                self.assertEqual(len(client.scheduler_info()["workers"]), 1)
 
 
 if __name__ == "__main__":

@@ -54,3 +54,13 @@ if(NOT TARGET respcheck)
     endif()
   endforeach()
 endif()
+
+# pip-free installation: cmake --install, then import from the prefix.
+add_test(NAME python-install
+         COMMAND ${CMAKE_COMMAND} -DBUILD=${PROJECT_BINARY_DIR}
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/install-test
+                 -DPYTHON=${Python3_EXECUTABLE}
+                 -DPYDIR=${RESPCHECK_PYTHON_INSTALL_DIR}
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/install.cmake)
+set_tests_properties(python-install PROPERTIES
+  ENVIRONMENT "${_env}" LABELS python TIMEOUT 300)
