@@ -238,17 +238,6 @@ static inline size_t rcf_chunk_next(rcf_chunker_t *k, size_t left) {
   return n < left ? n : left;
 }
 
-/* Known open library bugs (fuzz/README.md, "Open bugs"), each with its
- * reproducer in fuzz/pending/<harness>/, are tolerated so that fuzzing goes
- * on past them, unless RESPCHECK_FUZZ_STRICT is set in the environment (the
- * fuzz_pending_* tests set it). */
-static inline int rcf_strict(void) {
-  static int strict = -1;
-  if (strict < 0)
-    strict = getenv("RESPCHECK_FUZZ_STRICT") != NULL;
-  return strict;
-}
-
 /* The inverse, for seeds: a block for the test vectors' options. */
 static inline void rcf_encode_vector(uint8_t out[RCF_CONFIG_SIZE],
                                      respcheck_method_t method, int request_10,

@@ -353,6 +353,7 @@ static void run_synthetic(rc_out_t *out, const uint8_t *in, size_t len,
     }
     case 3: {
       respcheck_message_end_t m;
+      memset(&m, 0, sizeof(m)); /* m.response: NULL, no head read */
       m.index = u8(&r) % 4;
       m.offset = u16(&r);
       m.end_offset = m.offset + u16(&r);

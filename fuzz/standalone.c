@@ -55,8 +55,7 @@ static int run_expecting_crash(const char *path, const unsigned char *data,
   if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
     fprintf(stderr,
             "standalone: %s no longer fails: the bug is fixed; move the file "
-            "to fuzz/regressions/ and drop the harness's tolerance of it "
-            "(fuzz/README.md)\n",
+            "to fuzz/regressions/ (fuzz/README.md)\n",
             path);
     return -1;
   }

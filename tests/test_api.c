@@ -396,3 +396,113 @@ Test(errors, framing_disagreement_stops_the_stream) {
   cr_assert_eq(c.ends, 1);
   respcheck_parser_free(p);
 }
+
+/* The record a message end carries (issue 11): for a head llhttp refuses
+ * after a status line it read fine, what was read before the refusal. */
+typedef struct end_record {
+  int heads, ends;
+  const respcheck_response_t *head_seen; /* on_head's pointer */
+  int have_response, same_as_head;
+  unsigned flags;
+  int status, effective_status, version_major, version_minor;
+  char reason[32];
+  size_t header_count;
+  char first_header[64];
+  respcheck_verdict_t verdict;
+  unsigned framing;
+} end_record_t;
+
+static int rec_head(void *u, const respcheck_response_t *r) {
+  end_record_t *e = u;
+  e->heads++;
+  e->head_seen = r;
+  return 0;
+}
+
+static void rec_end(void *u, const respcheck_message_end_t *m) {
+  end_record_t *e = u;
+  const respcheck_response_t *r = m->response;
+  e->ends++;
+  e->flags = m->flags;
+  e->have_response = r != NULL;
+  e->same_as_head = r != NULL && r == e->head_seen;
+  e->head_seen = NULL;
+  if (r == NULL)
+    return;
+  e->status = r->status;
+  e->effective_status = r->effective_status;
+  e->version_major = r->version_major;
+  e->version_minor = r->version_minor;
+  snprintf(e->reason, sizeof(e->reason), "%.*s", (int)r->reason.len,
+           r->reason.ptr);
+  e->header_count = r->header_count;
+  e->first_header[0] = '\0';
+  if (r->header_count)
+    snprintf(e->first_header, sizeof(e->first_header), "%.*s: %.*s",
+             (int)r->headers[0].name.len, r->headers[0].name.ptr,
+             (int)r->headers[0].value.len, r->headers[0].value.ptr);
+  e->verdict = r->verdict;
+  e->framing = r->framing;
+}
+
+static const respcheck_callbacks_t record_callbacks = {NULL, rec_head, NULL,
+                                                       rec_end, NULL};
+
+static const char refused_field_line[] =
+    "HTTP/1.1 404 Not Found\r\n"
+    "Date: Thu, 26 Nov 2026 10:00:00 GMT\r\n"
+    "no colon on this line\r\n"
+    "Content-Length: 0\r\n\r\n";
+
+/* Feeds s in pieces of step bytes; returns what the last call returned. */
+static respcheck_errno_t feed_pieces(respcheck_parser_t *p, const char *s,
+                                     size_t n, size_t step) {
+  respcheck_errno_t e = RESPCHECK_E_OK;
+  size_t off;
+  for (off = 0; off < n && e == RESPCHECK_E_OK; off += step)
+    e = respcheck_execute(p, s + off, n - off < step ? n - off : step);
+  return e;
+}
+
+Test(message_end, refused_head_keeps_its_status_line) {
+  static const size_t steps[] = {sizeof(refused_field_line), 1, 7, 30};
+  size_t i;
+  for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+    end_record_t e = {0};
+    respcheck_parser_t *p = respcheck_parser_new(NULL, &record_callbacks, &e);
+    cr_assert_eq(feed_pieces(p, refused_field_line,
+                             sizeof(refused_field_line) - 1, steps[i]),
+                 RESPCHECK_E_PARSE, "pieces of %zu", steps[i]);
+    cr_assert_eq(e.heads, 0, "a refused head is not delivered to on_head");
+    cr_assert_eq(e.ends, 1);
+    cr_assert_eq(e.flags, RESPCHECK_END_ABORTED, "flags %#x", e.flags);
+    cr_assert(e.have_response, "pieces of %zu: no record of the status line",
+              steps[i]);
+    cr_assert_eq(e.status, 404);
+    cr_assert_eq(e.effective_status, 404);
+    cr_assert_eq(e.version_major, 1);
+    cr_assert_eq(e.version_minor, 1);
+    cr_assert_str_eq(e.reason, "Not Found");
+    /* The field lines wholly before the refusal. */
+    cr_assert_eq(e.header_count, 1, "%zu fields", e.header_count);
+    cr_assert_str_eq(e.first_header, "Date: Thu, 26 Nov 2026 10:00:00 GMT");
+    cr_assert_eq(e.verdict, RESPCHECK_REJECT);
+    cr_assert_eq(e.framing, 0u);
+    respcheck_parser_free(p);
+  }
+}
+
+Test(message_end, record_is_the_head_or_null) {
+  end_record_t e = {0};
+  static const char bad_status[] = "HTTP/1.1 2x0 OK\r\n\r\n";
+  respcheck_parser_t *p = respcheck_parser_new(NULL, &record_callbacks, &e);
+  cr_assert_eq(respcheck_execute(p, mix, sizeof(mix) - 1), RESPCHECK_E_OK);
+  cr_assert_eq(e.ends, 6);
+  cr_assert(e.same_as_head, "a delivered head is the end's record");
+  cr_assert_eq(e.status, 999);
+  cr_assert_eq(respcheck_execute(p, bad_status, sizeof(bad_status) - 1),
+               RESPCHECK_E_PARSE);
+  cr_assert_eq(e.ends, 7);
+  cr_assert_not(e.have_response, "no status line was read: no record");
+  respcheck_parser_free(p);
+}

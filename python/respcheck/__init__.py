@@ -24,6 +24,7 @@ from ._respcheck import (
     REGISTRY_DATE,
     Error,
     Finding,
+    InputError,
     Parser,
     Response,
     Status,
@@ -40,7 +41,7 @@ from ._respcheck import (
 from . import _respcheck
 
 __all__ = [
-    "REGISTRY_DATE", "Error", "Finding", "Parser", "Response", "Status",
+    "REGISTRY_DATE", "Error", "Finding", "InputError", "Parser", "Response", "Status",
     "StreamError", "check", "check_file", "detect_kind", "input_kinds",
     "registry_date", "rules", "status", "status_by_name", "status_by_phrase",
     "statuses", "version",
@@ -49,12 +50,17 @@ __all__ = [
 __version__ = version().split()[0]
 
 # Input kinds check_file() reads, each a function (path, **options) -> list
-# of Response. Readers of captures, web archives and browser exports are
-# added here as their C components join the library; detect_kind() names
-# the kind of a file as the command decides it.
-_READERS = {
-    "raw": _respcheck.check_raw_file,
-}
+# of Response, and how the command tells them (by content, never by name:
+# the first bytes are asked to each kind in turn, raw streams last). Readers
+# of web archives and browser exports join here as their C components do.
+_READERS = {}
+_SNIFFERS = []
+if hasattr(_respcheck, "check_capture_file"):
+    _READERS["pcap"] = _respcheck.check_capture_file
+    _SNIFFERS.append(("pcap", _respcheck._is_capture))
+_READERS["raw"] = _respcheck.check_raw_file
+# Bytes read to tell a kind (the command's RC_INPUT_HEAD).
+_HEAD = 512
 
 
 def input_kinds():
@@ -63,12 +69,15 @@ def input_kinds():
 
 
 def detect_kind(path):
-    """The kind of input a file holds, as the respcheck command decides it.
-
-    Every file is one connection's raw response stream ('raw') in this
-    build, as for the command.
-    """
-    _os.fspath(path)  # a TypeError for what is not a path
+    """The kind of input a file holds, told by its first bytes as the
+    respcheck command tells it: 'pcap' for a pcap or pcapng capture, else
+    'raw' (one connection's response stream). Raises OSError when the file
+    cannot be read."""
+    with open(path, "rb") as f:
+        head = f.read(_HEAD)
+    for kind, sniff in _SNIFFERS:
+        if sniff(head):
+            return kind
     return "raw"
 
 
@@ -78,8 +87,11 @@ def check_file(path, *, kind=None, method="GET", request_version="1.1",
     command writes for it (--format=json), in the same order.
 
     kind is one of input_kinds() (default: detect_kind(path)). method,
-    request_version, rules and limits are as for check(). Raises OSError when
-    the file cannot be read, ValueError for a kind this build cannot read.
+    request_version, rules and limits are as for check() (for a capture,
+    method and request_version serve responses whose request is not in
+    it). Raises OSError when the file cannot be opened, InputError (with
+    .responses, the records read before) when it is cut short, ValueError
+    for a kind this build cannot read.
     """
     if kind is None:
         kind = detect_kind(path)

@@ -7,6 +7,7 @@ from ._respcheck import (
     REGISTRY_DATE as REGISTRY_DATE,
     Error as Error,
     Finding as Finding,
+    InputError as InputError,
     Limits,
     Parser as Parser,
     Response as Response,

@@ -25,6 +25,11 @@ class Error(Exception):
 class StreamError(Error):
     """The stream cannot be read on (Parser.feed)."""
 
+class InputError(Error):
+    """An input could not be read to its end."""
+    responses: list["Response"]
+    filename: str
+
 @final
 class Finding:
     @property
@@ -158,6 +163,13 @@ def check_raw_file(path: Union[str, bytes, "os.PathLike[str]", "os.PathLike[byte
                    rules: Optional[Rules] = None,
                    limits: Optional[Limits] = None,
                    file: Optional[str] = None) -> list[Response]: ...
+def check_capture_file(path: Union[str, bytes, "os.PathLike[str]",
+                                   "os.PathLike[bytes]"],
+                       *, method: str = "GET", request_version: str = "1.1",
+                       rules: Optional[Rules] = None,
+                       limits: Optional[Limits] = None,
+                       file: Optional[str] = None) -> list[Response]: ...
+def _is_capture(head: BytesLike) -> bool: ...
 def rules() -> list[dict[str, str]]: ...
 def version() -> str: ...
 def registry_date() -> str: ...

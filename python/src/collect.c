@@ -12,9 +12,14 @@
 /* ------------------------------------------------------------------------ */
 /* Life cycle. */
 
-int pyrc_collector_init(pyrc_collector_t *c, size_t window) {
+int pyrc_collector_init(pyrc_collector_t *c, size_t window,
+                        pyrc_collector_t *sink) {
   memset(c, 0, sizeof *c);
-  c->head_fields.oom = c->head_blob.oom = c->arena.oom = c->out.oom = &c->oom;
+  c->head_fields.oom = c->head_blob.oom = c->arena.oom = c->out.oom =
+      c->ctx_strings.oom = &c->oom;
+  c->sink = sink != NULL ? sink : c;
+  if (window == 0)
+    return 0;
   c->linemap = rc_linemap_new(window);
   return c->linemap != NULL ? 0 : -1;
 }
@@ -25,12 +30,13 @@ void pyrc_collector_free(pyrc_collector_t *c) {
   rc_buf_free(&c->head_blob);
   rc_buf_free(&c->arena);
   rc_buf_free(&c->out);
+  rc_buf_free(&c->ctx_strings);
   free(c->pend);
   memset(c, 0, sizeof *c);
 }
 
 void pyrc_collector_reset(pyrc_collector_t *c) {
-  if (c->linemap_dirty)
+  if (c->linemap_dirty && c->linemap != NULL)
     rc_linemap_reset(c->linemap);
   c->linemap_dirty = 0;
   c->lz_data = NULL;
@@ -78,6 +84,8 @@ void pyrc_callbacks(respcheck_callbacks_t *cb) {
  * was parsed. */
 static void catch_up(pyrc_collector_t *c) {
   size_t i = 0;
+  if (c->linemap == NULL)
+    return;
   while (c->lz_fed < c->lz_exec) {
     size_t end = c->lz_exec - c->lz_fed > PYRC_CHUNK ? c->lz_fed + PYRC_CHUNK
                                                      : c->lz_exec;
@@ -95,6 +103,8 @@ static void catch_up(pyrc_collector_t *c) {
 }
 
 static void pin(pyrc_collector_t *c, uint64_t offset) {
+  if (c->linemap == NULL)
+    return;
   if (c->lz_fed < c->lz_exec) {
     if (c->lz_npins < PYRC_LAZY_PINS) {
       c->lz_pins[c->lz_npins].piece_end = c->lz_exec;
@@ -144,8 +154,12 @@ void pyrc_on_finding(void *user, const respcheck_finding_t *f) {
   if (c->stopped)
     return;
   if (rule < 0 || rule >= (int)RESPCHECK_RULE_COUNT || f->id == NULL ||
-      strcmp(f->id, respcheck_rule_id(f->rule)) != 0)
-    rule = -1;
+      strcmp(f->id, respcheck_rule_id(f->rule)) != 0) {
+    /* A reader's own rule (a capture's) keeps its number. */
+    const char *extra = pyrc_extra_rule_id(rule);
+    if (extra == NULL || f->id == NULL || strcmp(f->id, extra) != 0)
+      rule = -1;
+  }
   if (rule == RESPCHECK_RULE_PARSE_ERROR) {
     c->stopped = 1;
     c->stop_index = f->response_index;
@@ -173,6 +187,7 @@ void pyrc_on_finding(void *user, const respcheck_finding_t *f) {
   catch_up(c);
   c->linemap_dirty = 1; /* locating moves its memo */
   p->located =
+      c->linemap != NULL &&
       rc_linemap_locate(c->linemap, f->offset, &p->line, &p->column) == 0;
   if (!p->located)
     p->line = p->column = 0;
@@ -195,6 +210,9 @@ static size_t round8(size_t n) { return (n + 7) & ~(size_t)7; }
 static void emit(pyrc_collector_t *c, uint64_t index, uint64_t offset,
                  const respcheck_message_end_t *end, int use_head) {
   size_t i, keep = 0, nfind = 0, msg_bytes = 0, nfields, head_blob, size;
+  size_t ctx_bytes = c->ctx_set ? sizeof(pyrc_ctx_t) : 0;
+  size_t ctx_strings = c->ctx_set ? c->ctx_strings.len : 0;
+  rc_buf_t *out = &c->sink->out;
   uint64_t dropped = 0;
   int reject = 0;
   pyrc_record_t *r;
@@ -223,15 +241,15 @@ static void emit(pyrc_collector_t *c, uint64_t index, uint64_t offset,
   nfields = use_head ? c->head.field_count : 0;
   head_blob = use_head ? c->head_blob.len : 0;
   size = round8(sizeof *r + nfields * sizeof *fields + nfind * sizeof *finds +
-                head_blob + msg_bytes);
+                ctx_bytes + head_blob + msg_bytes + ctx_strings);
 
-  if (head_blob + msg_bytes > UINT32_MAX ||
-      rc_buf_reserve(&c->out, size) != 0) {
+  if (head_blob + msg_bytes + ctx_strings > UINT32_MAX ||
+      rc_buf_reserve(out, size) != 0) {
     /* The record is lost; the caller sees oom and raises MemoryError. */
-    c->oom = 1;
+    c->oom = c->sink->oom = 1;
     goto compact;
   }
-  r = (pyrc_record_t *)(void *)(c->out.p + c->out.len);
+  r = (pyrc_record_t *)(void *)(out->p + out->len);
   if (use_head) {
     *r = c->head;
   } else {
@@ -247,9 +265,10 @@ static void emit(pyrc_collector_t *c, uint64_t index, uint64_t offset,
   r->reject = (uint8_t)reject;
   r->findings_dropped = dropped;
   r->finding_count = (uint32_t)nfind;
+  r->has_ctx = (uint8_t)(ctx_bytes > 0);
   fields = (pyrc_field_t *)(void *)(r + 1);
   finds = (pyrc_rfinding_t *)(void *)(fields + nfields);
-  blob = (char *)(void *)(finds + nfind);
+  blob = (char *)(void *)(finds + nfind) + ctx_bytes;
   if (use_head) {
     if (nfields > 0)
       memcpy(fields, c->head_fields.p, nfields * sizeof *fields);
@@ -277,10 +296,22 @@ static void emit(pyrc_collector_t *c, uint64_t index, uint64_t offset,
       memcpy(blob + blob_at, c->arena.p + p->msg_off, p->msg_len);
     blob_at += p->msg_len;
   }
+  if (ctx_bytes > 0) {
+    /* The context's string offsets move behind the record's own. */
+    pyrc_ctx_t *x = (pyrc_ctx_t *)(void *)(finds + nfind);
+    *x = c->ctx;
+    for (i = 0; i < x->nfields && i < PYRC_CTX_FIELDS; i++)
+      x->fields[i].str_off += (uint32_t)blob_at;
+    x->method_off += (uint32_t)blob_at;
+    x->target_off += (uint32_t)blob_at;
+    if (ctx_strings > 0)
+      memcpy(blob + blob_at, c->ctx_strings.p, ctx_strings);
+    blob_at += ctx_strings;
+  }
   r->blob_len = (uint32_t)blob_at;
   memset(blob + blob_at, 0, size - (size_t)(blob + blob_at - (char *)r));
-  c->out.len += size;
-  c->nrecords++;
+  out->len += size;
+  c->sink->nrecords++;
 
 compact:
   /* Keep the findings of other responses, their messages moved to the
@@ -302,22 +333,11 @@ compact:
   }
 }
 
-int pyrc_on_head(void *user, const respcheck_response_t *r) {
-  pyrc_collector_t *c = user;
+/* Copies a head (its spans die with the callback) into c->head. */
+static void copy_head(pyrc_collector_t *c, const respcheck_response_t *r) {
   pyrc_record_t *h = &c->head;
   size_t i;
   const respcheck_status_info_t *info = r->info;
-  /* A finding may point at the response's first byte after a long body. */
-  pin(c, r->offset);
-  c->last_head_index = r->index;
-  c->last_head_interim =
-      r->status >= 100 && r->status <= 199 && r->status != 101;
-  if (c->stopped && r->index != c->stop_index)
-    return 0;
-  if (c->have_head && c->head_index != r->index) {
-    /* The previous head never got its end: write it as it stands. */
-    emit(c, c->head_index, 0, NULL, 1);
-  }
   memset(h, 0, sizeof *h);
   c->head_fields.len = 0;
   c->head_blob.len = 0;
@@ -375,6 +395,22 @@ int pyrc_on_head(void *user, const respcheck_response_t *r) {
     c->head_fields.len = n * sizeof *f;
     h->field_count = (uint32_t)n;
   }
+}
+
+int pyrc_on_head(void *user, const respcheck_response_t *r) {
+  pyrc_collector_t *c = user;
+  /* A finding may point at the response's first byte after a long body. */
+  pin(c, r->offset);
+  c->last_head_index = r->index;
+  c->last_head_interim =
+      r->status >= 100 && r->status <= 199 && r->status != 101;
+  if (c->stopped && r->index != c->stop_index)
+    return 0;
+  if (c->have_head && c->head_index != r->index) {
+    /* The previous head never got its end: write it as it stands. */
+    emit(c, c->head_index, 0, NULL, 1);
+  }
+  copy_head(c, r);
   c->have_head = 1;
   c->head_index = r->index;
   return 0;
@@ -394,6 +430,11 @@ void pyrc_on_message_end(void *user, const respcheck_message_end_t *end) {
   if (c->stopped && end->index != c->stop_index)
     return;
   use_head = c->have_head && c->head_index == end->index;
+  if (!use_head && end->response != NULL) {
+    /* A head refused after its status line: what was read of it. */
+    copy_head(c, end->response);
+    use_head = 1;
+  }
   emit(c, end->index, end->offset, end, use_head);
   if (use_head) {
     c->have_head = 0;

@@ -66,10 +66,38 @@ typedef struct pyrc_rfinding {
 } pyrc_rfinding_t;
 
 /*
+ * A record's own "source" and "request", for inputs whose records come
+ * from different places (a capture's connections): what rc_source_t and
+ * rc_request_info_t (tools/common/record.h) hold, with the strings in the
+ * record's blob. Keys and kind are static strings.
+ */
+#define PYRC_CTX_FIELDS 6
+
+typedef struct pyrc_ctx_field {
+  const char *key;
+  int type; /* rc_value_type_t */
+  uint64_t number;
+  uint32_t str_off, str_len; /* into the blob */
+} pyrc_ctx_field_t;
+
+typedef struct pyrc_ctx {
+  const char *kind;
+  uint32_t nfields;
+  pyrc_ctx_field_t fields[PYRC_CTX_FIELDS];
+  int has_request; /* else "request" is null */
+  uint32_t method_off, method_len;
+  int has_target; /* else "target" is null */
+  uint32_t target_off, target_len;
+  int target_cut;
+  unsigned version_major, version_minor;
+} pyrc_ctx_t;
+
+/*
  * A record, as laid out in the output buffer and copied whole into a
  * Response object: this header, then field_count pyrc_field_t, then
- * finding_count pyrc_rfinding_t, then blob_len bytes of strings (reason,
- * field names and values, messages). size is the whole, a multiple of 8.
+ * finding_count pyrc_rfinding_t, then a pyrc_ctx_t when has_ctx, then
+ * blob_len bytes of strings (reason, field names and values, messages,
+ * the context's). size is the whole, a multiple of 8.
  */
 /* request_slot of a record that answers the default request. */
 #define PYRC_DEFAULT_REQUEST UINT64_MAX
@@ -89,7 +117,7 @@ typedef struct pyrc_record {
   uint8_t has_head; /* version, status, reason, headers are known */
   uint8_t version_major, version_minor;
   uint8_t registered, reject, complete;
-  uint8_t pad[1];
+  uint8_t has_ctx; /* a pyrc_ctx_t follows the findings */
 } pyrc_record_t;
 
 static inline const pyrc_field_t *pyrc_record_fields(const pyrc_record_t *r) {
@@ -100,9 +128,16 @@ pyrc_record_findings(const pyrc_record_t *r) {
   return (const pyrc_rfinding_t *)(const void *)(pyrc_record_fields(r) +
                                                  r->field_count);
 }
+static inline const pyrc_ctx_t *pyrc_record_ctx(const pyrc_record_t *r) {
+  return r->has_ctx
+             ? (const pyrc_ctx_t *)(const void *)(pyrc_record_findings(r) +
+                                                  r->finding_count)
+             : NULL;
+}
 static inline const char *pyrc_record_blob(const pyrc_record_t *r) {
-  return (const char *)(const void *)(pyrc_record_findings(r) +
-                                      r->finding_count);
+  const char *p =
+      (const char *)(const void *)(pyrc_record_findings(r) + r->finding_count);
+  return r->has_ctx ? p + sizeof(pyrc_ctx_t) : p;
 }
 
 /* A finding waiting for its response's end. */
@@ -124,7 +159,11 @@ typedef struct pyrc_lazy_pin {
   uint64_t offset;
 } pyrc_lazy_pin_t;
 
-typedef struct pyrc_collector {
+typedef struct pyrc_collector pyrc_collector_t;
+
+struct pyrc_collector {
+  /* NULL: findings are not placed (line and column null), as for the
+   * streams inside a capture. */
   rc_linemap_t *linemap;
   int linemap_dirty; /* changed since its last reset */
   int oom;
@@ -158,19 +197,35 @@ typedef struct pyrc_collector {
   uint64_t last_head_index;
   int last_head_interim;
 
-  /* Records written and not yet taken (pyrc_record_t, back to back). */
+  /* The context of the records written from now on (ctx_set), and its
+   * strings. */
+  int ctx_set;
+  pyrc_ctx_t ctx;
+  rc_buf_t ctx_strings;
+
+  /* Records written and not yet taken (pyrc_record_t, back to back), here
+   * or in the sink's: the collectors of a capture's connections write to
+   * one. */
+  pyrc_collector_t *sink;
   rc_buf_t out;
   size_t nrecords;
-} pyrc_collector_t;
+};
 
-/* 0, or -1 when out of memory. window: rc_linemap_window(opts, PYRC_CHUNK).
- */
-int pyrc_collector_init(pyrc_collector_t *c, size_t window);
+/* 0, or -1 when out of memory. window: rc_linemap_window(opts, PYRC_CHUNK),
+ * or 0 for no line map. sink: where records go (NULL: c itself). */
+int pyrc_collector_init(pyrc_collector_t *c, size_t window,
+                        pyrc_collector_t *sink);
 void pyrc_collector_free(pyrc_collector_t *c);
 /* Starts a new stream (keeps the memory). */
 void pyrc_collector_reset(pyrc_collector_t *c);
 /* Forgets the records taken out; the next ones start at the front. */
 void pyrc_collector_clear_out(pyrc_collector_t *c);
+
+/* Rules beyond the library's catalogue (capture.c): their id, or NULL for
+ * a number that is none. */
+#define PYRC_EXTRA_RULE_BASE 256
+#define PYRC_EXTRA_RULES 16
+const char *pyrc_extra_rule_id(int rule);
 
 /* A request context was pushed to the parser (respcheck_push_request). */
 void pyrc_note_request(pyrc_collector_t *c);

@@ -19,6 +19,7 @@
 pyrc_strings_t pyrc_str;
 PyObject *pyrc_Error;
 PyObject *pyrc_StreamError;
+PyObject *pyrc_InputError;
 
 /* Name of the codec error handler that maps each byte outside well-formed
  * UTF-8 to the code point of its value, as the command's JSON does. */
@@ -68,6 +69,28 @@ void pyrc_raise(PyObject *exc, respcheck_errno_t err, const char *reason,
   PYRC_SET("offset", PyLong_FromUnsignedLongLong(offset));
 #undef PYRC_SET
   PyErr_SetObject(exc, inst);
+  Py_DECREF(inst);
+}
+
+void pyrc_raise_input_error(const char *reason, uint64_t offset,
+                            PyObject *responses, PyObject *filename) {
+  PyObject *inst = PyObject_CallFunction(pyrc_InputError, "s", reason), *off;
+  if (inst == NULL)
+    return;
+  off = offset == UINT64_MAX ? (Py_INCREF(Py_None), Py_None)
+                             : PyLong_FromUnsignedLongLong(offset);
+  if (off == NULL || PyObject_SetAttrString(inst, "offset", off) != 0 ||
+      PyObject_SetAttrString(
+          inst, "reason",
+          PyTuple_GET_ITEM(((PyBaseExceptionObject *)inst)->args, 0)) != 0 ||
+      PyObject_SetAttrString(inst, "responses", responses) != 0 ||
+      PyObject_SetAttrString(inst, "filename", filename) != 0) {
+    Py_XDECREF(off);
+    Py_DECREF(inst);
+    return;
+  }
+  Py_DECREF(off);
+  PyErr_SetObject(pyrc_InputError, inst);
   Py_DECREF(inst);
 }
 
@@ -194,20 +217,22 @@ static int set_rules(respcheck_options_t *opts, PyObject *rules) {
     if (id == NULL)
       return -1;
     rule = respcheck_rule_from_id(id, (size_t)n);
-    if (rule < 0) {
-      PyErr_Format(PyExc_ValueError, "unknown rule %R", key);
-      return -1;
-    }
     sev = PyUnicode_AsUTF8(value);
     if (sev == NULL)
       return -1;
     severity = respcheck_severity_from_name(sev);
+    if (rule < 0 && pyrc_extra_rule_from_id(id, (size_t)n) < 0) {
+      PyErr_Format(PyExc_ValueError, "unknown rule %R", key);
+      return -1;
+    }
     if (severity < 0) {
       PyErr_Format(PyExc_ValueError,
                    "severity %R of %R is not off, info, warning or error",
                    value, key);
       return -1;
     }
+    if (rule < 0) /* a reader's own rule: set where that reader runs */
+      continue;
     if (respcheck_options_set_severity(opts, (respcheck_rule_t)rule,
                                        (respcheck_severity_t)severity) !=
         RESPCHECK_E_OK) {
@@ -310,7 +335,8 @@ pyrc_engine_t *pyrc_engine_new(const respcheck_options_t *opts) {
     return NULL;
   }
   memcpy(&e->opts, opts, sizeof *opts);
-  if (pyrc_collector_init(&e->col, rc_linemap_window(opts, PYRC_CHUNK)) != 0) {
+  if (pyrc_collector_init(&e->col, rc_linemap_window(opts, PYRC_CHUNK), NULL) !=
+      0) {
     pyrc_engine_free(e);
     PyErr_NoMemory();
     return NULL;
@@ -400,17 +426,13 @@ static void engine_give(pyrc_engine_t *e, int is_default) {
 /* ------------------------------------------------------------------------ */
 /* Keyword arguments. */
 
-typedef struct call_args {
-  PyObject *method, *request_version, *rules, *limits, *file;
-} call_args_t;
-
 static int kw_is(PyObject *name, PyObject *interned, const char *s) {
   return name == interned || PyUnicode_CompareWithASCIIString(name, s) == 0;
 }
 
 /* Reads the keyword arguments of check() and check_raw_file(). */
-static int read_kwargs(const char *fn, PyObject *const *args, Py_ssize_t nargs,
-                       PyObject *kwnames, call_args_t *a) {
+int pyrc_read_kwargs(const char *fn, PyObject *const *args, Py_ssize_t nargs,
+                     PyObject *kwnames, pyrc_call_args_t *a) {
   Py_ssize_t i, nkw = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
   memset(a, 0, sizeof *a);
   for (i = 0; i < nkw; i++) {
@@ -451,7 +473,7 @@ static void run_stream(pyrc_engine_t *e, const char *data, size_t len) {
 
 /* The records' "request" for a call's method and request_version (new
  * reference). */
-static PyObject *call_request(const call_args_t *a) {
+static PyObject *call_request(const pyrc_call_args_t *a) {
   PyObject *method = a->method, *version = a->request_version;
   if ((method == NULL || method == Py_None) &&
       (version == NULL || version == Py_None)) {
@@ -486,7 +508,7 @@ static PyObject *finish_call(pyrc_engine_t *e, int is_default, PyObject *file,
 
 static PyObject *check(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                        PyObject *kwnames) {
-  call_args_t a;
+  pyrc_call_args_t a;
   respcheck_options_t opts, *use = &default_opts;
   int is_default = 1;
   Py_buffer view;
@@ -499,7 +521,7 @@ static PyObject *check(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
     return NULL;
   }
   if (kwnames != NULL) {
-    if (read_kwargs("check", args, nargs, kwnames, &a) != 0)
+    if (pyrc_read_kwargs("check", args, nargs, kwnames, &a) != 0)
       return NULL;
     if (pyrc_options_from(&opts, a.method, a.request_version, a.rules, a.limits,
                           &is_default) != 0)
@@ -545,6 +567,28 @@ typedef struct file_run {
   int err; /* errno of a read error, or 0 */
 } file_run_t;
 
+int pyrc_path_args(PyObject *arg, PyObject *file_kw, PyObject **fspath,
+                   PyObject **pathbytes, PyObject **file) {
+  *fspath = PyOS_FSPath(arg);
+  if (*fspath == NULL)
+    return -1;
+  if (!PyUnicode_FSConverter(*fspath, pathbytes))
+    return -1;
+  if (file_kw != NULL && file_kw != Py_None) {
+    *file = file_kw;
+    Py_INCREF(file_kw);
+  } else if (PyBytes_Check(*fspath)) {
+    *file = PyUnicode_DecodeFSDefaultAndSize(PyBytes_AS_STRING(*fspath),
+                                             PyBytes_GET_SIZE(*fspath));
+    if (*file == NULL)
+      return -1;
+  } else {
+    *file = *fspath;
+    Py_INCREF(*file);
+  }
+  return 0;
+}
+
 static void run_file(pyrc_engine_t *e, file_run_t *fr) {
   rc_linemap_t *map;
   respcheck_errno_t err = RESPCHECK_E_OK;
@@ -575,7 +619,7 @@ static void run_file(pyrc_engine_t *e, file_run_t *fr) {
 
 static PyObject *check_raw_file(PyObject *self, PyObject *const *args,
                                 Py_ssize_t nargs, PyObject *kwnames) {
-  call_args_t a;
+  pyrc_call_args_t a;
   respcheck_options_t opts;
   int is_default = 1;
   pyrc_engine_t *e;
@@ -590,28 +634,13 @@ static PyObject *check_raw_file(PyObject *self, PyObject *const *args,
                  nargs);
     return NULL;
   }
-  if (read_kwargs("check_raw_file", args, nargs, kwnames, &a) != 0)
+  if (pyrc_read_kwargs("check_raw_file", args, nargs, kwnames, &a) != 0)
     return NULL;
   if (pyrc_options_from(&opts, a.method, a.request_version, a.rules, a.limits,
                         &is_default) != 0)
     return NULL;
-  fspath = PyOS_FSPath(args[0]);
-  if (fspath == NULL)
-    return NULL;
-  if (!PyUnicode_FSConverter(fspath, &pathbytes))
+  if (pyrc_path_args(args[0], a.file, &fspath, &pathbytes, &file) != 0)
     goto out;
-  if (a.file != NULL && a.file != Py_None) {
-    file = a.file;
-    Py_INCREF(file);
-  } else if (PyBytes_Check(fspath)) {
-    file = PyUnicode_DecodeFSDefaultAndSize(PyBytes_AS_STRING(fspath),
-                                            PyBytes_GET_SIZE(fspath));
-    if (file == NULL)
-      goto out;
-  } else {
-    file = fspath;
-    Py_INCREF(file);
-  }
   ts = PyEval_SaveThread();
   do
     fr.fd = open(PyBytes_AS_STRING(pathbytes), O_RDONLY | O_CLOEXEC);
@@ -649,35 +678,89 @@ static PyObject *check_raw_file(PyObject *self, PyObject *const *args,
 out:
   Py_XDECREF(file);
   Py_XDECREF(pathbytes);
-  Py_DECREF(fspath);
+  Py_XDECREF(fspath);
   return result;
 }
 
 /* ------------------------------------------------------------------------ */
 /* The rule catalogue, versions. */
 
+/* One --list-rules entry. */
+static PyObject *rule_entry(PyObject *id, int sev, PyObject *ref,
+                            const char *summary) {
+  PyObject *sv = pyrc_str.severity[sev >= 0 && sev < 4 ? sev : 0];
+  return Py_BuildValue("{s:O,s:O,s:O,s:O,s:s}", "rule", id, "severity", sv,
+                       "default_severity", sv, "reference", ref, "summary",
+                       summary != NULL ? summary : "");
+}
+
 static PyObject *rules(PyObject *self, PyObject *unused) {
-  PyObject *list = PyList_New(RESPCHECK_RULE_COUNT);
+  PyObject *list = PyList_New(0);
   int r;
   (void)self;
   (void)unused;
   if (list == NULL)
     return NULL;
-  for (r = 0; r < (int)RESPCHECK_RULE_COUNT; r++) {
-    PyObject *sev =
-        pyrc_str.severity[respcheck_rule_default_severity((respcheck_rule_t)r)];
-    PyObject *d = Py_BuildValue(
-        "{s:O,s:O,s:O,s:O,s:s}", "rule", pyrc_str.rule_ids[r], "severity", sev,
-        "default_severity", sev, "reference", pyrc_str.rule_refs[r], "summary",
-        respcheck_rule_summary((respcheck_rule_t)r));
-    if (d == NULL) {
+  /* The library's catalogue, then the readers' own rules (captures'), as
+   * the command lists them. */
+  for (r = 0; r < (int)RESPCHECK_RULE_COUNT + PYRC_EXTRA_RULES; r++) {
+    int rule = r < (int)RESPCHECK_RULE_COUNT
+                   ? r
+                   : PYRC_EXTRA_RULE_BASE + r - (int)RESPCHECK_RULE_COUNT;
+    PyObject *d;
+    if (rule >= PYRC_EXTRA_RULE_BASE && pyrc_extra_rule_id(rule) == NULL)
+      break;
+    d = rule_entry(
+        pyrc_rule_id_obj(rule),
+        rule < PYRC_EXTRA_RULE_BASE
+            ? (int)respcheck_rule_default_severity((respcheck_rule_t)rule)
+            : pyrc_extra_rule_default(rule),
+        pyrc_rule_ref_obj(rule),
+        rule < PYRC_EXTRA_RULE_BASE
+            ? respcheck_rule_summary((respcheck_rule_t)rule)
+            : pyrc_extra_rule_summary(rule));
+    if (d == NULL || PyList_Append(list, d) != 0) {
+      Py_XDECREF(d);
       Py_DECREF(list);
       return NULL;
     }
-    PyList_SET_ITEM(list, r, d);
+    Py_DECREF(d);
   }
   return list;
 }
+
+PyObject *pyrc_rule_id_obj(int rule) {
+  if (rule >= 0 && rule < (int)RESPCHECK_RULE_COUNT)
+    return pyrc_str.rule_ids[rule];
+  if (rule >= PYRC_EXTRA_RULE_BASE &&
+      rule < PYRC_EXTRA_RULE_BASE + PYRC_EXTRA_RULES &&
+      pyrc_str.extra_ids[rule - PYRC_EXTRA_RULE_BASE] != NULL)
+    return pyrc_str.extra_ids[rule - PYRC_EXTRA_RULE_BASE];
+  return pyrc_str.unknown_rule;
+}
+
+PyObject *pyrc_rule_ref_obj(int rule) {
+  if (rule >= 0 && rule < (int)RESPCHECK_RULE_COUNT)
+    return pyrc_str.rule_refs[rule];
+  if (rule >= PYRC_EXTRA_RULE_BASE &&
+      rule < PYRC_EXTRA_RULE_BASE + PYRC_EXTRA_RULES &&
+      pyrc_str.extra_refs[rule - PYRC_EXTRA_RULE_BASE] != NULL)
+    return pyrc_str.extra_refs[rule - PYRC_EXTRA_RULE_BASE];
+  return pyrc_str.empty;
+}
+
+#ifdef PYRC_HAVE_CAPTURE
+static PyObject *is_capture(PyObject *self, PyObject *arg) {
+  Py_buffer view;
+  int yes;
+  (void)self;
+  if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) != 0)
+    return NULL;
+  yes = pyrc_is_capture(view.buf, (size_t)view.len);
+  PyBuffer_Release(&view);
+  return PyBool_FromLong(yes);
+}
+#endif
 
 static PyObject *version(PyObject *self, PyObject *unused) {
   (void)self;
@@ -766,6 +849,20 @@ static PyMethodDef module_methods[] = {
      check_doc},
     {"check_raw_file", (PyCFunction)(void (*)(void))check_raw_file,
      METH_FASTCALL | METH_KEYWORDS, check_raw_file_doc},
+#ifdef PYRC_HAVE_CAPTURE
+    {"check_capture_file", (PyCFunction)(void (*)(void))pyrc_check_capture_file,
+     METH_FASTCALL | METH_KEYWORDS,
+     "check_capture_file(path, *, method='GET', request_version='1.1', "
+     "rules=None, limits=None, file=None)\n--\n\nCheck a pcap or pcapng "
+     "capture: TCP reassembled, each response with the\nrequest it answers, "
+     "the records the command writes for it. method and\nrequest_version "
+     "are used for responses whose request is not in the capture.\nRaises "
+     "OSError when it cannot be opened, InputError (with the records read\n"
+     "before) when it is cut short or unreadable."},
+    {"_is_capture", is_capture, METH_O,
+     "_is_capture(head)\n--\n\nThe first bytes of a file are a pcap or "
+     "pcapng capture's."},
+#endif
     {"rules", rules, METH_NOARGS,
      "rules()\n--\n\nThe rule catalogue, in catalogue order: a list of dicts "
      "with rule (the id),\nseverity, default_severity, reference and summary, "
@@ -807,6 +904,8 @@ static int intern_strings(void) {
   PYRC_I(severity[2], "warning");
   PYRC_I(severity[3], "error");
   PYRC_I(unknown_rule, "unknown");
+  PYRC_I(empty, "");
+  PYRC_I(k_target_truncated, "target_truncated");
   PYRC_I(dash, "-");
   PYRC_I(versions[0][0], "0.0");
   PYRC_I(versions[0][1], "0.1");
@@ -845,6 +944,14 @@ static int intern_strings(void) {
     PYRC_I(rule_ids[r], respcheck_rule_id((respcheck_rule_t)r));
     PYRC_I(rule_refs[r], respcheck_rule_reference((respcheck_rule_t)r));
   }
+  for (r = 0; r < PYRC_EXTRA_RULES; r++) {
+    const char *id = pyrc_extra_rule_id(PYRC_EXTRA_RULE_BASE + r);
+    const char *ref = pyrc_extra_rule_reference(PYRC_EXTRA_RULE_BASE + r);
+    if (id == NULL)
+      break;
+    PYRC_I(extra_ids[r], id);
+    PYRC_I(extra_refs[r], ref != NULL ? ref : "");
+  }
 #undef PYRC_I
   pyrc_str.source_stream = Py_BuildValue("{s:s}", "kind", "stream");
   pyrc_str.request_get = Py_BuildValue("{s:s,s:O,s:s}", "method", "GET",
@@ -877,6 +984,18 @@ static int add_exceptions(PyObject *m) {
     return -1;
   Py_INCREF(pyrc_StreamError);
   if (PyModule_AddObject(m, "StreamError", pyrc_StreamError) != 0)
+    return -1;
+  pyrc_InputError = PyErr_NewExceptionWithDoc(
+      "respcheck.InputError",
+      "An input could not be read to its end (a capture cut short, a "
+      "broken file).\nAttributes: reason, offset (in the file, or None), "
+      "filename, and responses:\nthe records read before, as the command "
+      "writes them before it reports\nthe file.",
+      pyrc_Error, NULL);
+  if (pyrc_InputError == NULL)
+    return -1;
+  Py_INCREF(pyrc_InputError);
+  if (PyModule_AddObject(m, "InputError", pyrc_InputError) != 0)
     return -1;
   return 0;
 }

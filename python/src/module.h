@@ -42,9 +42,44 @@ int pyrc_request_from(respcheck_request_t *req, PyObject *method,
  * every other byte as the code point of its value (U+0080-U+00FF). */
 PyObject *pyrc_text(const char *s, size_t len);
 
-/* Exceptions: respcheck.Error and respcheck.StreamError. */
+/* Exceptions: respcheck.Error, respcheck.StreamError, respcheck.InputError.
+ */
 extern PyObject *pyrc_Error;
 extern PyObject *pyrc_StreamError;
+extern PyObject *pyrc_InputError;
+/* InputError(reason) with .offset, .filename and .responses (the records
+ * read before the input failed). */
+void pyrc_raise_input_error(const char *reason, uint64_t offset,
+                            PyObject *responses, PyObject *filename);
+
+/* The keyword arguments of the check functions. */
+typedef struct pyrc_call_args {
+  PyObject *method, *request_version, *rules, *limits, *file;
+} pyrc_call_args_t;
+int pyrc_read_kwargs(const char *fn, PyObject *const *args, Py_ssize_t nargs,
+                     PyObject *kwnames, pyrc_call_args_t *a);
+/* A path argument: os.fspath(arg), its file system bytes, and the records'
+ * "file" (file_kw when given, else the path as a str). 0, or -1 with an
+ * exception (the references set so far are the caller's to drop). */
+int pyrc_path_args(PyObject *arg, PyObject *file_kw, PyObject **fspath,
+                   PyObject **pathbytes, PyObject **file);
+
+/* Rules beyond the library's (capture.c): as respcheck_rule_*() for
+ * numbers from PYRC_EXTRA_RULE_BASE; NULL, 0 or -1 for others. */
+const char *pyrc_extra_rule_reference(int rule);
+const char *pyrc_extra_rule_summary(int rule);
+int pyrc_extra_rule_default(int rule);
+int pyrc_extra_rule_from_id(const char *id, size_t len);
+/* A rule's id and reference as interned str (borrowed): "unknown" and ""
+ * for a number that is no rule. */
+PyObject *pyrc_rule_id_obj(int rule);
+PyObject *pyrc_rule_ref_obj(int rule);
+
+#ifdef PYRC_HAVE_CAPTURE
+PyObject *pyrc_check_capture_file(PyObject *self, PyObject *const *args,
+                                  Py_ssize_t nargs, PyObject *kwnames);
+int pyrc_is_capture(const void *head, size_t len);
+#endif
 /* Raises exc with the library's error code, name, reason and offset. */
 void pyrc_raise(PyObject *exc, respcheck_errno_t err, const char *reason,
                 uint64_t offset);
@@ -87,17 +122,19 @@ typedef struct pyrc_strings {
   PyObject *severity[4]; /* "off", "info", "warning", "error" */
   PyObject *rule_ids[RESPCHECK_RULE_COUNT];
   PyObject *rule_refs[RESPCHECK_RULE_COUNT];
-  PyObject *unknown_rule;
+  PyObject *unknown_rule, *empty;
+  PyObject *extra_ids[PYRC_EXTRA_RULES];
+  PyObject *extra_refs[PYRC_EXTRA_RULES];
   PyObject *dash;           /* "-" */
   PyObject *source_stream;  /* {"kind": "stream"} */
   PyObject *request_get;    /* {"method": "GET", "target": None, ...} */
   PyObject *versions[2][2]; /* "1.0", "1.1" by [major==1][minor] */
   /* Keys of the records' dictionaries. */
   PyObject *k_file, *k_source, *k_request, *k_method, *k_target, *k_kind,
-      *k_index, *k_offset, *k_end_offset, *k_version, *k_status, *k_reason,
-      *k_effective_status, *k_registered, *k_headers, *k_verdict, *k_complete,
-      *k_findings, *k_findings_dropped, *k_rule, *k_severity, *k_line,
-      *k_column, *k_message, *k_reference;
+      *k_target_truncated, *k_index, *k_offset, *k_end_offset, *k_version,
+      *k_status, *k_reason, *k_effective_status, *k_registered, *k_headers,
+      *k_verdict, *k_complete, *k_findings, *k_findings_dropped, *k_rule,
+      *k_severity, *k_line, *k_column, *k_message, *k_reference;
   /* Keyword argument names. */
   PyObject *kw_method, *kw_request_version, *kw_rules, *kw_limits;
 } pyrc_strings_t;

@@ -29,8 +29,7 @@ static void finding_dealloc(PyObject *self) {
 
 static PyObject *finding_rule(PyObject *self, void *closure) {
   finding_object_t *f = (finding_object_t *)self;
-  PyObject *v =
-      f->rule >= 0 ? pyrc_str.rule_ids[f->rule] : pyrc_str.unknown_rule;
+  PyObject *v = pyrc_rule_id_obj(f->rule);
   (void)closure;
   Py_INCREF(v);
   return v;
@@ -79,9 +78,7 @@ static PyObject *finding_reference(PyObject *self, void *closure) {
   finding_object_t *f = (finding_object_t *)self;
   PyObject *v;
   (void)closure;
-  if (f->rule < 0)
-    return PyUnicode_FromString("");
-  v = pyrc_str.rule_refs[f->rule];
+  v = pyrc_rule_ref_obj(f->rule);
   Py_INCREF(v);
   return v;
 }
@@ -118,8 +115,7 @@ static PyObject *finding_to_dict(PyObject *self, PyObject *unused) {
 static PyObject *finding_repr(PyObject *self) {
   finding_object_t *f = (finding_object_t *)self;
   return PyUnicode_FromFormat(
-      "<Finding %U %U at %llu: %R>",
-      f->rule >= 0 ? pyrc_str.rule_ids[f->rule] : pyrc_str.unknown_rule,
+      "<Finding %U %U at %llu: %R>", pyrc_rule_id_obj(f->rule),
       pyrc_str.severity[f->severity < 4 ? f->severity : 0],
       (unsigned long long)f->offset, f->message);
 }
@@ -560,8 +556,14 @@ static int render_request(json_ctx_t *ctx, PyObject *dict, rc_buf_t *out) {
   vs = v != NULL && PyUnicode_Check(v) ? PyUnicode_AsUTF8(v) : "1.1";
   if (vs == NULL)
     return -1;
-  req.version_major = (unsigned)(vs[0] == '1');
-  req.version_minor = (unsigned)(vs[0] == '1' && vs[1] == '.' && vs[2] == '1');
+  /* "M.N", as the records write it. */
+  for (; *vs >= '0' && *vs <= '9' && req.version_major < 100; vs++)
+    req.version_major = req.version_major * 10 + (unsigned)(*vs - '0');
+  if (*vs == '.')
+    vs++;
+  for (; *vs >= '0' && *vs <= '9' && req.version_minor < 100; vs++)
+    req.version_minor = req.version_minor * 10 + (unsigned)(*vs - '0');
+  req.target_cut = PyDict_GetItem(dict, pyrc_str.k_target_truncated) != NULL;
   rc_record_request(&sink, &req);
   return 0;
 }
@@ -626,6 +628,7 @@ static PyObject *response_to_json(PyObject *self, PyObject *unused) {
   respcheck_response_t head;
   PyObject *result;
   uint32_t k;
+  Py_ssize_t n;
   int i;
   (void)unused;
   jc.out.oom = jc.source_json.oom = jc.request_json.oom = &jc.oom;
@@ -681,8 +684,8 @@ static PyObject *response_to_json(PyObject *self, PyObject *unused) {
   for (k = 0; k < r->finding_count; k++) {
     rc_record_finding_t f;
     i = rf[k].rule;
-    f.rule = i >= 0 ? respcheck_rule_id((respcheck_rule_t)i) : "unknown";
-    f.rule_len = strlen(f.rule);
+    f.rule = PyUnicode_AsUTF8AndSize(pyrc_rule_id_obj(i), &n);
+    f.rule_len = (size_t)n;
     f.severity = rf[k].severity;
     f.offset = rf[k].offset;
     f.located = rf[k].located;
@@ -690,8 +693,8 @@ static PyObject *response_to_json(PyObject *self, PyObject *unused) {
     f.column = rf[k].column;
     f.message = blob + rf[k].msg_off;
     f.message_len = rf[k].msg_len;
-    f.reference = i >= 0 ? respcheck_rule_reference((respcheck_rule_t)i) : "";
-    f.reference_len = strlen(f.reference);
+    f.reference = PyUnicode_AsUTF8AndSize(pyrc_rule_ref_obj(i), &n);
+    f.reference_len = (size_t)n;
     rc_record_finding(&sink, &f, k);
   }
   rc_record_close(&sink, r->findings_dropped);
@@ -813,6 +816,65 @@ PyObject *pyrc_request_dict(PyObject *method, PyObject *target,
   return d;
 }
 
+/* A record's own source and request (pyrc_ctx_t), as dicts. */
+static int ctx_dicts(const pyrc_record_t *rec, PyObject **source,
+                     PyObject **request) {
+  const pyrc_ctx_t *x = pyrc_record_ctx(rec);
+  const char *blob = pyrc_record_blob(rec);
+  PyObject *d, *v;
+  uint32_t i;
+  *source = *request = NULL;
+  d = PyDict_New();
+  if (d == NULL)
+    return -1;
+  *source = d;
+  v = PyUnicode_FromString(x->kind);
+  if (v == NULL || PyDict_SetItem(d, pyrc_str.k_kind, v) != 0)
+    goto fail_v;
+  Py_DECREF(v);
+  for (i = 0; i < x->nfields && i < PYRC_CTX_FIELDS; i++) {
+    const pyrc_ctx_field_t *f = &x->fields[i];
+    if (f->type == RC_VALUE_NUMBER)
+      v = PyLong_FromUnsignedLongLong(f->number);
+    else if (f->type == RC_VALUE_STRING)
+      v = pyrc_text(blob + f->str_off, f->str_len);
+    else {
+      v = Py_None;
+      Py_INCREF(v);
+    }
+    if (v == NULL || PyDict_SetItemString(d, f->key, v) != 0)
+      goto fail_v;
+    Py_DECREF(v);
+  }
+  if (!x->has_request) {
+    Py_INCREF(Py_None);
+    *request = Py_None;
+    return 0;
+  }
+  {
+    PyObject *method = pyrc_text(blob + x->method_off, x->method_len);
+    PyObject *target = x->has_target
+                           ? pyrc_text(blob + x->target_off, x->target_len)
+                           : (Py_INCREF(Py_None), Py_None);
+    PyObject *version =
+        PyUnicode_FromFormat("%u.%u", x->version_major, x->version_minor);
+    if (method != NULL && target != NULL && version != NULL)
+      *request = pyrc_request_dict(method, target, version);
+    Py_XDECREF(method);
+    Py_XDECREF(target);
+    Py_XDECREF(version);
+    if (*request == NULL)
+      return -1;
+    if (x->target_cut &&
+        PyDict_SetItem(*request, pyrc_str.k_target_truncated, Py_True) != 0)
+      return -1;
+  }
+  return 0;
+fail_v:
+  Py_XDECREF(v);
+  return -1;
+}
+
 int pyrc_records_to_list(pyrc_collector_t *col, const pyrc_context_t *ctx,
                          PyObject *list) {
   size_t at = 0, i;
@@ -829,16 +891,30 @@ int pyrc_records_to_list(pyrc_collector_t *col, const pyrc_context_t *ctx,
             (uint64_t)PyList_GET_SIZE(ctx->pushed))
       request = PyList_GET_ITEM(
           ctx->pushed, (Py_ssize_t)(rec->request_slot - ctx->pushed_base));
+    PyObject *own_source = NULL, *own_request = NULL;
+    if (rec->has_ctx && ctx_dicts(rec, &own_source, &own_request) != 0) {
+      Py_XDECREF(own_source);
+      Py_XDECREF(own_request);
+      return -1;
+    }
     o = PyObject_NewVar(response_object_t, &pyrc_ResponseType,
                         (Py_ssize_t)extra);
-    if (o == NULL)
+    if (o == NULL) {
+      Py_XDECREF(own_source);
+      Py_XDECREF(own_request);
       return -1;
+    }
     Py_INCREF(ctx->file);
     o->file = ctx->file;
-    Py_INCREF(ctx->source);
-    o->source = ctx->source;
-    Py_INCREF(request);
-    o->request = request;
+    if (own_source != NULL) {
+      o->source = own_source;
+      o->request = own_request;
+    } else {
+      Py_INCREF(ctx->source);
+      o->source = ctx->source;
+      Py_INCREF(request);
+      o->request = request;
+    }
     o->reason = o->headers = o->findings = NULL;
     memcpy(&o->rec, rec, (size_t)rec->size);
     rc = PyList_Append(list, (PyObject *)o);

@@ -35,7 +35,8 @@ def command_env():
 
 
 def captures():
-    """Every bundled capture: (path, method) with HEAD for *.head."""
+    """Every bundled raw response stream: (path, method) with HEAD for
+    *.head."""
     out = []
     for folder in (os.path.join(ROOT, "examples", "captures"),
                    os.path.join(ROOT, "tests", "cli", "captures")):
@@ -44,6 +45,15 @@ def captures():
                 out.append((os.path.join(folder, name),
                             "HEAD" if name.endswith(".head") else "GET"))
     return out
+
+
+def packet_captures():
+    """Every bundled pcap and pcapng file (capture/tests/fixtures)."""
+    folder = os.path.join(ROOT, "capture", "tests", "fixtures")
+    if not os.path.isdir(folder):
+        return []
+    return [os.path.join(folder, name) for name in sorted(os.listdir(folder))
+            if name.endswith(".pcap") or name.endswith(".pcapng")]
 
 
 def run_command(paths, *options, statuses=(0, 1)):

@@ -16,7 +16,7 @@ import unittest
 
 import respcheck.dask
 from respcheck.dask import COMMAND_KEYS, report, tasks
-from support import command_env, run_command, write_corpus
+from support import command_env, packet_captures, run_command, write_corpus
 
 FILES = 40
 
@@ -50,8 +50,10 @@ class DaskTest(unittest.TestCase):
         self.inputs = os.path.join(self.tmp.name, "in")
         os.mkdir(self.inputs)
         self.paths = write_corpus(self.inputs, FILES, largest="hold.http")
-        # A file that cannot be read counts the same in both.
+        # A file that cannot be read, and packet captures (one cut short),
+        # count the same in both.
         self.paths.append(os.path.join(self.inputs, "missing.http"))
+        self.paths.extend(packet_captures())
         self.out = os.path.join(self.tmp.name, "out")
 
     def assert_same_as_command(self, summary, *options):
@@ -63,8 +65,11 @@ class DaskTest(unittest.TestCase):
         self.assertEqual(read_records(self.out), records)
         self.assertGreater(summary["responses"], 2000)
         self.assertGreater(summary["rejected"], 10)
-        self.assertEqual(summary["unreadable_files"], 1)
-        self.assertEqual(summary["files"], FILES)
+        self.assertGreater(summary["unreadable_files"], 1)
+        # The captures' own rules, and their servers as hosts.
+        self.assertTrue(any(r.startswith("capture-") for r in summary["rules"]))
+        self.assertTrue(summary["hosts"])
+        self.assertEqual(summary["files"], FILES + len(packet_captures()))
 
     def test_two_workers_match_the_command(self):
         summary = respcheck.dask.run(
@@ -76,8 +81,8 @@ class DaskTest(unittest.TestCase):
             self.assertEqual(json.load(f), summary)
         with open(os.path.join(self.out, "report.html")) as f:
             page = f.read()
-        self.assertEqual(page.count('src="data:image/png;base64,'), 2)
-        self.assertIn("name no hosts", page)
+        self.assertEqual(page.count('src="data:image/png;base64,'), 3)
+        self.assertNotIn("<script", page)
 
     def test_killed_worker_loses_no_file(self):
         marker = os.path.join(self.tmp.name, "held")

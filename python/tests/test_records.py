@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 import respcheck
-from support import captures, run_command, write_mutants
+from support import captures, packet_captures, run_command, write_mutants
 
 
 def parse_in_chunks(data, sizes, **options):
@@ -59,6 +59,38 @@ class RecordsTest(unittest.TestCase):
                     got = [r.to_dict() for r in parse_in_chunks(
                         data, sizes, method=method, file=path)]
                     self.assertEqual(got, expected, (path, sizes))
+
+    def test_packet_captures(self):
+        """Every bundled pcap and pcapng file: each connection's responses
+        with the requests they answer, "source" naming flow, endpoints and
+        frame. A capture cut short gives its records with InputError, as
+        the command writes them before it reports the file."""
+        paths = packet_captures()
+        # The command reads captures, so the package built beside it does.
+        self.assertIn("pcap", respcheck.input_kinds())
+        self.assertGreater(len(paths), 20)
+        seen = set()
+        for path in paths:
+            with self.subTest(path=os.path.relpath(path)):
+                records, _, lines = run_command([path], statuses=(0, 1, 2))
+                self.assertEqual(respcheck.detect_kind(path), "pcap")
+                try:
+                    responses = respcheck.check_file(path)
+                except respcheck.InputError as e:
+                    self.assertEqual(e.filename, path)
+                    responses = e.responses
+                    seen.add("cut")
+                self.assertEqual([r.to_dict() for r in responses],
+                                 records.get(path, []))
+                self.assertEqual([r.to_json() for r in responses],
+                                 lines.get(path, []))
+                for r in responses:
+                    seen.add(r.source["kind"])
+                    seen.add("request" if r.request else "no request")
+                    seen.update(f.rule for f in r.findings
+                                if f.rule.startswith("capture-"))
+        self.assertTrue({"pcap", "request", "no request", "capture-gap",
+                         "cut"} <= seen, seen)
 
     def test_captures_have_records(self):
         """The comparison above is not vacuous: the captures give records,

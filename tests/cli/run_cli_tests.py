@@ -231,6 +231,17 @@ def check_objects(rel, data, lines, catalogue, status, opts=()):
         check(0 <= obj["offset"] <= len(data), f"{w}: offset out of the file")
         check(obj["verdict"] in ("accept", "reject"), f"{w}: verdict {obj['verdict']!r}")
         any_reject |= obj["verdict"] == "reject"
+        # A head llhttp refuses after a status line it read fine keeps that
+        # status line (issue 11).
+        start = obj["offset"]
+        while data[start:start + 1] in (b"\r", b"\n"):
+            start += 1
+        sl = re.match(rb"HTTP/1\.[01] [1-9][0-9][0-9] [\t\x20-\x7e\x80-\xff]*\r\n",
+                      data[start:start + 1024])
+        refusals = [f["offset"] for f in obj["findings"] if f["rule"] == "parse-error"]
+        if sl is not None and refusals and refusals[0] >= start + sl.end():
+            check(obj["version"] is not None,
+                  f"{w}: the status line read before the parse-error is lost")
         if obj["version"] is None:
             check(obj["status"] is None and obj["reason"] is None and
                   obj["effective_status"] is None and obj["headers"] == [],

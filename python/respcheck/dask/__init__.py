@@ -35,7 +35,7 @@ from .tasks import COMMAND_KEYS, Task, empty_summary, merge, split_file, walk
 __all__ = ["run", "plan", "main", "Task", "COMMAND_KEYS"]
 
 
-def plan(paths, include="*.http", kind=None):
+def plan(paths, include=None, kind=None):
     """The tasks for paths (files and directories, as the command takes
     them), largest first so that no long task starts last."""
     import respcheck
@@ -124,7 +124,7 @@ def _finish_summary(summary, elapsed, workers, ntasks, processing=None):
     return out
 
 
-def run(paths, *, scheduler=None, workers=2, out=None, include="*.http",
+def run(paths, *, scheduler=None, workers=2, out=None, include=None,
         options=None, progress=True, report=True, lint=None, client=None):
     """Lints paths on a cluster and returns the summary (a dict, as written
     to summary.json).
@@ -232,8 +232,9 @@ def main(argv=None):
     p.add_argument("--out", default="respcheck-out", metavar="DIR",
                    help="where records.jsonl, summary.json and report.html "
                         "go (default: respcheck-out)")
-    p.add_argument("--include", default="*.http", metavar="GLOB",
-                   help="files taken from directories (default '*.http')")
+    p.add_argument("--include", default=None, metavar="GLOB",
+                   help="files taken from directories (default: those of "
+                        "every input kind, *.http, *.pcap, *.pcapng)")
     p.add_argument("--method", default="GET",
                    help="request method of every response (default GET)")
     p.add_argument("--request-version", default="1.1", choices=["1.0", "1.1"])

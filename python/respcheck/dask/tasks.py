@@ -46,8 +46,9 @@ def _uri_host(uri):
 
 def host_of(response):
     """The host a response came from, when the input says: the host of its
-    request's target URI (absolute form) or Host, or of its source's URI
-    (a web archive's record); None for raw streams."""
+    request's target URI (absolute form) or Host, of its source's URI (a
+    web archive's record), or its source's server address (a capture's
+    connection, "10.0.0.2:80"); None for raw streams."""
     req = response.request
     if req is not None:
         host = _uri_host(req.get("target")) or req.get("host")
@@ -59,6 +60,9 @@ def host_of(response):
             host = _uri_host(src.get(field))
             if host:
                 return host
+        server = src.get("server")
+        if isinstance(server, str) and server:
+            return server
     return None
 
 
@@ -149,14 +153,19 @@ def lint(task, options):
     task's partial summary. A file that
     cannot be read counts as unreadable (the command's exit status 2)."""
     summary = empty_summary()
-    lines = []
     try:
         responses = respcheck.check_file(task.path, kind=task.kind, **options)
+    except respcheck.InputError as e:
+        # Cut short: what was read counts, and the file is reported, as
+        # the command does.
+        responses = e.responses
+        summary["unreadable_files"] = 1
+        summary["unreadable"].append({"path": task.path, "error": e.reason})
     except OSError as e:
         summary["unreadable_files"] = 1
         summary["unreadable"].append({"path": task.path,
                                       "error": e.strerror or str(e)})
-        return {"task": task, "lines": lines, "summary": summary}
+        return {"task": task, "lines": [], "summary": summary}
     if task.start is None or task.start == 0:
         summary["files"] = 1  # a split file counts once, with its first part
     summary["bytes"] = task.size
@@ -166,11 +175,17 @@ def lint(task, options):
     return {"task": task, "lines": lines, "summary": summary}
 
 
-def walk(paths, include="*.http"):
+# The file names each input kind takes from directories, as the command's
+# (without --include).
+KIND_PATTERNS = ("*.http", "*.pcap", "*.pcapng")
+
+
+def walk(paths, include=None):
     """The files PATHS name, as the command finds them: a directory is
     walked depth first in sorted order, names starting with '.' skipped,
-    links to directories not followed, files matching include taken; a file
-    named directly is always taken. Yields (path, size or None)."""
+    links to directories not followed, files matching include (a glob;
+    None: KIND_PATTERNS) taken; a file named directly is always taken.
+    Yields (path, size or None)."""
     for path in paths:
         if os.path.isdir(path):
             yield from _walk_dir(path, include)
@@ -200,7 +215,8 @@ def _walk_dir(folder, include, depth=0):
             continue
         if stat.S_ISDIR(st.st_mode):
             yield from _walk_dir(full, include, depth + 1)
-        elif fnmatch.fnmatchcase(name, include):
+        elif (fnmatch.fnmatchcase(name, include) if include is not None
+              else any(fnmatch.fnmatchcase(name, p) for p in KIND_PATTERNS)):
             if stat.S_ISLNK(st.st_mode):
                 try:
                     st = os.stat(full)
