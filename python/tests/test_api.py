@@ -402,6 +402,33 @@ class ThreadsTest(unittest.TestCase):
         self.assertEqual(results, [want] * 4)
 
 
+class ReadmeTest(unittest.TestCase):
+    def test_examples_run(self):
+        """The Python examples of README.md's Python section and of
+        python/README.md run (from the top of the tree)."""
+        import contextlib
+        import io
+        import re
+        ran = 0
+        for name, start in (("README.md", "## Python"),
+                            ("python/README.md", "## Checking bytes")):
+            with open(os.path.join(ROOT, name), encoding="utf-8") as f:
+                text = f.read()
+            section = text[text.index(start):]
+            section = section[:section.index("\n## ", 4)]
+            for block in re.findall(r"```python\n(.*?)```", section, re.S):
+                cwd = os.getcwd()
+                os.chdir(ROOT)
+                try:
+                    with contextlib.redirect_stdout(io.StringIO()) as out:
+                        exec(compile(block, name, "exec"), {})
+                finally:
+                    os.chdir(cwd)
+                self.assertIn("405", out.getvalue())
+                ran += 1
+        self.assertEqual(ran, 2)
+
+
 class StubsTest(unittest.TestCase):
     """The .pyi stubs name what the module has, no more and no less."""
 
