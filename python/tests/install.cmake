@@ -3,6 +3,7 @@
 # Python imports it from there alone (PYTHONPATH=prefix/PYDIR, run from
 # another folder) and uses it, and python3 -m respcheck.dask starts.
 # -DBUILD= -DWORK= -DPYTHON= -DPYDIR= (RESPCHECK_PYTHON_INSTALL_DIR)
+# -DPYENV= (a list of VAR=VALUE for Python: the sanitizer runtime)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD} --prefix ${WORK}/prefix
@@ -30,12 +31,12 @@ assert [f.rule for f in r.findings] == ['allow-missing', 'date-missing'], r.find
 assert respcheck.status(418).state == 'reserved'
 print('installed respcheck', respcheck.__version__, 'from', site)
 ")
-execute_process(COMMAND env PYTHONPATH=${site} ${PYTHON} -c "${script}" ${site}
+execute_process(COMMAND env ${PYENV} PYTHONPATH=${site} ${PYTHON} -c "${script}" ${site}
                 WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "the installed package does not import or work")
 endif()
-execute_process(COMMAND env PYTHONPATH=${site} ${PYTHON} -m respcheck.dask --help
+execute_process(COMMAND env ${PYENV} PYTHONPATH=${site} ${PYTHON} -m respcheck.dask --help
                 WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 if(rc OR NOT out MATCHES "--scheduler")
   message(FATAL_ERROR "python3 -m respcheck.dask --help failed: ${out}")
