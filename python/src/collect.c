@@ -205,6 +205,14 @@ void pyrc_on_finding(void *user, const respcheck_finding_t *f) {
 
 static size_t round8(size_t n) { return (n + 7) & ~(size_t)7; }
 
+/* By offset, then arrival: qsort is not stable, seq makes it so. */
+static int cmp_finding(const void *a, const void *b) {
+  const pyrc_rfinding_t *x = a, *y = b;
+  if (x->offset != y->offset)
+    return x->offset < y->offset ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 /* Writes the record of response index: the head when use_head, the end
  * when end is not NULL, and the findings pending for it. */
 static void emit(pyrc_collector_t *c, uint64_t index, uint64_t offset,
@@ -290,12 +298,16 @@ static void emit(pyrc_collector_t *c, uint64_t index, uint64_t offset,
     f->rule = p->rule;
     f->severity = (uint8_t)p->severity;
     f->located = (uint8_t)p->located;
+    f->seq = (uint16_t)(nfind - 1);
     f->msg_off = (uint32_t)blob_at;
     f->msg_len = (uint32_t)p->msg_len;
     if (p->msg_len > 0)
       memcpy(blob + blob_at, c->arena.p + p->msg_off, p->msg_len);
     blob_at += p->msg_len;
   }
+  /* The command writes a record's findings in offset order. */
+  if (nfind > 1)
+    qsort(finds, nfind, sizeof *finds, cmp_finding);
   if (ctx_bytes > 0) {
     /* The context's string offsets move behind the record's own. */
     pyrc_ctx_t *x = (pyrc_ctx_t *)(void *)(finds + nfind);

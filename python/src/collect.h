@@ -12,7 +12,8 @@
  * The grouping follows the command's JSON writer exactly, so that
  * Response.to_dict() equals the command's record key for key:
  * - findings are kept per response index until that response's end and go
- *   out with it; at most PYRC_MAX_PENDING are kept, the rest are counted
+ *   out with it, in offset order (arrival order among equal offsets); at
+ *   most PYRC_MAX_PENDING are kept, the rest are counted
  *   (findings_dropped);
  * - after a parse-error finding, later findings are dropped and only the
  *   response the parse error belongs to is still written;
@@ -62,7 +63,7 @@ typedef struct pyrc_rfinding {
   int32_t rule;              /* respcheck_rule_t, or -1 when unknown */
   uint8_t severity;          /* respcheck_severity_t */
   uint8_t located;           /* line and column are known */
-  uint8_t pad[2];
+  uint16_t seq;              /* arrival order (at most PYRC_MAX_PENDING) */
 } pyrc_rfinding_t;
 
 /*

@@ -48,12 +48,15 @@ def captures():
 
 
 def packet_captures():
-    """Every bundled pcap and pcapng file (capture/tests/fixtures)."""
-    folder = os.path.join(ROOT, "capture", "tests", "fixtures")
-    if not os.path.isdir(folder):
-        return []
-    return [os.path.join(folder, name) for name in sorted(os.listdir(folder))
-            if name.endswith(".pcap") or name.endswith(".pcapng")]
+    """Every bundled pcap and pcapng file (examples/captures,
+    capture/tests/fixtures)."""
+    out = []
+    for folder in (os.path.join(ROOT, "examples", "captures"),
+                   os.path.join(ROOT, "capture", "tests", "fixtures")):
+        out.extend(os.path.join(folder, name)
+                   for name in sorted(os.listdir(folder))
+                   if name.endswith(".pcap") or name.endswith(".pcapng"))
+    return out
 
 
 def run_command(paths, *options, statuses=(0, 1)):
