@@ -114,7 +114,8 @@ def instructions(build, calls):
     out = {}
     for mode in ("c1", "py1", "c100", "py100"):
         counts = []
-        for n in (0, calls):
+        per = 100 if mode.endswith("100") else 1
+        for n in (0, calls // per):
             proc = subprocess.run(
                 ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
                  sys.executable, os.path.abspath(__file__), "--build", build,
@@ -123,8 +124,7 @@ def instructions(build, calls):
             line = [l for l in proc.stderr.decode().splitlines()
                     if "Collected" in l][0]
             counts.append(int(line.split(":")[-1].strip()))
-        per = 100 if mode.endswith("100") else 1
-        out[mode] = (counts[1] - counts[0]) / (calls * per)
+        out[mode] = (counts[1] - counts[0]) / (calls // per * per)
     return out
 
 

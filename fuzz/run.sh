@@ -9,7 +9,7 @@
 #   BUILD_DIR   clang build with -DRESPCHECK_BUILD_FUZZERS=ON
 #               (default /tmp/respcheck-fuzz; scripts/test.sh passes one)
 #   --only NAME       run one harness (stream, split, registry, output,
-#                     capture);
+#                     capture, warc, har);
 #                     may be repeated
 #   --coverage        afterwards, line coverage of parser/ from the corpora
 #                     this run produced (fuzz/coverage.sh)
@@ -56,7 +56,7 @@ done
 [ ${#pos[@]} -ge 2 ] && build=${pos[1]}
 case "$secs" in ''|*[!0-9]*) echo "run.sh: SECONDS must be a number" >&2; exit 2 ;; esac
 
-harnesses=(stream split registry output capture)
+harnesses=(stream split registry output capture warc har)
 [ ${#only[@]} -gt 0 ] && harnesses=("${only[@]}")
 
 cc=${CC:-clang}

@@ -194,7 +194,11 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(DATE_MISSING, "date-missing", INFO, "RFC 9110 6.6.1",                     \
      "2xx, 3xx or 4xx response without Date")                                  \
   XX(CONTENT_FORBIDDEN, "content-forbidden", ERROR, "RFC 9110 15.3.6",         \
-     "205 response with content")
+     "205 response with content")                                              \
+  XX(CAPTURE_REVISIT, "capture-revisit", INFO, "ISO 28500 (WARC/1.1) 6.7",     \
+     "WARC revisit record: the response was not archived again; not linted")   \
+  XX(CAPTURE_NOT_HTTP1, "capture-not-http1", INFO, "HAR 1.2 (httpVersion)",    \
+     "browser export entry not over HTTP/1.x (h2, h3): not linted")
 
 typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,
@@ -487,6 +491,73 @@ respcheck_parser_in_tunnel(const respcheck_parser_t *parser);
 /* Responses begun so far. */
 RESPCHECK_EXTERN uint64_t
 respcheck_parser_response_count(const respcheck_parser_t *parser);
+
+/* ------------------------------------------------------------------------ */
+/* Heads given as parts. */
+
+/*
+ * A response head parsed elsewhere (a browser's HAR export, another
+ * parser): its parts, without the bytes it was sent as. Everything it
+ * points to is the caller's, read during respcheck_check_head only.
+ */
+typedef struct respcheck_head_parts {
+  unsigned char version_major; /* the response's HTTP-version */
+  unsigned char version_minor;
+  int status;              /* as received; any value (100-599 are valid) */
+  respcheck_span_t reason; /* the reason phrase; may be empty */
+  /* The fields in order: name as received, value without surrounding
+   * whitespace. Each one's offset is the caller's to choose (a byte
+   * position, an index...): a finding about a field carries it as is. */
+  const respcheck_header_t *headers;
+  size_t header_count;
+  /* Carried by findings about the status line, and by the response and
+   * its end as their offset. */
+  uint64_t offset;
+} respcheck_head_parts_t;
+
+/*
+ * Checks one response given as parts with every rule that needs no bytes:
+ * the status code and the registry (status-class-invalid,
+ * status-unregistered, status-reserved, status-temporary,
+ * status-deprecated, status-obsoleted), the version (version-invalid,
+ * version-minor-unknown), 1xx (status-1xx-http10), the fields a status
+ * requires (location-missing, www-authenticate-missing,
+ * proxy-authenticate-missing, allow-missing, content-range-missing,
+ * upgrade-missing), the framing fields (content-length-forbidden,
+ * transfer-encoding-forbidden, transfer-encoding-http10, framing-conflict,
+ * content-length-invalid, transfer-encoding-invalid as the value reads,
+ * content-forbidden), the reason phrase (reason-phrase-invalid,
+ * reason-phrase-mismatch, reason-phrase-too-long), the limits
+ * (line-too-long, too-many-headers, header-section-too-large) and
+ * date-missing. Each is the same function a stream's head goes through.
+ * The rules about bytes never fire: parse-error, status-code-syntax,
+ * status-line-syntax, header-name-invalid, header-value-invalid, obs-fold,
+ * whitespace-before-field, bare-cr, bare-lf, empty-line-before-status,
+ * data-after-close, message-truncated, the chunk and trailer rules.
+ *
+ * The request context is the stream's: the next one queued with
+ * respcheck_push_request (consumed by a final response, kept by a 1xx),
+ * else opts.default_request.
+ *
+ * Each call checks one head on its own: the parser's stream state and
+ * sticky error are cleared first (its request queue and response count are
+ * kept), so a parser used for parts is not used for a stream at the same
+ * time. Callbacks, in order: on_finding for each finding, on_head (the
+ * response's reason and headers point into parts; framing as RFC 9112 6.3
+ * reads the fields), on_message_end (RESPCHECK_END_COMPLETE | _HEAD).
+ * Offsets: a field's finding carries the field's offset, any other finding
+ * and the response parts->offset. The limits measure the head as if it were
+ * sent as "HTTP/x.y SSS reason" CRLF, then "name: value" CRLF per field,
+ * then CRLF: past max_line_length, max_headers or max_header_bytes, the
+ * finding is reported, the message ends aborted without on_head, and
+ * RESPCHECK_E_LIMIT is returned, as a stream would stop there.
+ *
+ * Returns RESPCHECK_E_OK, RESPCHECK_E_LIMIT, RESPCHECK_E_CALLBACK (on_head
+ * returned non-zero), or RESPCHECK_E_INVAL (a NULL argument, or a span
+ * with a NULL pointer and a length).
+ */
+RESPCHECK_EXTERN respcheck_errno_t respcheck_check_head(
+    respcheck_parser_t *parser, const respcheck_head_parts_t *parts);
 
 #ifdef __cplusplus
 }

@@ -94,12 +94,8 @@ static void check_status_line(respcheck_parser_t *p, size_t end) {
     return;
   /* HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 2.3); checked here on
    * the raw bytes, before llhttp accepts or refuses them. */
-  if (s[5] != '1')
-    respcheck__emit(p, RESPCHECK_RULE_VERSION_INVALID, at(p, 5),
-                    "HTTP/%c.%c is not HTTP/1.x", s[5], s[7]);
-  else if (s[7] > '1')
-    respcheck__emit(p, RESPCHECK_RULE_VERSION_UNKNOWN_MINOR, at(p, 7),
-                    "HTTP/1.%c: a recipient treats it as HTTP/1.1", s[7]);
+  respcheck__check_version(p, (unsigned)(s[5] - '0'), (unsigned)(s[7] - '0'),
+                           at(p, 5));
   while (i < end && (s[i] == ' ' || s[i] == '\t')) {
     i++;
     nsp++;
@@ -132,23 +128,42 @@ static void check_status_line(respcheck_parser_t *p, size_t end) {
                     respcheck__quote(q, sizeof(q), s + i, 1));
     return;
   }
-  rs = ++i;
-  for (; i < end; i++) {
+  rs = i + 1;
+  p->resp.reason.ptr = s + rs;
+  p->resp.reason.len = end - rs;
+  /* A CR here is bare, and bare-cr says so (check_bare_cr). */
+  respcheck__check_reason(p, s + rs, end - rs, at(p, rs), 1);
+}
+
+void respcheck__check_version(respcheck_parser_t *p, unsigned major,
+                              unsigned minor, uint64_t off) {
+  if (major != 1)
+    respcheck__emit(p, RESPCHECK_RULE_VERSION_INVALID, off,
+                    "HTTP/%u.%u is not HTTP/1.x", major, minor);
+  else if (minor > 1)
+    respcheck__emit(p, RESPCHECK_RULE_VERSION_UNKNOWN_MINOR, off + 2,
+                    "HTTP/1.%u: a recipient treats it as HTTP/1.1", minor);
+}
+
+/* reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) (RFC 9112 4). */
+void respcheck__check_reason(respcheck_parser_t *p, const char *s, size_t n,
+                             uint64_t off, int cr_reported) {
+  size_t i;
+  char q[200];
+  for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (!respcheck__text_char[c] && c != '\r') {
-      respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_INVALID, at(p, i),
+    if (!respcheck__text_char[c] && !(c == '\r' && cr_reported)) {
+      respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_INVALID, off + i,
                       "control byte \"%s\" in the reason phrase",
                       respcheck__quote(q, sizeof(q), s + i, 1));
       break;
     }
   }
-  p->resp.reason.ptr = s + rs;
-  p->resp.reason.len = end - rs;
-  if (end - rs > p->opts.max_reason_length)
+  if (n > p->opts.max_reason_length)
     respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_TOO_LONG,
-                    at(p, rs + p->opts.max_reason_length),
-                    "reason phrase of %zu bytes exceeds the limit of %zu",
-                    end - rs, p->opts.max_reason_length);
+                    off + p->opts.max_reason_length,
+                    "reason phrase of %zu bytes exceeds the limit of %zu", n,
+                    p->opts.max_reason_length);
 }
 
 /* 1 when one of the 8 bytes is a control (below 0x20, or 0x7f): the

@@ -30,6 +30,8 @@
  *   glue.c       llhttp: its settings, callbacks, results and refusals
  *   trailers.c   the trailer section's callbacks and limits
  *   message.c    findings, the sticky error, the end of each message
+ *   parts.c      a head given as parts (respcheck_check_head): the same
+ *                rules, without the bytes
  */
 #ifndef RESPCHECK_PARSER_H
 #define RESPCHECK_PARSER_H
@@ -334,6 +336,27 @@ respcheck__current_request(const respcheck_parser_t *p) {
   return p->q_len ? &p->queue[p->q_first] : &p->opts.default_request;
 }
 
+/* p->resp for the head read at head_abs (buf_len bytes, its first nfields
+ * field lines in headers): its version and status (for a stream, those
+ * llhttp read, which the stream is framed by), the registry's entry, the
+ * request context. The rest is the semantic pass's (semantics.c, parts.c). */
+static inline void respcheck__response_head(respcheck_parser_t *p,
+                                            unsigned major, unsigned minor,
+                                            int status, size_t nfields) {
+  respcheck_response_t *r = &p->resp;
+  r->index = p->msg_index;
+  r->offset = p->head_abs;
+  r->head_length = p->buf_len;
+  r->version_major = (unsigned char)major;
+  r->version_minor = (unsigned char)minor;
+  r->status = status;
+  r->info = respcheck_status_lookup(status);
+  r->effective_status = respcheck__status_effective(status, r->info);
+  r->headers = p->headers;
+  r->header_count = nfields;
+  r->request = *respcheck__current_request(p);
+}
+
 /* ------------------------------------------------------------------------ */
 /* A head read where it lay, by the fast path. */
 
@@ -404,6 +427,14 @@ size_t respcheck__feed_head(respcheck_parser_t *p, const char *data,
 void respcheck__check_head_lines(respcheck_parser_t *p);
 void respcheck__check_line_bytes(respcheck_parser_t *p);
 void respcheck__unfold(respcheck_parser_t *p);
+/* The HTTP-version's digits (RFC 9112 2.3, RFC 9110 6.2), the version at
+ * off; and a reason phrase s[0, n) at off (RFC 9112 4): its bytes and its
+ * length. cr_reported: a CR in it is bare-cr's, not reported here. Both
+ * also serve heads given as parts (parts.c). */
+void respcheck__check_version(respcheck_parser_t *p, unsigned major,
+                              unsigned minor, uint64_t off);
+void respcheck__check_reason(respcheck_parser_t *p, const char *s, size_t n,
+                             uint64_t off, int cr_reported);
 
 /* fields.c: the values the rules read. */
 void respcheck__check_field(respcheck_parser_t *p, const respcheck_header_t *h,
@@ -416,6 +447,14 @@ void respcheck__fast_settings(llhttp_settings_t *s);
 
 /* semantics.c: the head once llhttp has read it. */
 int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l);
+/* Its two passes, also run on heads given as parts (parts.c): the rules
+ * of p->resp's status, version and known fields (p->facts), and the
+ * framing decision (enum respcheck_framing). */
+void respcheck__check_head_semantics(respcheck_parser_t *p);
+unsigned respcheck__decide_framing(respcheck_parser_t *p);
+
+/* stream.c: a message begins at offset (its index is the next one). */
+void respcheck__open_message(respcheck_parser_t *p, uint64_t offset);
 /* llhttp refused a head the line pass handed it, at off, after reading its
  * status line: the record keeps what was read before (PF_HEAD_KEPT). */
 void respcheck__keep_refused_head(respcheck_parser_t *p, uint64_t off);

@@ -47,7 +47,7 @@ static const struct required_field {
 static const struct required_field *const required_end =
     required_fields + sizeof(required_fields) / sizeof(required_fields[0]);
 
-static void check_head_semantics(respcheck_parser_t *p) {
+static RC_INLINE void check_head_semantics(respcheck_parser_t *p) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = respcheck__current_request(p);
   respcheck_response_t *r = &p->resp;
@@ -159,7 +159,7 @@ static void check_head_semantics(respcheck_parser_t *p) {
 
 /* How the response is framed (RFC 9112 6.3), and whether the connection
  * persists after it (RFC 9112 9.3). */
-static unsigned decide_framing(respcheck_parser_t *p) {
+static RC_INLINE unsigned decide_framing(respcheck_parser_t *p) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = respcheck__current_request(p);
   const respcheck_response_t *r = &p->resp;
@@ -190,6 +190,17 @@ static unsigned decide_framing(respcheck_parser_t *p) {
   return fr;
 }
 
+/* The same two passes for a head given as parts (parts.c). The stream's
+ * head calls the static ones, which the compiler keeps inline there: once a
+ * head, the hot path does not pay for a call across files. */
+void respcheck__check_head_semantics(respcheck_parser_t *p) {
+  check_head_semantics(p);
+}
+
+unsigned respcheck__decide_framing(respcheck_parser_t *p) {
+  return decide_framing(p);
+}
+
 /* Where llhttp frames the content otherwise than RFC 9112 6.3 does, the
  * two would read different responses from the rest of the stream. */
 static int check_tokenizer_framing(respcheck_parser_t *p, unsigned fr) {
@@ -216,24 +227,6 @@ static int check_tokenizer_framing(respcheck_parser_t *p, unsigned fr) {
   return 1;
 }
 
-/* The record of a head as llhttp read it (its status and version are the
- * ones the stream is framed by), with its first nfields field lines. */
-static void record_head(respcheck_parser_t *p, const llhttp_t *l,
-                        size_t nfields) {
-  respcheck_response_t *r = &p->resp;
-  r->index = p->msg_index;
-  r->offset = p->head_abs;
-  r->head_length = p->buf_len;
-  r->version_major = l->http_major;
-  r->version_minor = l->http_minor;
-  r->status = l->status_code;
-  r->info = respcheck_status_lookup(r->status);
-  r->effective_status = respcheck__status_effective(r->status, r->info);
-  r->headers = p->headers;
-  r->header_count = nfields;
-  r->request = *respcheck__current_request(p);
-}
-
 void respcheck__keep_refused_head(respcheck_parser_t *p, uint64_t off) {
   respcheck_response_t *r = &p->resp;
   size_t n = 0;
@@ -244,7 +237,8 @@ void respcheck__keep_refused_head(respcheck_parser_t *p, uint64_t off) {
                  p->headers[n].value.len <
              off)
     n++;
-  record_head(p, &p->llh, n);
+  respcheck__response_head(p, p->llh.http_major, p->llh.http_minor,
+                           p->llh.status_code, n);
   if (p->facts.obs_fold)
     respcheck__unfold(p);
   r->framing = 0;
@@ -272,7 +266,8 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
     p->flags &= ~PF_VERIFYING;
 #endif
   }
-  record_head(p, l, p->nheaders);
+  respcheck__response_head(p, l->http_major, l->http_minor, l->status_code,
+                           p->nheaders);
   check_head_semantics(p);
   fr = decide_framing(p);
   /* A head read where it lay stays there only if the response ends in the

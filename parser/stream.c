@@ -14,7 +14,7 @@
 #include "count.h"
 #include "parser.h"
 
-static void open_message(respcheck_parser_t *p, uint64_t offset) {
+void respcheck__open_message(respcheck_parser_t *p, uint64_t offset) {
   if (p->flags & PF_MSG_OPEN)
     return;
   p->flags = (p->flags & ~PF_MESSAGE) | PF_MSG_OPEN;
@@ -38,7 +38,7 @@ static size_t feed_start(respcheck_parser_t *p, const char *data, size_t len,
     /* They count against the head's limit: a peer cannot make a reader
      * wait on them without end. */
     uint64_t off = p->empty_offset + p->opts.max_header_bytes;
-    open_message(p, p->empty_offset);
+    respcheck__open_message(p, p->empty_offset);
     respcheck__emit(p, RESPCHECK_RULE_EMPTY_LINE_BEFORE_STATUS, p->empty_offset,
                     "empty line before the status line");
     respcheck__fail_limit(p, RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE, off,
@@ -47,7 +47,8 @@ static size_t feed_start(respcheck_parser_t *p, const char *data, size_t len,
   }
   if (i == len)
     return i;
-  open_message(p, (p->flags & PF_HAVE_EMPTY) ? p->empty_offset : abs + i);
+  respcheck__open_message(p, (p->flags & PF_HAVE_EMPTY) ? p->empty_offset
+                                                        : abs + i);
   if (p->flags & PF_HAVE_EMPTY) {
     respcheck__emit(p, RESPCHECK_RULE_EMPTY_LINE_BEFORE_STATUS, p->empty_offset,
                     "empty line before the status line");
@@ -74,7 +75,7 @@ static size_t feed_closed(respcheck_parser_t *p, const char *data, size_t len,
     return len;
   /* RFC 9112 9.6: a server that sends "close" (or a response that is
    * not persistent) closes the connection after it. */
-  open_message(p, abs + i);
+  respcheck__open_message(p, abs + i);
   respcheck__emit(p, RESPCHECK_RULE_DATA_AFTER_CLOSE, abs + i,
                   "bytes after a response that ends the connection (ignored)");
   p->flags |= PF_CLOSED_REPORTED; /* the message ends with the stream */
@@ -241,7 +242,7 @@ respcheck_errno_t respcheck_finish(respcheck_parser_t *p) {
   case PHASE_START:
     if (p->flags & PF_INTERIM) { /* the last response was a 1xx */
       /* RFC 9110 15.2: a 1xx is interim; the final response never came. */
-      open_message(p, p->offset);
+      respcheck__open_message(p, p->offset);
       respcheck__emit(
           p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
           "the stream ended after an interim (1xx) response, before the "

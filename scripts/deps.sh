@@ -55,6 +55,9 @@ respcheck_need_packages() {
   # bench/proxy/bench.sh: nginx and HAProxy beside the proxy, wrk.
   command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
   command -v wrk >/dev/null || missing+=(wrk)
+  # The WARC reader (zlib) and the HAR reader (yajl).
+  [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+  [ -f /usr/include/yajl/yajl_parse.h ] || missing+=(libyajl-dev)
   # The Python package (python/), built for and tested with Debian's
   # /usr/bin/python3: its headers, Dask distributed, matplotlib.
   ls /usr/include/python3*/Python.h >/dev/null 2>&1 || missing+=(python3-dev)

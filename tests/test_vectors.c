@@ -424,13 +424,16 @@ Test(vectors, same_events_for_every_chunking) {
 }
 
 /* Every rule of the catalogue fires in some vector and is a near miss in
- * another. */
+ * another. The capture-* rules are reported by the input readers (warc/,
+ * har/), not by the parser: their tests are there. */
 Test(vectors, every_rule_fires_and_has_a_near_miss) {
   rc_vectors_t set = {0};
   size_t r, i, k;
   load(&set);
   for (r = 0; r < RESPCHECK_RULE_COUNT; r++) {
     int fires = 0, near = 0;
+    if (strncmp(respcheck_rule_id((respcheck_rule_t)r), "capture-", 8) == 0)
+      continue;
     for (i = 0; i < set.count; i++) {
       const rc_vector_t *v = &set.v[i];
       for (k = 0; k < v->expect_count; k++)

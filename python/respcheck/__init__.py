@@ -52,12 +52,15 @@ __version__ = version().split()[0]
 # Input kinds check_file() reads, each a function (path, **options) -> list
 # of Response, and how the command tells them (by content, never by name:
 # the first bytes are asked to each kind in turn, raw streams last). Readers
-# of web archives and browser exports join here as their C components do.
+# of other formats join here as their C components do.
 _READERS = {}
 _SNIFFERS = []
-if hasattr(_respcheck, "check_capture_file"):
-    _READERS["pcap"] = _respcheck.check_capture_file
-    _SNIFFERS.append(("pcap", _respcheck._is_capture))
+for _kind, _reader, _sniff in (("pcap", "check_capture_file", "_is_capture"),
+                               ("warc", "check_warc_file", "_is_warc"),
+                               ("har", "check_har_file", "_is_har")):
+    if hasattr(_respcheck, _reader):
+        _READERS[_kind] = getattr(_respcheck, _reader)
+        _SNIFFERS.append((_kind, getattr(_respcheck, _sniff)))
 _READERS["raw"] = _respcheck.check_raw_file
 # Bytes read to tell a kind (the command's RC_INPUT_HEAD).
 _HEAD = 512
@@ -70,9 +73,9 @@ def input_kinds():
 
 def detect_kind(path):
     """The kind of input a file holds, told by its first bytes as the
-    respcheck command tells it: 'pcap' for a pcap or pcapng capture, else
-    'raw' (one connection's response stream). Raises OSError when the file
-    cannot be read."""
+    respcheck command tells it: 'pcap' (pcap or pcapng), 'warc' (plain or
+    gzip), 'har' (JSON), else 'raw' (one connection's response stream).
+    Raises OSError when the file cannot be read."""
     with open(path, "rb") as f:
         head = f.read(_HEAD)
     for kind, sniff in _SNIFFERS:

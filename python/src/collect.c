@@ -274,6 +274,7 @@ static void emit(pyrc_collector_t *c, uint64_t index, uint64_t offset,
   r->findings_dropped = dropped;
   r->finding_count = (uint32_t)nfind;
   r->has_ctx = (uint8_t)(ctx_bytes > 0);
+  r->no_offsets = (uint8_t)(c->no_offsets != 0);
   fields = (pyrc_field_t *)(void *)(r + 1);
   finds = (pyrc_rfinding_t *)(void *)(fields + nfields);
   blob = (char *)(void *)(finds + nfind) + ctx_bytes;
@@ -316,6 +317,7 @@ static void emit(pyrc_collector_t *c, uint64_t index, uint64_t offset,
       x->fields[i].str_off += (uint32_t)blob_at;
     x->method_off += (uint32_t)blob_at;
     x->target_off += (uint32_t)blob_at;
+    x->version_off += (uint32_t)blob_at;
     if (ctx_strings > 0)
       memcpy(blob + blob_at, c->ctx_strings.p, ctx_strings);
     blob_at += ctx_strings;

@@ -91,6 +91,10 @@ typedef struct pyrc_ctx {
   uint32_t target_off, target_len;
   int target_cut;
   unsigned version_major, version_minor;
+  /* 0: "version" is version_major.version_minor; 1: the text at
+   * version_off (a browser export's "h2"); 2: null. */
+  int version_text;
+  uint32_t version_off, version_len;
 } pyrc_ctx_t;
 
 /*
@@ -118,7 +122,9 @@ typedef struct pyrc_record {
   uint8_t has_head; /* version, status, reason, headers are known */
   uint8_t version_major, version_minor;
   uint8_t registered, reject, complete;
-  uint8_t has_ctx; /* a pyrc_ctx_t follows the findings */
+  uint8_t has_ctx;    /* a pyrc_ctx_t follows the findings */
+  uint8_t no_offsets; /* no bytes (a browser export): offsets null */
+  uint8_t pad[7];
 } pyrc_record_t;
 
 static inline const pyrc_field_t *pyrc_record_fields(const pyrc_record_t *r) {
@@ -167,6 +173,7 @@ struct pyrc_collector {
    * streams inside a capture. */
   rc_linemap_t *linemap;
   int linemap_dirty; /* changed since its last reset */
+  int no_offsets;    /* the records have no byte offsets (HAR) */
   int oom;
 
   /* The pyrc_feed() call whose bytes the line map has not all seen. */

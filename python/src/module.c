@@ -749,16 +749,33 @@ PyObject *pyrc_rule_ref_obj(int rule) {
   return pyrc_str.empty;
 }
 
-#ifdef PYRC_HAVE_CAPTURE
-static PyObject *is_capture(PyObject *self, PyObject *arg) {
+/* An input kind's sniff on a file's first bytes. */
+static PyObject *sniff(PyObject *arg, int (*fn)(const void *, size_t)) {
   Py_buffer view;
   int yes;
-  (void)self;
   if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) != 0)
     return NULL;
-  yes = pyrc_is_capture(view.buf, (size_t)view.len);
+  yes = fn(view.buf, (size_t)view.len);
   PyBuffer_Release(&view);
   return PyBool_FromLong(yes);
+}
+
+#ifdef PYRC_HAVE_CAPTURE
+static PyObject *is_capture(PyObject *self, PyObject *arg) {
+  (void)self;
+  return sniff(arg, pyrc_is_capture);
+}
+#endif
+#ifdef PYRC_HAVE_WARC
+static PyObject *is_warc(PyObject *self, PyObject *arg) {
+  (void)self;
+  return sniff(arg, pyrc_is_warc);
+}
+#endif
+#ifdef PYRC_HAVE_HAR
+static PyObject *is_har(PyObject *self, PyObject *arg) {
+  (void)self;
+  return sniff(arg, pyrc_is_har);
 }
 #endif
 
@@ -862,6 +879,39 @@ static PyMethodDef module_methods[] = {
     {"_is_capture", is_capture, METH_O,
      "_is_capture(head)\n--\n\nThe first bytes of a file are a pcap or "
      "pcapng capture's."},
+#endif
+#ifdef PYRC_HAVE_WARC
+    {"check_warc_file", (PyCFunction)(void (*)(void))pyrc_check_warc_file,
+     METH_FASTCALL | METH_KEYWORDS,
+     "check_warc_file(path, *, method='GET', request_version='1.1', "
+     "rules=None, limits=None, file=None)\n--\n\nCheck a WARC file (plain "
+     "or gzip): each response record's HTTP block, with\nthe request record "
+     "paired to it, the records the command writes. method and\n"
+     "request_version serve responses without a request record. Raises "
+     "OSError\nwhen it cannot be opened, InputError (with the records read "
+     "before) for\nbad input."},
+    {"_check_warc_range", (PyCFunction)(void (*)(void))pyrc_check_warc_range,
+     METH_FASTCALL | METH_KEYWORDS,
+     "_check_warc_range(path, start, stop, first_record, rewrite_always, "
+     "**options)\n--\n\nFor respcheck.dask: the records of a plain WARC "
+     "file's bytes [start, stop)\n(stop None: the end), a range of whole "
+     "records numbered from first_record\n(respcheck/dask/warcsplit.py "
+     "says where ranges may start)."},
+    {"_is_warc", is_warc, METH_O,
+     "_is_warc(head)\n--\n\nThe first bytes of a file are a WARC file's."},
+#endif
+#ifdef PYRC_HAVE_HAR
+    {"check_har_file", (PyCFunction)(void (*)(void))pyrc_check_har_file,
+     METH_FASTCALL | METH_KEYWORDS,
+     "check_har_file(path, *, method='GET', request_version='1.1', "
+     "rules=None, limits=None, file=None)\n--\n\nCheck a HAR file (a "
+     "browser export): each entry's response checked by\nthe rules that "
+     "need no bytes (offsets None), the records the command writes.\n"
+     "Raises OSError when it cannot be opened, InputError (with the records\n"
+     "read before) for invalid JSON or a file that is not a HAR."},
+    {"_is_har", is_har, METH_O,
+     "_is_har(head)\n--\n\nThe first bytes of a file look like JSON (a "
+     "HAR, or an error)."},
 #endif
     {"rules", rules, METH_NOARGS,
      "rules()\n--\n\nThe rule catalogue, in catalogue order: a list of dicts "

@@ -75,6 +75,18 @@ int pyrc_extra_rule_from_id(const char *id, size_t len);
 PyObject *pyrc_rule_id_obj(int rule);
 PyObject *pyrc_rule_ref_obj(int rule);
 
+#ifdef PYRC_HAVE_WARC
+PyObject *pyrc_check_warc_file(PyObject *self, PyObject *const *args,
+                               Py_ssize_t nargs, PyObject *kwnames);
+int pyrc_is_warc(const void *head, size_t len);
+PyObject *pyrc_check_warc_range(PyObject *self, PyObject *const *args,
+                                Py_ssize_t nargs, PyObject *kwnames);
+#endif
+#ifdef PYRC_HAVE_HAR
+PyObject *pyrc_check_har_file(PyObject *self, PyObject *const *args,
+                              Py_ssize_t nargs, PyObject *kwnames);
+int pyrc_is_har(const void *head, size_t len);
+#endif
 #ifdef PYRC_HAVE_CAPTURE
 PyObject *pyrc_check_capture_file(PyObject *self, PyObject *const *args,
                                   Py_ssize_t nargs, PyObject *kwnames);

@@ -18,7 +18,7 @@ typedef struct finding_object {
   PyObject_HEAD PyObject *message;
   uint64_t offset, line, column;
   int rule;
-  unsigned char severity, located;
+  unsigned char severity, located, no_offset;
 } finding_object_t;
 
 static void finding_dealloc(PyObject *self) {
@@ -48,6 +48,8 @@ static PyObject *finding_severity(PyObject *self, void *closure) {
 
 static PyObject *finding_offset(PyObject *self, void *closure) {
   (void)closure;
+  if (((finding_object_t *)self)->no_offset)
+    Py_RETURN_NONE;
   return PyLong_FromUnsignedLongLong(((finding_object_t *)self)->offset);
 }
 
@@ -220,12 +222,14 @@ static PyObject *response_index(PyObject *self, void *closure) {
 
 static PyObject *response_offset(PyObject *self, void *closure) {
   (void)closure;
+  if (REC(self)->no_offsets)
+    Py_RETURN_NONE;
   return PyLong_FromUnsignedLongLong(REC(self)->offset);
 }
 
 static PyObject *response_end_offset(PyObject *self, void *closure) {
   (void)closure;
-  if (!REC(self)->has_end)
+  if (!REC(self)->has_end || REC(self)->no_offsets)
     Py_RETURN_NONE;
   return PyLong_FromUnsignedLongLong(REC(self)->end_offset);
 }
@@ -353,6 +357,7 @@ static PyObject *response_findings(PyObject *self, void *closure) {
       f->rule = rf[i].rule;
       f->severity = rf[i].severity;
       f->located = rf[i].located;
+      f->no_offset = r->no_offsets;
       PyTuple_SET_ITEM(t, i, (PyObject *)f);
       f->message = pyrc_text(blob + rf[i].msg_off, rf[i].msg_len);
       if (f->message == NULL) {
@@ -553,16 +558,24 @@ static int render_request(json_ctx_t *ctx, PyObject *dict, rc_buf_t *out) {
   if (t != NULL && t != Py_None &&
       (req.target = keep_bytes(ctx, t, &req.target_len)) == NULL)
     return -1;
-  vs = v != NULL && PyUnicode_Check(v) ? PyUnicode_AsUTF8(v) : "1.1";
-  if (vs == NULL)
-    return -1;
-  /* "M.N", as the records write it. */
-  for (; *vs >= '0' && *vs <= '9' && req.version_major < 100; vs++)
-    req.version_major = req.version_major * 10 + (unsigned)(*vs - '0');
-  if (*vs == '.')
-    vs++;
-  for (; *vs >= '0' && *vs <= '9' && req.version_minor < 100; vs++)
-    req.version_minor = req.version_minor * 10 + (unsigned)(*vs - '0');
+  if (v == NULL || v == Py_None) {
+    req.version_text = ""; /* null */
+  } else {
+    const char *p;
+    vs = keep_bytes(ctx, v, &len);
+    if (vs == NULL)
+      return -1;
+    /* "M.N" as numbers, as the records write them; any other text (a
+     * browser export's "h2") as it is. */
+    for (p = vs; *p >= '0' && *p <= '9' && req.version_major < 100; p++)
+      req.version_major = req.version_major * 10 + (unsigned)(*p - '0');
+    if (p > vs && *p == '.' && p[1] >= '0' && p[1] <= '9') {
+      for (p++; *p >= '0' && *p <= '9' && req.version_minor < 100; p++)
+        req.version_minor = req.version_minor * 10 + (unsigned)(*p - '0');
+    }
+    if (*p != '\0' || p == vs)
+      req.version_text = vs;
+  }
   req.target_cut = PyDict_GetItem(dict, pyrc_str.k_target_truncated) != NULL;
   rc_record_request(&sink, &req);
   return 0;
@@ -646,6 +659,7 @@ static PyObject *response_to_json(PyObject *self, PyObject *unused) {
   rec.offset = r->offset;
   rec.have_end = r->has_end;
   rec.end_offset = r->end_offset;
+  rec.no_offsets = r->no_offsets;
   rec.headers = 1;
   rec.reject = r->reject;
   rec.complete = r->complete;
@@ -689,6 +703,7 @@ static PyObject *response_to_json(PyObject *self, PyObject *unused) {
     f.severity = rf[k].severity;
     f.offset = rf[k].offset;
     f.located = rf[k].located;
+    f.no_offset = r->no_offsets;
     f.line = rf[k].line;
     f.column = rf[k].column;
     f.message = blob + rf[k].msg_off;
@@ -857,7 +872,10 @@ static int ctx_dicts(const pyrc_record_t *rec, PyObject **source,
                            ? pyrc_text(blob + x->target_off, x->target_len)
                            : (Py_INCREF(Py_None), Py_None);
     PyObject *version =
-        PyUnicode_FromFormat("%u.%u", x->version_major, x->version_minor);
+        x->version_text == 2 ? (Py_INCREF(Py_None), Py_None)
+        : x->version_text == 1
+            ? pyrc_text(blob + x->version_off, x->version_len)
+            : PyUnicode_FromFormat("%u.%u", x->version_major, x->version_minor);
     if (method != NULL && target != NULL && version != NULL)
       *request = pyrc_request_dict(method, target, version);
     Py_XDECREF(method);

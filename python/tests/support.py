@@ -50,12 +50,25 @@ def captures():
 def packet_captures():
     """Every bundled pcap and pcapng file (examples/captures,
     capture/tests/fixtures)."""
+    return _bundled((".pcap", ".pcapng"),
+                    ("examples/captures", "capture/tests/fixtures"))
+
+
+def archives():
+    """Every bundled web archive and browser export (examples/captures,
+    warc/tests/fixtures, har/tests/fixtures), the broken ones included."""
+    return _bundled((".warc", ".warc.gz", ".har", ".json"),
+                    ("examples/captures", "warc/tests/fixtures",
+                     "har/tests/fixtures"))
+
+
+def _bundled(suffixes, folders):
     out = []
-    for folder in (os.path.join(ROOT, "examples", "captures"),
-                   os.path.join(ROOT, "capture", "tests", "fixtures")):
+    for folder in folders:
+        folder = os.path.join(ROOT, folder)
         out.extend(os.path.join(folder, name)
                    for name in sorted(os.listdir(folder))
-                   if name.endswith(".pcap") or name.endswith(".pcapng"))
+                   if name.endswith(suffixes))
     return out
 
 
@@ -164,3 +177,59 @@ def write_corpus(folder, files, seed=1600, largest=None):
             f.write(data)
         paths.append(path)
     return paths
+
+
+def _warc_record(wtype, block, rid, concurrent=(), uri=None,
+                 ctype=b"application/http; msgtype=response"):
+    head = [b"WARC/1.1", b"WARC-Type: " + wtype,
+            b"WARC-Record-ID: <urn:uuid:%s>" % rid,
+            b"WARC-Date: 2026-11-25T15:53:42Z"]
+    if uri:
+        head.append(b"WARC-Target-URI: " + uri)
+    for c in concurrent:
+        head.append(b"WARC-Concurrent-To: <urn:uuid:%s>" % c)
+    head += [b"Content-Type: " + ctype,
+             b"Content-Length: %d" % len(block)]
+    return b"\r\n".join(head) + b"\r\n\r\n" + block + b"\r\n\r\n"
+
+
+def write_warc(path, pairs, seed=14, heritrix=False, publisher=None):
+    """A plain WARC file of pairs request/response records (wget's order,
+    request first, or Heritrix's, response first), with a warcinfo record,
+    metadata, revisits and responses of the broken kinds; returns the
+    number of response records."""
+    rng = random.Random(seed)
+    out = [_warc_record(b"warcinfo",
+                        b"software: test\r\n" +
+                        (b"publisher: " + publisher + b"\r\n" if publisher
+                         else b""), b"00000000-0000-0000-0000-000000000000",
+                        ctype=b"application/warc-fields")]
+    n = 0
+    for i in range(pairs):
+        rid, qid = b"r-%06d" % i, b"q-%06d" % i
+        uri = b"http://host%d.example/p%d" % (i % 7, i)
+        method = rng.choice([b"GET", b"GET", b"HEAD"])
+        request = _warc_record(
+            b"request", method + b" /p%d HTTP/1.1\r\nHost: host%d.example"
+            b"\r\n\r\n" % (i, i % 7), qid, (rid,) if heritrix else (),
+            uri, b"application/http; msgtype=request")
+        body = rng.choice(_SHAPES)(rng)
+        if method == b"HEAD":
+            body = body.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
+        if rng.random() < 0.05:
+            body = mutate(body, rng)
+        kind = rng.random()
+        if kind < 0.05:
+            response = _warc_record(b"revisit", body, rid, (qid,), uri)
+        else:
+            response = _warc_record(b"response", body, rid,
+                                    () if heritrix else (qid,), uri)
+            n += 1
+        out += [response, request] if heritrix else [request, response]
+        if rng.random() < 0.2:
+            out.append(_warc_record(b"metadata", b"via: x\r\n",
+                                    b"m-%06d" % i, (rid,), uri,
+                                    b"application/warc-fields"))
+    with open(path, "wb") as f:
+        f.write(b"".join(out))
+    return n

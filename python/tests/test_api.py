@@ -178,6 +178,23 @@ class CheckFileTest(unittest.TestCase):
         self.assertEqual([r.to_dict() for r in got], want)
         self.assertEqual(respcheck.detect_kind(NGINX_ERRORS), "raw")
         self.assertIn("raw", respcheck.input_kinds())
+        for kind, path in (
+                ("pcap", "examples/captures/nginx-loopback.pcap"),
+                ("warc", "warc/tests/fixtures/wget-like.warc"),
+                ("warc", "warc/tests/fixtures/wget-like.warc.gz"),
+                ("har", "har/tests/fixtures/chrome.har")):
+            path = os.path.join(ROOT, path)
+            self.assertEqual(respcheck.detect_kind(path), kind, path)
+            # Told by content, never by name.
+            with tempfile.TemporaryDirectory() as tmp:
+                other = os.path.join(tmp, "renamed.http")
+                with open(path, "rb") as f, open(other, "wb") as g:
+                    g.write(f.read())
+                self.assertEqual(respcheck.detect_kind(other), kind)
+                def records(p, **kw):
+                    return [dict(r.to_dict(), file=None)
+                            for r in respcheck.check_file(p, **kw)]
+                self.assertEqual(records(other), records(path, kind=kind))
 
     def test_errors(self):
         with self.assertRaises(FileNotFoundError) as cm:

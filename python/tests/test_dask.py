@@ -16,7 +16,8 @@ import unittest
 
 import respcheck.dask
 from respcheck.dask import COMMAND_KEYS, report, tasks
-from support import command_env, packet_captures, run_command, write_corpus
+from support import (archives, command_env, packet_captures, run_command,
+                     write_corpus, write_warc)
 
 FILES = 40
 
@@ -54,6 +55,25 @@ class DaskTest(unittest.TestCase):
         # count the same in both.
         self.paths.append(os.path.join(self.inputs, "missing.http"))
         self.paths.extend(packet_captures())
+        # Web archives that split into record ranges (wget's order, and
+        # Heritrix's in a Common Crawl file), one bad in the middle (its
+        # later ranges are dropped, as the command stops there), gzip ones
+        # and browser exports (whole), the bundled broken ones.
+        for name, kw in (("wget.warc", {}),
+                         ("heritrix.warc", dict(heritrix=True,
+                                                publisher=b"Common Crawl"))):
+            path = os.path.join(self.inputs, name)
+            write_warc(path, 300, **kw)
+            self.paths.append(path)
+        bad = os.path.join(self.inputs, "bad-middle.warc")
+        write_warc(bad, 300, seed=3)
+        with open(bad, "r+b") as f:
+            data = f.read()
+            at = data.index(b"WARC/1.1", len(data) // 2)
+            f.seek(at)
+            f.write(b"WARC/9.9")
+        self.paths.append(bad)
+        self.paths.extend(archives())
         self.out = os.path.join(self.tmp.name, "out")
 
     def assert_same_as_command(self, summary, *options):
@@ -69,13 +89,19 @@ class DaskTest(unittest.TestCase):
         # The captures' own rules, and their servers as hosts.
         self.assertTrue(any(r.startswith("capture-") for r in summary["rules"]))
         self.assertTrue(summary["hosts"])
-        self.assertEqual(summary["files"], FILES + len(packet_captures()))
+        self.assertEqual(summary["files"], len(self.paths) - 1)
+        self.assertTrue({"pcap", "warc", "har"} <= {
+            json.loads(line)["source"]["kind"]
+            for line in read_records(self.out)})
 
     def test_two_workers_match_the_command(self):
         summary = respcheck.dask.run(
             self.paths, workers=2, out=self.out, progress=False,
-            options={"rules": {"date-missing": "warning"}})
+            options={"rules": {"date-missing": "warning"}},
+            split_bytes=16384)
         self.assertEqual(summary["workers"], 2)
+        # The plain WARC files went out in ranges.
+        self.assertGreater(summary["tasks"], len(self.paths) + 20)
         self.assert_same_as_command(summary, "--rule=date-missing=warning")
         with open(os.path.join(self.out, "summary.json")) as f:
             self.assertEqual(json.load(f), summary)
@@ -125,6 +151,42 @@ class DaskTest(unittest.TestCase):
 
 
 class SplitAndWalkTest(unittest.TestCase):
+    def test_warc_ranges(self):
+        """Record ranges of a plain WARC file, each read by its own reader,
+        give exactly the records of the whole file (and the command's);
+        they cover the file; gzip files and small ones stay whole."""
+        from respcheck.dask import warcsplit
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, kw in (("w.warc", {}),
+                             ("h.warc", dict(heritrix=True)),
+                             ("cc.warc", dict(publisher=b"Common Crawl"))):
+                path = os.path.join(tmp, name)
+                write_warc(path, 200, **kw)
+                size = os.path.getsize(path)
+                ranges = warcsplit.plan_ranges(path, size, 4096)
+                self.assertGreater(len(ranges), 10, name)
+                self.assertEqual(ranges[0][0], 0)
+                for (a, b, _, _), (c, _, _, _) in zip(ranges, ranges[1:]):
+                    self.assertEqual(b, c)
+                self.assertIsNone(ranges[-1][1])
+                whole = [r.to_json() for r in respcheck.check_file(path)]
+                parts = []
+                for start, stop, first, rewrite in ranges:
+                    parts += [r.to_json() for r in
+                              respcheck._respcheck._check_warc_range(
+                                  path, start, stop, first,
+                                  rewrite == "always")]
+                self.assertEqual(parts, whole, name)
+                _, _, lines = run_command([path])
+                self.assertEqual(whole, lines[path])
+                self.assertEqual(warcsplit.plan_ranges(path, size, size),
+                                 [(0, None, 0, None)])
+            fixtures = os.path.join(os.path.dirname(__file__), "..", "..",
+                                    "warc", "tests", "fixtures")
+            gz = os.path.join(fixtures, "wget-like.warc.gz")
+            self.assertEqual(warcsplit.plan_ranges(gz, 10 ** 9, 1),
+                             [(0, None, 0, None)])
+
     def test_plan_walks_as_the_command(self):
         with tempfile.TemporaryDirectory() as tmp:
             for name in ("b.http", "a.http", ".hidden.http", "c.txt"):

@@ -10,7 +10,8 @@ import tempfile
 import unittest
 
 import respcheck
-from support import captures, packet_captures, run_command, write_mutants
+from support import (archives, captures, packet_captures, run_command,
+                     write_mutants)
 
 
 def parse_in_chunks(data, sizes, **options):
@@ -60,20 +61,23 @@ class RecordsTest(unittest.TestCase):
                         data, sizes, method=method, file=path)]
                     self.assertEqual(got, expected, (path, sizes))
 
-    def test_packet_captures(self):
-        """Every bundled pcap and pcapng file: each connection's responses
-        with the requests they answer, "source" naming flow, endpoints and
-        frame. A capture cut short gives its records with InputError, as
-        the command writes them before it reports the file."""
-        paths = packet_captures()
-        # The command reads captures, so the package built beside it does.
-        self.assertIn("pcap", respcheck.input_kinds())
-        self.assertGreater(len(paths), 20)
+    def test_packet_captures_and_archives(self):
+        """Every bundled pcap, pcapng, WARC and HAR file: each connection's
+        or record's or entry's responses with the requests they answer,
+        "source" saying where each came from. Bad input (a capture cut
+        short, corrupt gzip, JSON that is not a HAR) gives the records read
+        before with InputError, as the command writes them before it
+        reports the file."""
+        paths = packet_captures() + archives()
+        # The command reads these kinds, so the package built beside it
+        # does.
+        self.assertEqual(set(respcheck.input_kinds()),
+                         {"raw", "pcap", "warc", "har"})
+        self.assertGreater(len(paths), 60)
         seen = set()
         for path in paths:
             with self.subTest(path=os.path.relpath(path)):
                 records, _, lines = run_command([path], statuses=(0, 1, 2))
-                self.assertEqual(respcheck.detect_kind(path), "pcap")
                 try:
                     responses = respcheck.check_file(path)
                 except respcheck.InputError as e:
@@ -89,8 +93,8 @@ class RecordsTest(unittest.TestCase):
                     seen.add("request" if r.request else "no request")
                     seen.update(f.rule for f in r.findings
                                 if f.rule.startswith("capture-"))
-        self.assertTrue({"pcap", "request", "no request", "capture-gap",
-                         "cut"} <= seen, seen)
+        self.assertTrue({"pcap", "warc", "har", "request", "no request",
+                         "capture-gap", "cut"} <= seen, seen)
 
     def test_captures_have_records(self):
         """The comparison above is not vacuous: the captures give records,

@@ -45,3 +45,12 @@ foreach(_rc_group json text sarif cli equivalence)
 endforeach()
 unset(_rc_group)
 unset(_rc_cli_script)
+
+# Web archives and browser exports (warc/, har/): the JSON Lines contract,
+# text and SARIF lines, kinds told by content, directories, bad input.
+if(TARGET respcheck_warc AND TARGET respcheck_har)
+  add_test(NAME cli-archives
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/archives.py
+                   --respcheck $<TARGET_FILE:respcheck> --root ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli-archives PROPERTIES TIMEOUT 300 LABELS cli)
+endif()

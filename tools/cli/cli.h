@@ -2,7 +2,8 @@
 /*
  * The respcheck command's run, shared by its files: main.c (options),
  * inputs.c (paths, directories, telling an input's kind, progress) and one
- * reader per input kind (stream.c: raw response streams).
+ * reader per input kind (stream.c: raw response streams; warc.c: web
+ * archives, with warc/; har.c: browser exports, with har/).
  *
  * An input's kind is told by its first bytes, never by its name: inputs.c
  * reads up to RC_INPUT_HEAD bytes, asks each kind in turn whether they are
@@ -56,6 +57,11 @@ typedef struct rc_cli {
   /* The parser and line map raw streams reuse from file to file. */
   respcheck_parser_t *parser;
   rc_linemap_t *linemap;
+  /* The readers of the other kinds, made at their first input and reused;
+   * and the buffer they read into. */
+  struct respcheck_warc_reader *warc;
+  struct respcheck_har_reader *har;
+  unsigned char *read_buf;
   uint64_t inputs_taken; /* files and standard inputs opened, or tried */
   int io_error;          /* exit status 2 */
   int any_reject;        /* exit status 1 */
@@ -99,6 +105,32 @@ typedef struct rc_input_kind {
 
 extern const rc_input_kind_t rc_kind_pcap;   /* capture.c */
 extern const rc_input_kind_t rc_kind_stream; /* stream.c */
+extern const rc_input_kind_t rc_kind_warc;   /* warc.c */
+extern const rc_input_kind_t rc_kind_har;    /* har.c */
+
+/* The parser callbacks of kinds without a line map (web archives, browser
+ * exports): findings, heads and ends to the output, a rejected response
+ * noted for the exit status; the user pointer is the rc_cli_t. */
+extern const respcheck_callbacks_t rc_cli_callbacks;
+/* What those callbacks do with a finding and a message end, for readers
+ * that do more (stream.c pins offsets for the line map). */
+void rc_cli_finding(rc_cli_t *app, const respcheck_finding_t *f);
+void rc_cli_message_end(rc_cli_t *app, const respcheck_message_end_t *end);
+
+/* Reads the input to its end in app->read_size pieces, handing each to
+ * feed(ctx, ...), which returns 0 to go on; shows progress. Returns 0 at
+ * the end of the input, 1 when feed stopped, -1 after a read error (said
+ * on stderr: rc_cli_io_error). */
+int rc_input_pump(rc_cli_t *app, rc_input_t *in,
+                  int (*feed)(void *ctx, const void *data, size_t len),
+                  void *ctx);
+/* Frees the readers and the buffer of rc_input_pump (main, at the end). */
+void rc_cli_free_readers(rc_cli_t *app);
+/* "respcheck: PATH: byte OFFSET: REASON" on stderr, the file in SARIF's
+ * notifications, exit status 2: an input that is not what its kind
+ * expects (bad input). */
+void rc_cli_input_error(rc_cli_t *app, const char *path, uint64_t offset,
+                        const char *reason);
 
 /* Lints a file, a directory (walked) or "-" (inputs.c). */
 void rc_lint_path(rc_cli_t *app, const char *path);

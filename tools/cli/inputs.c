@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "respcheck_har.h"
+#include "respcheck_warc.h"
 
 #define RC_MAX_DEPTH 128
 /* Progress shows once a file has taken this long, then at this interval. */
@@ -26,7 +28,8 @@
 
 /* The input kinds, in the order they are asked; raw streams take anything,
  * so they come last. */
-static const rc_input_kind_t *const kinds[] = {&rc_kind_pcap, &rc_kind_stream};
+static const rc_input_kind_t *const kinds[] = {&rc_kind_pcap, &rc_kind_warc,
+                                               &rc_kind_har, &rc_kind_stream};
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
 /* ------------------------------------------------------------------------ */
@@ -88,6 +91,63 @@ void rc_cli_io_error(rc_cli_t *app, const char *path, const char *what,
   rc_out_file_error(app->out, path, strerror(err));
 }
 
+void rc_cli_input_error(rc_cli_t *app, const char *path, uint64_t offset,
+                        const char *reason) {
+  char where[48];
+  rc_progress_clear(app);
+  fputs("respcheck: ", stderr);
+  rc_text_escaped(stderr, path, strlen(path));
+  snprintf(where, sizeof where, ": byte %llu: ", (unsigned long long)offset);
+  fputs(where, stderr);
+  rc_text_escaped(stderr, reason, strlen(reason));
+  fputc('\n', stderr);
+  app->io_error = 1;
+  rc_out_file_error(app->out, path, reason);
+}
+
+void rc_cli_finding(rc_cli_t *app, const respcheck_finding_t *f) {
+  if (app->stdout_tty)
+    rc_progress_clear(app);
+  if (f->severity == RESPCHECK_SEVERITY_ERROR)
+    app->any_reject = 1;
+  rc_out_finding(app->out, f);
+}
+
+void rc_cli_message_end(rc_cli_t *app, const respcheck_message_end_t *end) {
+  if (end->verdict == RESPCHECK_REJECT)
+    app->any_reject = 1;
+  /* JSON and text are written when a response ends. */
+  if (app->stdout_tty && app->config.format != RC_FORMAT_SARIF)
+    rc_progress_clear(app);
+  rc_out_response_end(app->out, end);
+}
+
+static void on_finding(void *user, const respcheck_finding_t *f) {
+  rc_cli_finding(user, f);
+}
+
+static int on_head(void *user, const respcheck_response_t *r) {
+  rc_cli_t *app = user;
+  rc_out_response_head(app->out, r);
+  return 0;
+}
+
+static void on_message_end(void *user, const respcheck_message_end_t *end) {
+  rc_cli_message_end(user, end);
+}
+
+const respcheck_callbacks_t rc_cli_callbacks = {on_finding, on_head, NULL,
+                                                on_message_end, NULL};
+
+void rc_cli_free_readers(rc_cli_t *app) {
+  respcheck_warc_reader_free(app->warc);
+  app->warc = NULL;
+  respcheck_har_reader_free(app->har);
+  app->har = NULL;
+  free(app->read_buf);
+  app->read_buf = NULL;
+}
+
 static ssize_t read_fd(int fd, void *buf, size_t n) {
   ssize_t r;
   do
@@ -106,6 +166,35 @@ ssize_t rc_input_read(rc_input_t *in, void *buf, size_t n) {
     return (ssize_t)k;
   }
   return read_fd(in->fd, buf, n);
+}
+
+int rc_input_pump(rc_cli_t *app, rc_input_t *in,
+                  int (*feed)(void *ctx, const void *data, size_t len),
+                  void *ctx) {
+  uint64_t done = 0;
+  unsigned n_reads = 0;
+  if (app->read_buf == NULL) {
+    app->read_buf = malloc(app->read_size);
+    if (app->read_buf == NULL) {
+      rc_cli_io_error(app, in->path, "cannot be read", ENOMEM);
+      return -1;
+    }
+  }
+  rc_progress_start(app, in);
+  for (;;) {
+    ssize_t n = rc_input_read(in, app->read_buf, app->read_size);
+    if (n < 0) {
+      rc_cli_io_error(app, in->path, "read error", errno);
+      return -1;
+    }
+    if (n == 0)
+      return 0;
+    done += (uint64_t)n;
+    if (feed(ctx, app->read_buf, (size_t)n) != 0)
+      return 1;
+    if ((++n_reads & 15) == 0)
+      rc_progress_update(app, done);
+  }
 }
 
 /* Reads the input's head (all of it: a pipe may give it in pieces) and

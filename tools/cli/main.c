@@ -26,7 +26,8 @@ static const char usage_text[] =
     "input, or a directory (walked recursively in sorted order). A file's\n"
     "kind is told by its content: a pcap or pcapng capture (every HTTP\n"
     "connection in it reassembled, each response paired with its request),\n"
-    "or a raw stream, one connection's responses as the server sent them.\n"
+    "a web archive (WARC, plain or gzip), a browser export (HAR), or else a\n"
+    "raw stream, one connection's responses as the server sent them.\n"
     "\n"
     "Output:\n"
     "  -f, --format=text|json|sarif  text (default): PATH:LINE:COLUMN: "
@@ -44,7 +45,8 @@ static const char usage_text[] =
     "      --no-show-source          never\n"
     "      --no-progress             no progress on stderr for large inputs\n"
     "\n"
-    "Request context (for every response of a raw stream):\n"
+    "Request context (for every response of a raw stream, and those of a\n"
+    "web archive without a request record):\n"
     "      --method=METHOD           request method (default GET; HEAD and\n"
     "                                CONNECT change the framing)\n"
     "      --request-version=1.0|1.1 request's HTTP version (default 1.1)\n"
@@ -60,8 +62,10 @@ static const char usage_text[] =
     "      --include=GLOB            files taken from directories (default\n"
     "                                those of a known kind: '*.http', "
     "'*.pcap',\n"
-    "                                '*.pcapng'; '*' for all); files named on\n"
-    "                                the command line are always read\n"
+    "                                '*.pcapng', '*.warc', '*.warc.gz', "
+    "'*.har';\n"
+    "                                '*' for all); files named on the command\n"
+    "                                line are always read\n"
     "      --read-size=N             bytes per read (default 65536)\n"
     "\n"
     "Configuration and baseline:\n"
@@ -81,7 +85,9 @@ static const char usage_text[] =
     "  -h, --help                    this help\n"
     "\n"
     "Exit status: 0 every response accepted, 1 a response rejected (or a\n"
-    "finding at --error-on's severity), 2 usage or I/O error.\n";
+    "finding at --error-on's severity), 2 usage or I/O error, or bad input\n"
+    "(not a WARC or HAR file as it claims, corrupt gzip, a record past the\n"
+    "end of the file, invalid JSON).\n";
 
 enum opt_id {
   OPT_FORMAT,
@@ -577,5 +583,6 @@ int main(int argc, char **argv) {
   rc_out_free(app.out);
   rc_linemap_free(app.linemap);
   respcheck_parser_free(app.parser);
+  rc_cli_free_readers(&app);
   return status;
 }

@@ -295,6 +295,7 @@ struct rc_out {
   /* The records' context (rc_out_set_source, rc_out_set_request): "source"
    * and "request" rendered to JSON, and the text label. */
   rc_buf_t source, request, label;
+  rc_offsets_t offsets; /* rc_out_set_offsets */
 
   /* JSON: the head of the response in progress, rendered. */
   int have_head;
@@ -388,6 +389,7 @@ static void reset_file_state(rc_out_t *out) {
   out->source.len = 0;
   out->request.len = 0;
   out->label.len = 0;
+  out->offsets = RC_OFFSETS_FILE;
   out->have_head = 0;
   out->head.len = 0;
   out->npend = 0;
@@ -454,6 +456,10 @@ void rc_out_set_request(rc_out_t *out, const rc_request_info_t *req) {
   rc_sink_t sink = {NULL, &out->request};
   out->request.len = 0;
   rc_record_request(&sink, req);
+}
+
+void rc_out_set_offsets(rc_out_t *out, rc_offsets_t offsets) {
+  out->offsets = offsets;
 }
 
 static const char *cur_path(const rc_out_t *out) {
@@ -561,8 +567,10 @@ static void text_finding(rc_out_t *out, const rc_pending_t *p) {
   }
   if (color)
     fputs("\033[0m", fp);
-  if (!p->located)
+  if (!p->located && out->offsets == RC_OFFSETS_FILE)
     fprintf(fp, " at byte %" PRIu64, p->offset);
+  else if (out->offsets == RC_OFFSETS_BLOCK)
+    fprintf(fp, " at byte %" PRIu64 " of the record's block", p->offset);
   fputc('\n', fp);
   if (p->have_snip && p->located)
     text_source(out, p);
@@ -610,8 +618,10 @@ static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
           fp);
     rc_json_string(fp, out->label.p, out->label.len - 1);
     fputs(", \"kind\": \"object\"}]}],\n         \"properties\": {", fp);
-    fprintf(fp,
-            "\"streamOffset\": %" PRIu64 ", \"responseIndex\": ", f->offset);
+    /* A browser export has no bytes: no offset at all. */
+    if (out->offsets != RC_OFFSETS_NONE)
+      fprintf(fp, "\"streamOffset\": %" PRIu64 ", ", f->offset);
+    fputs("\"responseIndex\": ", fp);
   } else {
     fprintf(fp, "}, \"region\": {\"byteOffset\": %" PRIu64, f->offset);
     /* columnKind is unicodeCodePoints: the column in characters, each byte
@@ -910,6 +920,7 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
   rec.request_json_len = out->request.len;
   rec.index = index;
   rec.offset = offset;
+  rec.no_offsets = out->offsets == RC_OFFSETS_NONE;
   rec.have_end = have_end;
   rec.end_offset = have_end ? end->end_offset : 0;
   if (use_head) {
@@ -924,12 +935,15 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
   done = calloc(out->npend > 0 ? out->npend : 1, 1);
   norder = pend_order(out, 0, index, 0);
   for (k = 0; k < out->npend; k++) {
-    /* In offset order; in arrival order when memory ran out. */
-    size_t at = norder > 0 ? out->order[k].i : k;
-    rc_pending_t *p = &out->pend[at];
+    /* In offset order; in arrival order when memory ran out. order[] has
+     * norder entries: past them, at would be an unset index. */
+    size_t at;
+    rc_pending_t *p;
     rc_record_finding_t f;
     if (norder > 0 && k >= norder)
       break;
+    at = norder > 0 ? out->order[k].i : k;
+    p = &out->pend[at];
     if (p->index != index)
       continue;
     if (done != NULL)
@@ -938,6 +952,7 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
     f.rule_len = p->id_len;
     f.severity = p->severity;
     f.offset = p->offset;
+    f.no_offset = out->offsets == RC_OFFSETS_NONE;
     f.located = p->located;
     f.line = p->line;
     f.column = p->column;
@@ -1012,9 +1027,9 @@ void rc_out_response_end(rc_out_t *out, const respcheck_message_end_t *end) {
   }
 }
 
-void rc_out_end_file(rc_out_t *out) {
-  if (!out->in_file)
-    return;
+/* What a stream left: text lines waiting, a head without an end, findings
+ * of a response that never ended (JSON). */
+static void flush_leftovers(rc_out_t *out) {
   if (out->cfg.format == RC_FORMAT_TEXT)
     text_flush(out, 1, 0);
   if (out->cfg.format == RC_FORMAT_JSON) {
@@ -1050,7 +1065,25 @@ void rc_out_end_file(rc_out_t *out) {
       }
     }
   }
+}
+
+void rc_out_end_file(rc_out_t *out) {
+  if (!out->in_file)
+    return;
+  flush_leftovers(out);
   reset_file_state(out);
+}
+
+void rc_out_next_stream(rc_out_t *out) {
+  if (!out->in_file)
+    return;
+  flush_leftovers(out);
+  out->have_head = 0;
+  out->head.len = 0;
+  out->npend = 0;
+  out->arena.len = 0;
+  out->stopped = 0;
+  memset(out->drops, 0, sizeof out->drops);
 }
 
 void rc_out_file_error(rc_out_t *out, const char *path, const char *reason) {

@@ -208,6 +208,27 @@ void rc_out_set_source(rc_out_t *out, const rc_source_t *src,
 /* The "request" of the records from now on (copied); NULL: null, as
  * rc_out_begin_file sets it. */
 void rc_out_set_request(rc_out_t *out, const rc_request_info_t *req);
+
+/* What the findings' and responses' offsets are, from now on (until the
+ * next rc_out_begin_file, which sets RC_OFFSETS_FILE). */
+typedef enum rc_offsets {
+  /* Byte offsets in the file: text and SARIF place them (line, column,
+   * region). */
+  RC_OFFSETS_FILE = 0,
+  /* Byte offsets in a web archive record's HTTP block: JSON writes them,
+   * text says "at byte N of the record's block", SARIF gives them as the
+   * result's property "offset" (no region: they are not the file's). */
+  RC_OFFSETS_BLOCK,
+  /* No bytes (a browser export): JSON writes null, text and SARIF
+   * nothing. */
+  RC_OFFSETS_NONE
+} rc_offsets_t;
+void rc_out_set_offsets(rc_out_t *out, rc_offsets_t offsets);
+/* Another HTTP stream begins within the file (the next record of a web
+ * archive): what the last one left is written out, as rc_out_end_file
+ * would, its response indexes start again, and a parse-error there no
+ * longer stops the output. */
+void rc_out_next_stream(rc_out_t *out);
 /* A finding (on_finding). Its strings are copied when they must be kept. */
 void rc_out_finding(rc_out_t *out, const respcheck_finding_t *finding);
 /* A response head (on_head). Its spans are read during the call only. */

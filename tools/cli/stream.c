@@ -19,12 +19,7 @@
 /* Parser callbacks. */
 
 static void on_finding(void *user, const respcheck_finding_t *f) {
-  rc_cli_t *app = user;
-  if (app->stdout_tty)
-    rc_progress_clear(app);
-  if (f->severity == RESPCHECK_SEVERITY_ERROR)
-    app->any_reject = 1;
-  rc_out_finding(app->out, f);
+  rc_cli_finding(user, f);
 }
 
 static int on_head(void *user, const respcheck_response_t *r) {
@@ -37,15 +32,10 @@ static int on_head(void *user, const respcheck_response_t *r) {
 
 static void on_message_end(void *user, const respcheck_message_end_t *end) {
   rc_cli_t *app = user;
-  if (end->verdict == RESPCHECK_REJECT)
-    app->any_reject = 1;
-  /* JSON and text are written when a response ends. */
-  if (app->stdout_tty && app->config.format != RC_FORMAT_SARIF)
-    rc_progress_clear(app);
   /* The next response's findings may point back here: empty lines before
    * its status line are reported from their first one. */
   rc_linemap_pin(app->linemap, end->end_offset);
-  rc_out_response_end(app->out, end);
+  rc_cli_message_end(app, end);
 }
 
 static const respcheck_callbacks_t callbacks = {on_finding, on_head, NULL,

@@ -92,11 +92,18 @@ void rc_record_request(const rc_sink_t *out, const rc_request_info_t *req) {
     rc_sink_json(out, req->target, req->target_len);
   else
     rc_sink_str(out, "null");
-  rc_sink_str(out, ",\"version\":\"");
-  rc_sink_u64(out, req->version_major);
-  rc_sink_put(out, ".", 1);
-  rc_sink_u64(out, req->version_minor);
-  rc_sink_put(out, "\"", 1);
+  if (req->version_text != NULL && req->version_text[0] == '\0') {
+    rc_sink_str(out, ",\"version\":null");
+  } else if (req->version_text != NULL) {
+    rc_sink_str(out, ",\"version\":");
+    rc_sink_json_cstr(out, req->version_text);
+  } else {
+    rc_sink_str(out, ",\"version\":\"");
+    rc_sink_u64(out, req->version_major);
+    rc_sink_put(out, ".", 1);
+    rc_sink_u64(out, req->version_minor);
+    rc_sink_put(out, "\"", 1);
+  }
   if (req->target_cut)
     rc_sink_str(out, ",\"target_truncated\":true");
   rc_sink_put(out, "}", 1);
@@ -159,9 +166,12 @@ void rc_record_open(const rc_sink_t *out, const rc_record_t *rec) {
   rc_sink_str(out, ",\"index\":");
   rc_sink_u64(out, rec->index);
   rc_sink_str(out, ",\"offset\":");
-  rc_sink_u64(out, rec->offset);
+  if (rec->no_offsets)
+    rc_sink_str(out, "null");
+  else
+    rc_sink_u64(out, rec->offset);
   rc_sink_str(out, ",\"end_offset\":");
-  if (rec->have_end)
+  if (rec->have_end && !rec->no_offsets)
     rc_sink_u64(out, rec->end_offset);
   else
     rc_sink_str(out, "null");
@@ -195,7 +205,10 @@ void rc_record_finding(const rc_sink_t *out, const rc_record_finding_t *f,
   rc_sink_str(out, ",\"severity\":\"");
   rc_sink_str(out, rc_severity_name(f->severity));
   rc_sink_str(out, "\",\"offset\":");
-  rc_sink_u64(out, f->offset);
+  if (f->no_offset)
+    rc_sink_str(out, "null");
+  else
+    rc_sink_u64(out, f->offset);
   if (f->located) {
     rc_sink_str(out, ",\"line\":");
     rc_sink_u64(out, f->line);

@@ -22,13 +22,16 @@
  *   other input kinds add members of their own after "kind" (a capture's
  *   flow and frame, a web archive's record). Written from an rc_source_t.
  * - "request": the request the response answers: "method" (its name as
- *   given), "target" (null when not known), "version" ("1.1"), and
+ *   given), "target" (null when not known), "version" ("1.1"; a browser
+ *   export's text such as "h2"; null when not known), and
  *   "target_truncated":true when the target was cut; null when no request
  *   is known.
  * - "version", "status", "reason", "effective_status": null when the
  *   response never got a head; "reason" is also null when the head's bytes
  *   are gone (the proxy, after the response ended).
- * - "line" and "column": null when the offset cannot be placed.
+ * - "line" and "column": null when the offset cannot be placed; "offset",
+ *   "end_offset" and the findings' "offset" null where there are no bytes
+ *   (a browser export).
  *
  * Strings are escaped by rc_sink_json (json.h): valid JSON and UTF-8
  * whatever the bytes were.
@@ -85,6 +88,9 @@ typedef struct rc_request_info {
   size_t target_len;
   int target_cut; /* "target_truncated":true */
   unsigned version_major, version_minor;
+  /* When not NULL, "version" is this text instead of the numbers (a
+   * browser export's "h2"); "" writes null (not known). */
+  const char *version_text;
 } rc_request_info_t;
 
 typedef struct rc_record {
@@ -104,6 +110,7 @@ typedef struct rc_record {
   uint64_t index, offset;
   int have_end;
   uint64_t end_offset; /* with have_end; else null */
+  int no_offsets;      /* "offset" and "end_offset" null (no bytes) */
   /* The head: head_json as rendered by rc_record_head when not NULL; else
    * rendered from head (reason and headers read only with head_spans);
    * else nulls. */
@@ -122,7 +129,8 @@ typedef struct rc_record_finding {
   size_t rule_len;
   int severity; /* respcheck_severity_t, or anything (written "unknown") */
   uint64_t offset;
-  int located; /* line and column are known */
+  int no_offset; /* "offset" null */
+  int located;   /* line and column are known */
   uint64_t line, column;
   const char *message;
   size_t message_len;

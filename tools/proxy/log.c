@@ -121,6 +121,7 @@ void rp_log_write(rp_log_t *log, uint64_t connection, const rp_request_t *req,
   memset(&r, 0, sizeof r);
   r.connection = connection;
   if (req != NULL) {
+    memset(&ri, 0, sizeof ri);
     ri.method = req->method;
     ri.target = req->target;
     ri.target_len = req->target_len;

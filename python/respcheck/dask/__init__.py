@@ -35,7 +35,7 @@ from .tasks import COMMAND_KEYS, Task, empty_summary, merge, split_file, walk
 __all__ = ["run", "plan", "main", "Task", "COMMAND_KEYS"]
 
 
-def plan(paths, include=None, kind=None):
+def plan(paths, include=None, kind=None, split_bytes=_tasks.SPLIT_BYTES):
     """The tasks for paths (files and directories, as the command takes
     them), largest first so that no long task starts last."""
     import respcheck
@@ -47,7 +47,7 @@ def plan(paths, include=None, kind=None):
                 k = respcheck.detect_kind(path)
             except OSError:
                 k = "raw"  # the task reports it unreadable
-        out.extend(split_file(path, k, size or 0))
+        out.extend(split_file(path, k, size or 0, split_bytes))
     out.sort(key=lambda t: -t.size)
     return out
 
@@ -125,7 +125,8 @@ def _finish_summary(summary, elapsed, workers, ntasks, processing=None):
 
 
 def run(paths, *, scheduler=None, workers=2, out=None, include=None,
-        options=None, progress=True, report=True, lint=None, client=None):
+        options=None, progress=True, report=True, lint=None, client=None,
+        split_bytes=_tasks.SPLIT_BYTES):
     """Lints paths on a cluster and returns the summary (a dict, as written
     to summary.json).
 
@@ -135,13 +136,15 @@ def run(paths, *, scheduler=None, workers=2, out=None, include=None,
     (None: nothing written). options: keyword arguments of
     respcheck.check_file (method, request_version, rules, limits). lint: the
     task function (default respcheck.dask.tasks.lint), for tests and
-    extensions; it must be importable by the workers.
+    extensions; it must be importable by the workers. split_bytes: plain
+    WARC files larger than this are read in record ranges of about this
+    size.
     """
     from distributed import Client, LocalCluster, as_completed
 
     options = dict(options or {})
     lint = lint or _tasks.lint
-    todo = plan(paths, include)
+    todo = plan(paths, include, split_bytes=split_bytes)
     total_bytes = sum(t.size for t in todo)
     summary = empty_summary()
     records = None
@@ -169,13 +172,32 @@ def run(paths, *, scheduler=None, workers=2, out=None, include=None,
         futures = client.map(lint, todo, options=options, pure=False,
                              key=["respcheck-%d-%s" % (i, os.path.basename(t.path))
                                   for i, t in enumerate(todo)])
-        for future, result in as_completed(futures, with_results=True):
+        def take(result):
             if records is not None and result["lines"]:
                 records.write("\n".join(result["lines"]))
                 records.write("\n")
             merge(summary, result["summary"])
+
+        # The ranges of a split file are taken in order: the whole-file
+        # reader stops at bad input, so the ranges after one that met it
+        # are dropped, as the command never reads them.
+        split = {}
+        for future, result in as_completed(futures, with_results=True):
+            task = result["task"]
             meter.update(result)
             future.release()
+            if task.parts == 1:
+                take(result)
+                continue
+            st = split.setdefault(task.path, {"next": 0, "done": {},
+                                              "failed": False})
+            st["done"][task.part] = result
+            while st["next"] in st["done"]:
+                part = st["done"].pop(st["next"])
+                st["next"] += 1
+                if not st["failed"]:
+                    take(part)
+                    st["failed"] = part["summary"]["unreadable_files"] > 0
         processing = time.monotonic() - started
     finally:
         meter.done()
@@ -234,7 +256,8 @@ def main(argv=None):
                         "go (default: respcheck-out)")
     p.add_argument("--include", default=None, metavar="GLOB",
                    help="files taken from directories (default: those of "
-                        "every input kind, *.http, *.pcap, *.pcapng)")
+                        "every input kind, *.http, *.pcap, *.pcapng, *.warc, "
+                        "*.warc.gz, *.har)")
     p.add_argument("--method", default="GET",
                    help="request method of every response (default GET)")
     p.add_argument("--request-version", default="1.1", choices=["1.0", "1.1"])
@@ -243,6 +266,10 @@ def main(argv=None):
     for name in ("max-header-bytes", "max-headers", "max-line-length",
                  "max-reason-length", "max-chunk-extension"):
         p.add_argument("--" + name, type=int, metavar="N")
+    p.add_argument("--split-bytes", type=int, default=_tasks.SPLIT_BYTES,
+                   metavar="N",
+                   help="plain WARC files larger than N bytes are read in "
+                        "record ranges of about N (default 64 MiB)")
     p.add_argument("--no-progress", action="store_true",
                    help="no progress on stderr")
     p.add_argument("--no-report", action="store_true",
@@ -271,7 +298,8 @@ def main(argv=None):
     summary = run(args.paths, scheduler=args.scheduler,
                   workers=args.workers or os.cpu_count() or 1, out=args.out,
                   include=args.include, options=options,
-                  progress=not args.no_progress, report=not args.no_report)
+                  progress=not args.no_progress, report=not args.no_report,
+                  split_bytes=args.split_bytes)
     for u in summary["unreadable"]:
         print("respcheck.dask: %s: %s" % (u["path"], u["error"]),
               file=sys.stderr)

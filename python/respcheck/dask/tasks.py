@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: MIT
 """What runs on the Dask workers, and how results add up.
 
-A task is one input file, or one range of records of a file whose format
-allows splitting (none in this build: raw streams are read whole, since a
-response stream can only be read from its start). lint() checks it with the
-respcheck package and returns its records as JSON lines (the command's
---format=json objects) with a partial summary; merge() adds summaries. Both
-are plain functions of picklable values, imported by name on the workers.
+A task is one input file, or one range of records of a large plain WARC
+file (warcsplit.py says where a range may start so that its records are
+exactly those the whole file gives). Raw streams and captures are read
+whole: a response stream can only be read from its start, and a capture's
+connections run through the whole file; gzip WARC files too (their records'
+places are not known without inflating them all). lint() checks a task
+with the respcheck package and returns its records as JSON lines (the
+command's --format=json objects) with a partial summary; merge() adds
+summaries. Both are plain functions of picklable values, imported by name
+on the workers.
 """
 
 import fnmatch
@@ -18,20 +22,38 @@ from urllib.parse import urlsplit
 
 import respcheck
 
-# kind: an input kind of respcheck.check_file(); start/stop: the record
-# range for split formats (None: the whole file); size: bytes, for ordering
-# and progress.
-Task = namedtuple("Task", "path kind start stop size")
+# kind: an input kind of respcheck.check_file(); start/stop: the byte range
+# of a split file (None: the whole file), first_record its first record's
+# number, rewrite "always" when its records are crawler-rewritten (a Common
+# Crawl file's range); part/parts: which range of how many; size: bytes,
+# for ordering and progress.
+Task = namedtuple("Task", "path kind start stop size first_record rewrite "
+                          "part parts",
+                  defaults=(0, None, 0, 1))
+
+# Plain WARC files larger than this are split into ranges about this size.
+SPLIT_BYTES = 64 << 20
 
 # The command's summary keys (respcheck --summary --format=json), in its
 # order; a run's summary has these and more.
 COMMAND_KEYS = ("files", "unreadable_files", "responses", "accepted",
                 "rejected", "errors", "warnings", "infos", "rules")
 
-def split_file(path, kind, size):
-    """The tasks of one file. Raw response streams cannot be split: one
-    task. (Formats of independent records, such as WARC, split here into
-    record ranges.)"""
+def split_file(path, kind, size, split_bytes=SPLIT_BYTES):
+    """The tasks of one file: record ranges of a large plain WARC file,
+    else the whole file."""
+    if kind == "warc" and size and size > split_bytes:
+        from .warcsplit import plan_ranges
+        try:
+            ranges = plan_ranges(path, size, split_bytes)
+        except OSError:
+            ranges = []
+        if len(ranges) > 1:
+            return [Task(path, kind, start, stop,
+                         (stop if stop is not None else size) - start,
+                         first, rewrite, k, len(ranges))
+                    for k, (start, stop, first, rewrite)
+                    in enumerate(ranges)]
     return [Task(path, kind, None, None, size)]
 
 
@@ -154,7 +176,13 @@ def lint(task, options):
     cannot be read counts as unreadable (the command's exit status 2)."""
     summary = empty_summary()
     try:
-        responses = respcheck.check_file(task.path, kind=task.kind, **options)
+        if task.start is None:
+            responses = respcheck.check_file(task.path, kind=task.kind,
+                                             **options)
+        else:
+            responses = respcheck._respcheck._check_warc_range(
+                task.path, task.start, task.stop, task.first_record,
+                task.rewrite == "always", **options)
     except respcheck.InputError as e:
         # Cut short: what was read counts, and the file is reported, as
         # the command does.
@@ -177,7 +205,8 @@ def lint(task, options):
 
 # The file names each input kind takes from directories, as the command's
 # (without --include).
-KIND_PATTERNS = ("*.http", "*.pcap", "*.pcapng")
+KIND_PATTERNS = ("*.http", "*.pcap", "*.pcapng", "*.warc", "*.warc.gz",
+                 "*.har")
 
 
 def walk(paths, include=None):
