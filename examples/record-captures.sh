@@ -89,8 +89,10 @@ pids+=($!)
 cat > "$work/record.py" <<'EOF'
 """record.py PORT OUTFILE REQUEST... : sends the requests (Python string
 escapes, e.g. 'GET / HTTP/1.1\r\nHost: x\r\n\r\n') on one connection,
-pipelined, and writes every byte received until the server closes."""
-import socket, sys, time
+pipelined, and writes every byte received until the server closes; with
+RC_REQUESTS=FILE in the environment, the bytes sent too (respcheck
+--requests=FILE pairs each response with its request)."""
+import os, socket, sys, time
 
 port, outfile, reqs = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 deadline = time.monotonic() + 10
@@ -102,8 +104,11 @@ while True:  # the servers were just started: wait for the port, bounded
         if time.monotonic() > deadline:
             raise
         time.sleep(0.1)
+sent = b""
 for r in reqs:
-    s.sendall(r.encode("latin-1").decode("unicode_escape").encode("latin-1"))
+    raw = r.encode("latin-1").decode("unicode_escape").encode("latin-1")
+    s.sendall(raw)
+    sent += raw
 data = b""
 while time.monotonic() < deadline:
     chunk = s.recv(65536)
@@ -113,6 +118,9 @@ while time.monotonic() < deadline:
 s.close()
 open(outfile, "wb").write(data)
 print(f"{outfile}: {len(data)} bytes")
+if os.environ.get("RC_REQUESTS"):
+    open(os.environ["RC_REQUESTS"], "wb").write(sent)
+    print(f"{os.environ['RC_REQUESTS']}: {len(sent)} bytes")
 EOF
 rec() { timeout 20 python3 "$work/record.py" "$@"; }
 H='Host: localhost\r\nUser-Agent: respcheck-recorder\r\n'
@@ -132,6 +140,16 @@ rec $nginx_port "$out/nginx-errors.http" \
   "GET /docs/notes.txt HTTP/1.1\r\n${H}Range: bytes=0-9\r\n\r\n" \
   "GET /teapot HTTP/1.1\r\n$H\r\n" \
   "GET /empty HTTP/1.1\r\n$H$C\r\n"
+# nginx: GET, HEAD and GET pipelined, then a DELETE (405), with the
+# client's bytes saved: read as answers to GET, the HEAD response (no
+# content) makes the next response its content; lint with
+# --requests=nginx-pipelined.requests (named *.responses, so that directory
+# walks, which cannot know that, leave it out).
+RC_REQUESTS="$out/nginx-pipelined.requests" rec $nginx_port "$out/nginx-pipelined.responses" \
+  "GET / HTTP/1.1\r\n$H\r\n" \
+  "HEAD /index.html HTTP/1.1\r\n$H\r\n" \
+  "GET /missing HTTP/1.1\r\n$H\r\n" \
+  "DELETE /index.html HTTP/1.1\r\n$H$C\r\n"
 # nginx: a chunked response (SSI output has no length).
 rec $nginx_port "$out/nginx-chunked.http" \
   "GET /ssi/page.html HTTP/1.1\r\n$H$C\r\n"

@@ -21,6 +21,11 @@ Groups (all by default):
            --config, --no-config), its strict parser.
   baseline --write-baseline and --baseline: fingerprints that survive
            moved offsets, counts, a strict reader.
+  explain  --explain for every rule of --list-rules: an explanation and an
+           RFC quote from docs/rules.md, examples that are vector cases
+           and behave as the cases say, in text and JSON.
+  requests --methods and --requests: each response with its request
+           (method, target, version), 1xx, upgrades, mismatches, errors.
   rss      a 20 MiB generated capture on stdin: maximum RSS under 8 MiB
            (measured by rss_probe). Skipped, saying why, when the
            environment variable RESPCHECK_RSS_SKIP holds a reason (the
@@ -83,9 +88,14 @@ def captures():
     out = []
     for pattern, opts in (("examples/captures/*.http", []),
                           ("examples/captures/*.head", ["--method=HEAD"]),
+                          ("examples/captures/*.responses", []),
                           ("tests/cli/captures/*.http", [])):
         for p in sorted(glob.glob(os.path.join(ROOT, pattern))):
-            out.append((os.path.relpath(p, ROOT), opts))
+            # A capture with the client's side beside it (NAME.requests)
+            # is read with it.
+            reqs = os.path.splitext(p)[0] + ".requests"
+            extra = ["--requests=" + os.path.relpath(reqs, ROOT)] if os.path.exists(reqs) else []
+            out.append((os.path.relpath(p, ROOT), opts + extra))
     return out
 
 
@@ -215,7 +225,9 @@ def json_decoding(raw):
 
 def request_of(opts):
     """The "request" a raw stream's records carry: the options' method and
-    version, no target."""
+    version, no target; None with --requests (each record its own)."""
+    if any(o.startswith("--requests=") for o in opts):
+        return None
     req = {"method": "GET", "target": None, "version": "1.1"}
     for o in opts:
         if o.startswith("--method="):
@@ -245,8 +257,13 @@ def check_objects(rel, data, lines, catalogue, status, opts=()):
         check(obj["file"] == rel, f"{w}: file {obj['file']!r} is not {rel!r}")
         check(obj.get("source") == {"kind": "stream"},
               f"{w}: source {obj.get('source')!r} is not a raw stream's")
-        check(obj.get("request") == want_request,
-              f"{w}: request {obj.get('request')!r} is not {want_request!r}")
+        if want_request is None:
+            r = obj.get("request")
+            check(r is None or (set(r) >= {"method", "target", "version"} and isinstance(r["target"], str)),
+                  f"{w}: request {r!r} is not a request read from --requests")
+        else:
+            check(obj.get("request") == want_request,
+                  f"{w}: request {obj.get('request')!r} is not {want_request!r}")
         check(list(obj)[:5] == ["file", "source", "request", "index", "offset"],
               f"{w}: members out of order: {list(obj)}")
         check(obj["index"] > last_index, f"{w}: index {obj['index']} not increasing")
@@ -1260,6 +1277,262 @@ def group_baseline():
 
 
 # --------------------------------------------------------------------------
+# explain: --explain RULE for every rule, from docs/rules.md and the vectors
+
+def vector_cases():
+    """{(file, case name): the case's bytes} of tests/vectors, decoded as
+    tests/vectors/README.md says."""
+    cases = {}
+    vdir = os.path.join(ROOT, "tests", "vectors")
+    for name in sorted(os.listdir(vdir)):
+        if not name.endswith(".md") or name == "README.md":
+            continue
+        with open(os.path.join(vdir, name), encoding="utf-8") as f:
+            text = f.read()
+        for m in re.finditer(r"^## (\S+)\n(.*?)(?=^## |\Z)", text, re.M | re.S):
+            block = re.search(r"^```http\n(.*?)^```", m.group(2), re.M | re.S)
+            if block is None:
+                continue
+            # Line breaks in the block are layout; escapes are the bytes.
+            data = vector_escape_back("".join(block.group(1).split("\n")))
+            cases[(name, m.group(1))] = data
+    return cases
+
+
+def docs_sections():
+    with open(os.path.join(ROOT, "docs", "rules.md"), encoding="utf-8") as f:
+        return re.findall(r"^## (\S+)$", f.read(), re.M)
+
+
+def group_explain():
+    catalogue = rules_catalogue()
+    cases = vector_cases()
+    sections = docs_sections()
+    check(len(sections) == len(set(sections)), "docs/rules.md: a section twice")
+    for sec in sections:
+        check(sec in catalogue, f"docs/rules.md: section '{sec}' names no rule of --list-rules")
+    library = {r for r in catalogue if not r.startswith("capture-")}
+    for rule, entry in sorted(catalogue.items()):
+        where = f"--explain {rule}"
+        s, out, err = run(["--explain", rule])
+        text = out.decode("ascii", "replace")
+        check(s == 0 and err == "", f"{where}: exit {s}, stderr {err!r}")
+        check(all(32 <= b < 127 or b == 10 for b in out), f"{where}: not printable ASCII")
+        check(rule in sections, f"{where}: no section in docs/rules.md")
+        lines = text.splitlines()
+        check(lines[:1] == [f"{rule}: {entry['summary']}"], f"{where}: first line {lines[:1]}")
+        check(f"  severity: {entry['severity']}" in lines and
+              f"  reference: {entry['reference']}" in lines, f"{where}: severity, reference")
+        # An explanation paragraph, then the RFC's words, quoted.
+        check(re.search(r"\n\n[A-Z0-9(`].{40,}", text) is not None, f"{where}: no explanation")
+        # RFC 9110 15.5.2: "..." (an input kind's rule may quote its format's
+        # specification: ISO 28500 for WARC, HAR 1.2).
+        check(re.search(r'\n  (RFC \d+ [\d.]+|ISO \d+ \(WARC/1\.1\) [\d.]+|HAR 1\.2 \(\w+\)): "', text)
+              is not None, f"{where}: no quote of its specification")
+        if rule not in library:
+            continue
+        # Two examples from the vectors, shown as they are written there,
+        # and what the library makes of them.
+        fires = re.search(r"\nFires \(tests/vectors/(\S+), case (\S+?)[;)].*?:\n((?:    .*\n)+)((?:  -> .*\n)+)", text)
+        near = re.search(r"\nDoes not fire \(tests/vectors/(\S+), case (\S+?)[;)].*?:\n((?:    .*\n)+)((?:  -> .*\n)+)", text)
+        if not check(fires is not None and near is not None, f"{where}: examples missing:\n{text}"):
+            continue
+        for m, kind in ((fires, "fires"), (near, "near miss")):
+            key = (m.group(1), m.group(2))
+            if not check(key in cases, f"{where}: {kind} {key} is not a vector case"):
+                continue
+            shown = "".join(l[4:] for l in m.group(3).splitlines())
+            if not shown.startswith("... ("):
+                check(cases[key].startswith(vector_escape_back(shown)[:200]),
+                      f"{where}: {kind} bytes differ from {key}")
+        for l in fires.group(4).splitlines():
+            check(re.fullmatch(r"  -> (\d+):(\d+): (error|warning|info): .* \[" + re.escape(rule) + r"\]", l)
+                  is not None or l.startswith("  -> and "), f"{where}: finding line {l!r}")
+        check(near.group(4) == f"  -> no {rule}\n", f"{where}: near miss says {near.group(4)!r}")
+        # JSON: the same, as one object.
+        s, out, _ = run(["--explain", rule, "--format=json"])
+        obj = json.loads(out)
+        check(s == 0 and obj["rule"] == rule and obj["explanation"] and obj["quote"].startswith("RFC "),
+              f"{where} json: {obj.get('rule')}")
+        check(obj["fires"]["findings"] and
+              all(f["severity"] in ("error", "warning", "info") for f in obj["fires"]["findings"]) and
+              obj["near_miss"]["findings"] == [], f"{where} json: examples")
+        raw = cases.get((obj["fires"]["file"], obj["fires"]["case"]))
+        check(raw is not None and json_decoding(raw) == obj["fires"]["bytes"],
+              f"{where} json: the firing example's bytes are not the vector's")
+
+    # The severity in force, after --rule.
+    s, out, _ = run(["--rule=date-missing=off", "--explain=date-missing"])
+    check(s == 0 and b"\n  severity: off (default: info)\n" in out, f"--explain after --rule: {out!r}")
+    # Mistakes.
+    s, out, err = run(["--explain", "no-such-rule"])
+    check(s == 2 and out == b"" and "unknown rule 'no-such-rule'" in err, f"--explain unknown: {s} {err!r}")
+    s, out, err = run(["--explain", "date-missing", "--format=sarif"])
+    check(s == 2 and "not SARIF" in err, f"--explain as SARIF: {s} {err!r}")
+    s, out, err = run(["--explain"])
+    check(s == 2 and "needs a value" in err, f"--explain without a rule: {s} {err!r}")
+
+
+def vector_escape_back(shown):
+    """Bytes written with the vectors' escapes (as --explain shows them too),
+    read back."""
+    out = bytearray()
+    i = 0
+    while i < len(shown):
+        c = shown[i]
+        if c == "\\":
+            e = shown[i + 1]
+            if e == "x":
+                out.append(int(shown[i + 2:i + 4], 16))
+                i += 4
+                continue
+            out += {"r": b"\r", "n": b"\n", "t": b"\t", "\\": b"\\"}[e]
+            i += 2
+            continue
+        out += c.encode()
+        i += 1
+    return bytes(out)
+
+
+# --------------------------------------------------------------------------
+# requests: --methods and --requests, each response paired with its request
+
+def records(args, input_bytes=None):
+    s, out, err = run(["--format=json"] + args, input_bytes=input_bytes)
+    return s, [json.loads(l) for l in out.decode().splitlines()], err
+
+
+def req(method, target=None, version="1.1"):
+    return {"method": method, "target": target, "version": version}
+
+
+# GET, HEAD, GET pipelined on one connection.
+PIPELINED = (b"HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 3\r\n\r\nabc"
+             b"HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 5\r\n\r\n"
+             b"HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 2\r\n\r\nok")
+
+
+def group_requests():
+    tmp = tempfile.mkdtemp(prefix="respcheck-cli-")
+    try:
+        stream = os.path.join(tmp, "stream.http")
+        write(stream, PIPELINED)
+
+        # Read as answers to GET, the HEAD response swallows the next one.
+        s, recs, _ = records([stream])
+        check(s == 1 and any(f["rule"] in ("message-truncated", "parse-error")
+                             for r in recs for f in r["findings"]),
+              f"pipelined GET/HEAD/GET read as GETs: {s} {recs}")
+        # --methods: one method a response, in order.
+        s, recs, err = records(["--methods=GET,HEAD,GET", stream])
+        check(s == 0 and err == "" and [r["status"] for r in recs] == [200, 200, 200] and
+              all(r["findings"] == [] for r in recs), f"--methods=GET,HEAD,GET: {s} {recs} {err!r}")
+        check([r["request"] for r in recs] == [req("GET"), req("HEAD"), req("GET")],
+              f"--methods requests: {[r['request'] for r in recs]}")
+        # The last method repeats; a 1xx answers the request of the final
+        # response after it.
+        data = (b"HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 3\r\n\r\nabc"
+                b"HTTP/1.1 100 Continue\r\n\r\n"
+                b"HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 5\r\n\r\n"
+                b"HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 5\r\n\r\n")
+        s, recs, _ = records(["--methods=GET,HEAD", "-"], input_bytes=data)
+        check(s == 0 and [(r["status"], r["request"]["method"]) for r in recs] ==
+              [(200, "GET"), (100, "HEAD"), (200, "HEAD"), (200, "HEAD")], f"--methods repeat, 1xx: {recs}")
+        # The version of --request-version; each file starts the list again.
+        s, recs, _ = records(["--methods=GET,HEAD,GET", "--request-version=1.0", stream, stream])
+        check(s == 0 and [r["request"] for r in recs] == [req("GET", None, "1.0"), req("HEAD", None, "1.0"),
+                                                          req("GET", None, "1.0")] * 2,
+              f"--methods per file: {[r['request'] for r in recs]}")
+        # --method is a list of one; the last of --method and --methods wins.
+        s, recs, _ = records(["--methods=GET,HEAD,GET", "--method=HEAD", stream])
+        check(recs and all(r["request"]["method"] == "HEAD" for r in recs), "--method after --methods")
+        s, recs, err = records(["--methods=PROPFIND,HEAD", "-"], input_bytes=PIPELINED[:48])
+        check("note: method 'PROPFIND'" in err, f"--methods: an unknown method's note: {err!r}")
+        for arg, needle in (("--methods=", "--methods needs"), ("--methods=GET,,HEAD", "'' is not a method token"),
+                            ("--methods=GET,HE AD", "'HE AD' is not a method token"),
+                            ("--methods=GET,", "'' is not a method token")):
+            s, out, err = run([arg, stream])
+            check(s == 2 and needle in err and out == b"", f"{arg}: {s} {err!r}")
+
+        # --requests: the client's side of the same connection.
+        reqs = os.path.join(tmp, "client.bin")
+        write(reqs, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+                    b"HEAD /x HTTP/1.1\r\nHost: a\r\n\r\n"
+                    b"POST /f?q=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nbody"
+                    b"GET /last HTTP/1.0\r\n\r\n")
+        cap = os.path.join(tmp, "server.http")
+        write(cap, PIPELINED + b"HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 2\r\n\r\nok")
+        s, recs, err = records(["--requests=" + reqs, cap])
+        check(s == 0 and err == "" and [r["request"] for r in recs] ==
+              [req("GET", "/"), req("HEAD", "/x"), req("POST", "/f?q=1"), req("GET", "/last", "1.0")] and
+              all(r["findings"] == [] for r in recs),
+              f"--requests: {s} {[r['request'] for r in recs]} {err!r}")
+        for rs in ("1", "7"):
+            s2, recs2, _ = records(["--requests=" + reqs, "--read-size=" + rs, cap])
+            check(recs2 == recs, f"--requests with --read-size={rs}")
+        # The request's version counts: a 1xx to an HTTP/1.0 request.
+        write(reqs, b"GET / HTTP/1.0\r\n\r\n")
+        s, recs, _ = records(["--requests", reqs, "-"],
+                             input_bytes=b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 0\r\n\r\n")
+        check(s == 1 and any(f["rule"] == "status-1xx-http10" for f in recs[0]["findings"]) and
+              recs[0]["request"] == req("GET", "/", "1.0"), f"--requests HTTP/1.0: {recs}")
+        # More responses than requests: the rest answer no request (null),
+        # read as answers to --method; said on stderr.
+        write(reqs, b"GET / HTTP/1.1\r\n\r\n")
+        s, recs, err = records(["--requests=" + reqs, "-"],
+                               input_bytes=b"HTTP/1.1 204 No Content\r\nDate: x\r\n\r\n" * 3)
+        check(s == 0 and [r["request"] for r in recs] == [req("GET", "/"), None, None] and
+              f"respcheck: <stdin>: 2 responses answer no request of {reqs} (read as answers to GET)" in err,
+              f"more responses than requests: {[r['request'] for r in recs]} {err!r}")
+        # More requests than responses: said too.
+        write(reqs, b"GET / HTTP/1.1\r\n\r\n" * 5)
+        s, recs, err = records(["--requests=" + reqs, "-"],
+                               input_bytes=b"HTTP/1.1 204 No Content\r\nDate: x\r\n\r\n" * 3)
+        check(s == 0 and len(recs) == 3 and
+              err == f"respcheck: <stdin>: 2 requests of {reqs} got no response\n",
+              f"more requests than responses: {err!r}")
+        # A CONNECT that switches: the rest is a tunnel. One refused: the
+        # client's next request is read.
+        write(reqs, b"CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n\x16\x03\x01\x00\x05hello")
+        s, recs, err = records(["--requests=" + reqs, "-"],
+                               input_bytes=b"HTTP/1.1 200 Connection Established\r\n\r\n\x16\x03\x01 tls")
+        check(s == 0 and len(recs) == 1 and recs[0]["request"] == req("CONNECT", "a:443") and err == "",
+              f"CONNECT tunnel: {s} {recs} {err!r}")
+        write(reqs, b"CONNECT a:443 HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n")
+        s, recs, err = records(["--requests=" + reqs, "-"],
+                               input_bytes=b"HTTP/1.1 403 Forbidden\r\nDate: x\r\nContent-Length: 0\r\n\r\n"
+                                           b"HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 2\r\n\r\nok")
+        check(s == 0 and [r["request"] for r in recs] == [req("CONNECT", "a:443"), req("GET", "/after")] and
+              err == "", f"CONNECT refused: {s} {[r['request'] for r in recs]} {err!r}")
+        # A long target is cut, and said so.
+        write(reqs, b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\n\r\n")
+        s, recs, _ = records(["--requests=" + reqs, "-"], input_bytes=PIPELINED[:48])
+        r0 = recs[0]["request"] if recs else {}
+        check(r0.get("target_truncated") is True and len(r0.get("target", "")) == 8192,
+              f"long target: {len(r0.get('target', ''))} {r0.get('target_truncated')}")
+        # SARIF and text carry it too (SARIF: each result's request).
+        write(reqs, b"HEAD /h HTTP/1.1\r\n\r\n")
+        s, out, _ = run(["--requests=" + reqs, "--format=sarif", "-"],
+                        input_bytes=b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\n")
+        res = json.loads(out)["runs"][0]["results"]
+        check(res and res[0]["properties"]["request"] == req("HEAD", "/h"), f"SARIF request: {res}")
+        # Mistakes: not HTTP, missing, both options, standard input.
+        write(reqs, b"GET / HTTP/1.1\r\n\r\nSSH-2.0-OpenSSH\r\n\r\n")
+        s, recs, err = records(["--requests=" + reqs, stream])
+        check(s == 2 and re.search(re.escape(f"respcheck: {reqs}: byte ") + r"(18|19): not an HTTP request \(",
+                                   err) is not None and len(recs) == 3 and recs[0]["request"] == req("GET", "/"),
+              f"requests not HTTP: {s} {err!r}")
+        s, out, err = run(["--requests=" + os.path.join(tmp, "nope"), stream])
+        check(s == 2 and "nope: cannot open" in err, f"--requests missing: {s} {err!r}")
+        s, out, err = run(["--requests=" + reqs, "--methods=GET", stream])
+        check(s == 2 and "--methods and --requests" in err, f"--requests and --methods: {s} {err!r}")
+        s, out, err = run(["--requests=-", stream])
+        check(s == 2 and "--requests" in err and "standard input" in err, f"--requests=-: {s} {err!r}")
+    finally:
+        shutil.rmtree(tmp)
+
+
+# --------------------------------------------------------------------------
 # rss
 
 def group_rss():
@@ -1301,7 +1574,8 @@ def group_rss():
 
 GROUPS = {"golden": group_golden, "json": group_json, "sarif": group_sarif,
           "inputs": group_inputs, "source": group_source, "config": group_config,
-          "baseline": group_baseline,
+          "baseline": group_baseline, "explain": group_explain,
+          "requests": group_requests,
           "cli": group_cli, "rss": group_rss}
 
 

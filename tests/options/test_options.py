@@ -101,8 +101,9 @@ def main():
         lines = out.splitlines()
         start = [i for i, l in enumerate(lines) if l.lstrip().startswith("--rule=")]
         check(len(start) == 1, f"{name} --help: one --rule line")
-        if start:
-            helps[name] = lines[start[0]:start[0] + 6]
+        end = [i for i, l in enumerate(lines) if l.lstrip().startswith("--max-chunk-extension")]
+        if start and end:
+            helps[name] = lines[start[0]:end[0] + 1]
     check(len(helps) == 2 and helps["respcheck"] == helps["respcheck-proxy"] and
           helps["respcheck"][-1].lstrip().startswith("--max-chunk-extension"),
           f"the shared options' help differs: {helps!r}")

@@ -46,6 +46,14 @@ typedef struct rc_cli {
   /* The request every response of a raw stream answers (--method,
    * --request-version): target null. */
   rc_request_info_t request;
+  /* What a raw stream's responses answer in turn, besides `request`
+   * (pairing.c): --methods (methods[0..nmethods), the last repeating;
+   * --method is a list of one) or --requests (the client's bytes of the
+   * same connection). */
+  const char **methods;
+  size_t nmethods;
+  const char *requests_path;
+  struct rc_pairing *pairing; /* of the stream being read, or NULL */
   /* Captures' options (--max-connections, --max-held-bytes, --rule for the
    * capture-* rules). */
   respcheck_capture_options_t copts;
@@ -131,6 +139,19 @@ void rc_cli_free_readers(rc_cli_t *app);
  * expects (bad input). */
 void rc_cli_input_error(rc_cli_t *app, const char *path, uint64_t offset,
                         const char *reason);
+
+/* pairing.c: the requests a raw stream's responses answer (--methods,
+ * --requests), pushed to app->parser and set as the records' "request".
+ * rc_pairing_begin after the parser's reset and rc_out_begin_file (-1: an
+ * error, said; the input is not read); rc_pairing_head from on_head;
+ * rc_pairing_end from on_message_end, after rc_out_response_end;
+ * rc_pairing_finish at the end (whole: the stream was read to its end, so
+ * requests left without a response are said). */
+typedef struct rc_pairing rc_pairing_t;
+int rc_pairing_begin(rc_cli_t *app, const rc_input_t *in);
+void rc_pairing_head(rc_cli_t *app, const respcheck_response_t *r);
+void rc_pairing_end(rc_cli_t *app, const respcheck_message_end_t *end);
+void rc_pairing_finish(rc_cli_t *app, int whole);
 
 /* Lints a file, a directory (walked) or "-" (inputs.c). */
 void rc_lint_path(rc_cli_t *app, const char *path);

@@ -14,6 +14,7 @@
 #include "baseline.h"
 #include "cli.h"
 #include "config.h"
+#include "explain.h"
 #include "options.h"
 
 #define PROG "respcheck"
@@ -45,11 +46,16 @@ static const char usage_text[] =
     "      --no-show-source          never\n"
     "      --no-progress             no progress on stderr for large inputs\n"
     "\n"
-    "Request context (for every response of a raw stream, and those of a\n"
+    "Request context (for the responses of a raw stream, and those of a\n"
     "web archive without a request record):\n"
     "      --method=METHOD           request method (default GET; HEAD and\n"
     "                                CONNECT change the framing)\n"
+    "      --methods=M1,M2,...       the responses answer M1, M2, ... in turn\n"
+    "                                (the last repeats; each file anew)\n"
     "      --request-version=1.0|1.1 request's HTTP version (default 1.1)\n"
+    "      --requests=FILE           the client's side of the same connection\n"
+    "                                (its requests, as sent): each response\n"
+    "                                answers the next request in FILE\n"
     "\n"
     "Rules and limits:\n" RC_LIBRARY_OPT_HELP
     "      --max-connections=N       captures: connections open at once "
@@ -67,7 +73,10 @@ static const char usage_text[] =
     "                                '*' for all); files named on the command\n"
     "                                line are always read\n"
     "      --read-size=N             bytes per read (default 65536)\n"
-    "\n"
+    "\n";
+/* In two parts: C11 compilers need take no string longer than 4095
+ * bytes. */
+static const char usage_text2[] =
     "Configuration and baseline:\n"
     "      --config=FILE             settings from FILE (default: the first\n"
     "                                .respcheck.toml upward from the inputs,\n"
@@ -81,6 +90,8 @@ static const char usage_text[] =
     "\n"
     "Information:\n"
     "      --list-rules              the rule catalogue, in the chosen format\n"
+    "      --explain=RULE            a rule: why, the RFC's words, an example\n"
+    "                                that fires and one that does not\n"
     "  -V, --version                 version and IANA registry date\n"
     "  -h, --help                    this help\n"
     "\n"
@@ -98,6 +109,8 @@ enum opt_id {
   OPT_NO_SHOW_SOURCE,
   OPT_NO_PROGRESS,
   OPT_METHOD,
+  OPT_METHODS,
+  OPT_REQUESTS,
   OPT_REQUEST_VERSION,
   OPT_INCLUDE,
   OPT_READ_SIZE,
@@ -109,6 +122,7 @@ enum opt_id {
   OPT_BASELINE,
   OPT_WRITE_BASELINE,
   OPT_LIST_RULES,
+  OPT_EXPLAIN,
   OPT_VERSION,
   OPT_HELP
 };
@@ -123,6 +137,8 @@ static const rc_opt_def_t opt_defs[] = {
     {"no-show-source", 0, 0, OPT_NO_SHOW_SOURCE},
     {"no-progress", 0, 0, OPT_NO_PROGRESS},
     {"method", 0, 1, OPT_METHOD},
+    {"methods", 0, 1, OPT_METHODS},
+    {"requests", 0, 1, OPT_REQUESTS},
     {"request-version", 0, 1, OPT_REQUEST_VERSION},
     {"include", 0, 1, OPT_INCLUDE},
     {"read-size", 0, 1, OPT_READ_SIZE},
@@ -134,6 +150,7 @@ static const rc_opt_def_t opt_defs[] = {
     {"baseline", 0, 1, OPT_BASELINE},
     {"write-baseline", 0, 1, OPT_WRITE_BASELINE},
     {"list-rules", 0, 0, OPT_LIST_RULES},
+    {"explain", 0, 1, OPT_EXPLAIN},
     {"version", 'V', 0, OPT_VERSION},
     {"help", 'h', 0, OPT_HELP},
 };
@@ -150,12 +167,16 @@ typedef struct args {
   rc_cli_t *app;
   int color_mode; /* 0 auto, 1 always, 2 never */
   int list_rules;
-  int progress;       /* 0 never, 1 on a terminal */
-  int show_source;    /* -1 when stdout is a terminal, 0 never, 1 always */
-  const char *config; /* --config */
+  const char *explain; /* --explain's rule */
+  int progress;        /* 0 never, 1 on a terminal */
+  int show_source;     /* -1 when stdout is a terminal, 0 never, 1 always */
+  const char *config;  /* --config */
   int no_config;
   int error_on; /* --error-on (a severity); 0 when not given */
   const char *baseline, *write_baseline;
+  const char **methods; /* --method, --methods */
+  char *method_buf;     /* their names, split */
+  int methods_list;     /* the last of them was --methods */
   deferred_t *deferred;
   size_t ndeferred, deferred_cap;
   rc_cli_t scratch; /* where deferred options are checked */
@@ -167,22 +188,65 @@ static int is_tchar(unsigned char c) {
          (c >= 'A' && c <= 'Z') || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
 }
 
-static void set_method(rc_cli_t *app, const char *value) {
+/* Checks one method of --method or --methods. */
+static void check_method(const char *option, const char *method) {
   const char *p;
-  respcheck_method_t m;
-  if (*value == '\0')
-    rc_usage_error(PROG, "--method needs a value", "", "");
-  for (p = value; *p; p++)
+  char before[32];
+  snprintf(before, sizeof before, "%s: '", option);
+  if (*method == '\0')
+    rc_usage_error(PROG, before, method, "' is not a method token");
+  for (p = method; *p; p++)
     if (!is_tchar((unsigned char)*p))
-      rc_usage_error(PROG, "--method: '", value, "' is not a method token");
-  m = respcheck_method_from_name(value, strlen(value));
-  if (m == RESPCHECK_METHOD_UNKNOWN)
+      rc_usage_error(PROG, before, method, "' is not a method token");
+  if (respcheck_method_from_name(method, strlen(method)) ==
+      RESPCHECK_METHOD_UNKNOWN)
     fprintf(stderr,
             "respcheck: note: method '%s' has no special framing; responses "
             "are read as answers to GET\n",
-            value); /* a token: printable ASCII only */
-  app->opts.default_request.method = m;
-  app->request.method = value;
+            method); /* a token: printable ASCII only */
+}
+
+static _Noreturn void out_of_memory(void) {
+  fprintf(stderr, "respcheck: out of memory\n");
+  exit(2);
+}
+
+/* --method=M: every response answers M. --methods=A,B,...: the responses
+ * answer A, B, ... in turn, the last repeating (pairing.c). A list of one
+ * is --method. The last method is the parser's default request. */
+static void set_methods(args_t *a, const char *option, const char *value,
+                        int list) {
+  rc_cli_t *app = a->app;
+  size_t n = 1, k, len = strlen(value);
+  char *p;
+  if (*value == '\0')
+    rc_usage_error(PROG, option, " needs a value", "");
+  free(a->methods);
+  free(a->method_buf);
+  a->method_buf = malloc(len + 1);
+  if (a->method_buf == NULL)
+    out_of_memory();
+  memcpy(a->method_buf, value, len + 1);
+  for (p = a->method_buf; list && *p; p++)
+    n += *p == ',';
+  a->methods = malloc(n * sizeof *a->methods);
+  if (a->methods == NULL)
+    out_of_memory();
+  /* Each method a string of its own, split in place. */
+  for (k = 0, p = a->method_buf; k < n; k++) {
+    char *comma = list ? strchr(p, ',') : NULL;
+    if (comma != NULL)
+      *comma = '\0';
+    check_method(option, p);
+    a->methods[k] = p;
+    p = comma != NULL ? comma + 1 : p + strlen(p);
+  }
+  app->methods = a->methods;
+  app->nmethods = n;
+  a->methods_list = list;
+  app->opts.default_request.method =
+      respcheck_method_from_name(a->methods[n - 1], strlen(a->methods[n - 1]));
+  app->request.method = a->methods[n - 1];
 }
 
 static void set_request_version(rc_cli_t *app, const char *value) {
@@ -328,7 +392,20 @@ static void apply_option(void *ctx, int id, const char *value) {
     a->progress = 0;
     break;
   case OPT_METHOD:
-    set_method(app, value);
+    set_methods(a, "--method", value, 0);
+    break;
+  case OPT_METHODS:
+    set_methods(a, "--methods", value, 1);
+    break;
+  case OPT_REQUESTS:
+    if (*value == '\0')
+      rc_usage_error(PROG, "--requests needs a file", "", "");
+    if (strcmp(value, "-") == 0)
+      rc_usage_error(PROG,
+                     "--requests reads a file, not standard input (the "
+                     "requests are read again for each input)",
+                     "", "");
+    app->requests_path = value;
     break;
   case OPT_REQUEST_VERSION:
     set_request_version(app, value);
@@ -371,12 +448,16 @@ static void apply_option(void *ctx, int id, const char *value) {
   case OPT_LIST_RULES:
     a->list_rules = 1;
     break;
+  case OPT_EXPLAIN:
+    a->explain = value;
+    break;
   case OPT_VERSION:
     printf("respcheck %s\nIANA HTTP Status Code Registry: %s\n",
            respcheck_version(), respcheck_registry_date());
     exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
   case OPT_HELP:
     fputs(usage_text, stdout);
+    fputs(usage_text2, stdout);
     exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
   }
 }
@@ -481,6 +562,11 @@ int main(int argc, char **argv) {
   cl.ctx = &args;
 
   nops = rc_parse_args(&cl, argc, argv);
+  if (args.methods_list && app.requests_path != NULL)
+    rc_usage_error(PROG,
+                   "--methods and --requests cannot be used together: the "
+                   "requests file says each response's method",
+                   "", "");
   error_on = configure(&args, argv, nops);
   app.config.severity = app.opts.severity;
   /* The capture rules follow the library's in the catalogue. */
@@ -506,6 +592,11 @@ int main(int argc, char **argv) {
                            (args.show_source == 1 ||
                             (args.show_source == -1 && isatty(STDOUT_FILENO)));
 
+  if (args.explain != NULL) {
+    if (app.config.format == RC_FORMAT_SARIF)
+      rc_usage_error(PROG, "--explain writes text or JSON, not SARIF", "", "");
+    return rc_explain(stdout, args.explain, &app.config);
+  }
   if (args.list_rules) {
     if (rc_out_list_rules(stdout, &app.config) != 0) {
       fprintf(stderr, "respcheck: cannot write the output\n");
@@ -580,6 +671,8 @@ int main(int argc, char **argv) {
     }
   }
   rc_baseline_free(baseline);
+  free(args.methods);
+  free(args.method_buf);
   rc_out_free(app.out);
   rc_linemap_free(app.linemap);
   respcheck_parser_free(app.parser);

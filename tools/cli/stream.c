@@ -26,6 +26,7 @@ static int on_head(void *user, const respcheck_response_t *r) {
   rc_cli_t *app = user;
   /* A finding may point at the response's first byte after a long body. */
   rc_linemap_pin(app->linemap, r->offset);
+  rc_pairing_head(app, r);
   rc_out_response_head(app->out, r);
   return 0;
 }
@@ -36,6 +37,8 @@ static void on_message_end(void *user, const respcheck_message_end_t *end) {
    * its status line are reported from their first one. */
   rc_linemap_pin(app->linemap, end->end_offset);
   rc_cli_message_end(app, end);
+  /* The next response's request (--methods, --requests). */
+  rc_pairing_end(app, end);
 }
 
 static const respcheck_callbacks_t callbacks = {on_finding, on_head, NULL,
@@ -100,6 +103,10 @@ static void lint_stream(rc_cli_t *app, rc_input_t *in) {
   rc_out_set_snippets(app->out, rc_linemap_snippet, app->linemap);
   rc_out_set_source(app->out, &source, NULL);
   rc_out_set_request(app->out, &app->request);
+  if (rc_pairing_begin(app, in) != 0) {
+    rc_out_end_file(app->out);
+    return;
+  }
   rc_progress_start(app, in);
 
   a.first = a.len = 0;
@@ -135,6 +142,7 @@ static void lint_stream(rc_cli_t *app, rc_input_t *in) {
     (void)respcheck_finish(app->parser);
   rc_progress_clear(app);
   rc_out_end_file(app->out);
+  rc_pairing_finish(app, !read_failed && !stopped);
 }
 
 static const char *const stream_patterns[] = {"*.http", NULL};

@@ -47,8 +47,8 @@ enum rc_library_opt {
 };
 
 #define RC_LIBRARY_OPT_HELP                                                    \
-  "      --rule=ID=off|info|warning|error[,...]  set rules' severities "       \
-  "(repeatable)\n"                                                             \
+  "      --rule=ID=SEV[,ID=SEV...] set rules' severities (SEV: off, info,\n"   \
+  "                                warning or error; repeatable)\n"            \
   "      --max-header-bytes=N      status line + header section (65536)\n"     \
   "      --max-headers=N           field lines in a section (128)\n"           \
   "      --max-line-length=N       one status or field line (8192)\n"          \
