@@ -194,7 +194,24 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(DATE_MISSING, "date-missing", INFO, "RFC 9110 6.6.1",                     \
      "2xx, 3xx or 4xx response without Date")                                  \
   XX(CONTENT_FORBIDDEN, "content-forbidden", ERROR, "RFC 9110 15.3.6",         \
-     "205 response with content")
+     "205 response with content")                                              \
+  XX(DATE_INVALID, "date-invalid", WARNING, "RFC 9110 6.6.1, 5.6.7",           \
+     "Date not an HTTP-date, or a time that does not exist")                   \
+  XX(LAST_MODIFIED_INVALID, "last-modified-invalid", WARNING,                  \
+     "RFC 9110 8.8.2, 5.6.7",                                                  \
+     "Last-Modified not an HTTP-date, or a time that does not exist")          \
+  XX(EXPIRES_INVALID, "expires-invalid", WARNING,                              \
+     "RFC 9111 5.3; RFC 9110 5.6.7",                                           \
+     "Expires not an HTTP-date (caches read it as already expired)")           \
+  XX(RETRY_AFTER_INVALID, "retry-after-invalid", WARNING, "RFC 9110 10.2.3",   \
+     "Retry-After neither an HTTP-date nor a number of seconds")               \
+  XX(HTTP_DATE_OBSOLETE, "http-date-obsolete", WARNING, "RFC 9110 5.6.7",      \
+     "date in the obsolete RFC 850 or asctime format, not IMF-fixdate")        \
+  XX(LAST_MODIFIED_FUTURE, "last-modified-future", WARNING,                    \
+     "RFC 9110 8.8.2.1", "Last-Modified later than Date")                      \
+  XX(SINGLETON_FIELD_REPEATED, "singleton-field-repeated", ERROR,              \
+     "RFC 9110 5.3",                                                           \
+     "a singleton field (Content-Type, Date, Location, ETag...) on two lines")
 
 typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,

@@ -155,6 +155,13 @@ static void check_head_semantics(respcheck_parser_t *p) {
   if (st >= 200 && st <= 499 && !(f->seen & KF_DATE))
     respcheck__emit(p, RESPCHECK_RULE_DATE_MISSING, f->code_offset,
                     "%d response without Date", st);
+  /* "An origin server with a clock ... MUST NOT generate a Last-Modified
+   * date that is later than the server's time of message origination
+   * (Date)" (RFC 9110 8.8.2.1). */
+  if (f->lm_ok && f->date_ok && f->lm_secs > f->date_secs)
+    respcheck__emit(p, RESPCHECK_RULE_LAST_MODIFIED_FUTURE, f->lm_offset,
+                    "Last-Modified is %lld s later than Date",
+                    (long long)(f->lm_secs - f->date_secs));
 }
 
 /* How the response is framed (RFC 9112 6.3), and whether the connection
