@@ -211,7 +211,22 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
      "RFC 9110 8.8.2.1", "Last-Modified later than Date")                      \
   XX(SINGLETON_FIELD_REPEATED, "singleton-field-repeated", ERROR,              \
      "RFC 9110 5.3",                                                           \
-     "a singleton field (Content-Type, Date, Location, ETag...) on two lines")
+     "a singleton field (Content-Type, Date, Location, ETag...) on two lines") \
+  XX(CACHE_CONTROL_INVALID, "cache-control-invalid", WARNING,                  \
+     "RFC 9111 5.2; RFC 9110 5.6.1",                                           \
+     "Cache-Control not a list of directives (token [= token/quoted-string])") \
+  XX(CACHE_CONTROL_ARGUMENT_INVALID, "cache-control-argument-invalid",         \
+     WARNING, "RFC 9111 5.2.2",                                                \
+     "max-age, s-maxage... without delta-seconds, or an argument where none "  \
+     "is allowed")                                                             \
+  XX(CACHE_CONTROL_CONFLICT, "cache-control-conflict", WARNING,                \
+     "RFC 9111 4.2.1", "Cache-Control directives that contradict or repeat")   \
+  XX(ETAG_INVALID, "etag-invalid", WARNING, "RFC 9110 8.8.3",                  \
+     "ETag not a quoted entity-tag, with an optional W/")                      \
+  XX(VARY_INVALID, "vary-invalid", WARNING, "RFC 9110 12.5.5",                 \
+     "Vary not a list of field names or *")                                    \
+  XX(AGE_INVALID, "age-invalid", WARNING, "RFC 9111 5.1",                      \
+     "Age not a non-negative integer")
 
 typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,

@@ -228,6 +228,18 @@ static RC_INLINE void check_field(respcheck_parser_t *p,
   case KFI_RETRY_AFTER:
     respcheck__check_retry_after(p, h);
     break;
+  case KFI_CACHE_CONTROL:
+    respcheck__check_cache_control(p, h);
+    break;
+  case KFI_AGE:
+    respcheck__check_age(p, h);
+    break;
+  case KFI_ETAG:
+    respcheck__check_etag(p, h);
+    break;
+  case KFI_VARY:
+    respcheck__check_vary(p, h);
+    break;
   default:
     break;
   }

@@ -6,7 +6,7 @@
  * (RFC 9112 9.3), the check that llhttp frames the content the same way,
  * and the head handed to on_head.
  */
-#include "parser.h"
+#include "values.h"
 
 static int is_1xx(int status) { return status >= 100 && status <= 199; }
 
@@ -158,6 +158,8 @@ static void check_head_semantics(respcheck_parser_t *p) {
   /* "An origin server with a clock ... MUST NOT generate a Last-Modified
    * date that is later than the server's time of message origination
    * (Date)" (RFC 9110 8.8.2.1). */
+  if (f->cc_directives)
+    respcheck__check_cache_directives(p);
   if (f->lm_ok && f->date_ok && f->lm_secs > f->date_secs)
     respcheck__emit(p, RESPCHECK_RULE_LAST_MODIFIED_FUTURE, f->lm_offset,
                     "Last-Modified is %lld s later than Date",

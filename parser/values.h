@@ -44,17 +44,26 @@ static inline size_t rv_token(const char *v, size_t i, size_t n) {
 
 static inline int rv_is_digit(char c) { return (unsigned)(c - '0') <= 9u; }
 
-/* The end of the run of DIGIT at i; its value, saturated at UINT64_MAX,
- * in *val. */
+/* The end of the run of DIGIT at i; its value in *val, UINT64_MAX from
+ * about 1.8e19 on (the rules only compare it with 0). */
 static inline size_t rv_digits(const char *v, size_t i, size_t n,
                                uint64_t *val) {
   uint64_t x = 0;
-  for (; i < n && rv_is_digit(v[i]); i++) {
-    unsigned d = (unsigned)(v[i] - '0');
-    x = x > (UINT64_MAX - d) / 10 ? UINT64_MAX : x * 10 + d;
-  }
+  for (; i < n && rv_is_digit(v[i]); i++)
+    x = x < 0x1999999999999999u ? x * 10 + (unsigned)(v[i] - '0') : UINT64_MAX;
   *val = x;
   return i;
+}
+
+/* One of the 8 bytes of x is below 0x21 (a control or SP), 0x7f, or c:
+ * the "has less than" and "has zero" word tricks; bytes >= 0x80 never
+ * match. */
+static inline int rv_has_stop8(uint64_t x, unsigned char c) {
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  uint64_t del = x ^ (ones * 0x7f), eq = x ^ (ones * c);
+  return ((((x - ones * 0x21) & ~x) | ((del - ones) & ~del) |
+           ((eq - ones) & ~eq)) &
+          highs) != 0;
 }
 
 /* s[0, n) is exactly the literal l (lower-case), ignoring the case of
@@ -71,8 +80,24 @@ static inline uint64_t rv_at(const respcheck_parser_t *p,
 
 /* quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE (RFC 9110
  * 5.6.4), with v[i] the opening DQUOTE: the index past the closing one, or
- * 0 when there is none or a byte is not allowed (at *bad). */
-size_t respcheck__quoted_string(const char *v, size_t i, size_t n, size_t *bad);
+ * 0 when there is none or a byte is not allowed (then *bad is its index,
+ * or n). qdtext and the byte after a backslash are HTAB, SP, VCHAR or
+ * obs-text (respcheck__text_char). */
+static inline size_t rv_quoted(const char *v, size_t i, size_t n, size_t *bad) {
+  for (i++; i < n; i++) {
+    unsigned char c = (unsigned char)v[i];
+    if (c == '"')
+      return i + 1;
+    if (c == '\\' && ++i == n)
+      break;
+    if (!respcheck__text_char[(unsigned char)v[i]]) {
+      *bad = i;
+      return 0;
+    }
+  }
+  *bad = n;
+  return 0;
+}
 
 /* ------------------------------------------------------------------------ */
 /* values_date.c: HTTP-date (RFC 9110 5.6.7) and the fields that hold one. */
@@ -104,6 +129,24 @@ void respcheck__check_date_field(respcheck_parser_t *p,
 /* Retry-After = HTTP-date / delay-seconds (RFC 9110 10.2.3). */
 void respcheck__check_retry_after(respcheck_parser_t *p,
                                   const respcheck_header_t *h);
+
+/* ------------------------------------------------------------------------ */
+/* values_cache.c: Cache-Control, Age (RFC 9111 5.2, 5.1), ETag, Vary
+ * (RFC 9110 8.8.3, 12.5.5). */
+
+void respcheck__check_cache_control(respcheck_parser_t *p,
+                                    const respcheck_header_t *h);
+/* The directives of every Cache-Control line together (RFC 9111 4.2.1):
+ * called once a head when one was seen. */
+void respcheck__check_cache_directives(respcheck_parser_t *p);
+void respcheck__check_age(respcheck_parser_t *p, const respcheck_header_t *h);
+void respcheck__check_etag(respcheck_parser_t *p, const respcheck_header_t *h);
+void respcheck__check_vary(respcheck_parser_t *p, const respcheck_header_t *h);
+/* v[0, n) is a list of tokens (RFC 9110 5.6.1) without empty elements,
+ * which a sender MUST NOT generate (5.6.1.1): 1, or 0 with the index of
+ * the fault in *bad and what it is in *why. */
+int respcheck__token_list(const char *v, size_t n, size_t *bad,
+                          const char **why);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop
