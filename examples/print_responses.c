@@ -7,8 +7,7 @@
 static void on_finding(void *user, const respcheck_finding_t *f) {
   (void)user;
   printf("  %llu: %s: %s [%s] (%s)\n", (unsigned long long)f->offset,
-         respcheck_severity_name(f->severity), f->message, f->id,
-         f->reference);
+         respcheck_severity_name(f->severity), f->message, f->id, f->reference);
 }
 
 static int on_head(void *user, const respcheck_response_t *r) {

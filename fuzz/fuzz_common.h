@@ -35,8 +35,8 @@
 #ifndef RESPCHECK_FUZZ_COMMON_H
 #define RESPCHECK_FUZZ_COMMON_H
 
-#include <stddef.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,8 +55,8 @@
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5), noreturn, unused))
 #endif
-static void rcf_fail(const char *file, int line, const char *cond,
-                     const char *fmt, ...);
+static void
+rcf_fail(const char *file, int line, const char *cond, const char *fmt, ...);
 static void rcf_fail(const char *file, int line, const char *cond,
                      const char *fmt, ...) {
   va_list ap;
@@ -112,8 +112,7 @@ static inline uint32_t rcf_next(uint32_t *s) {
 }
 
 static inline respcheck_request_t rcf_request(respcheck_method_t m,
-                                              unsigned major,
-                                              unsigned minor) {
+                                              unsigned major, unsigned minor) {
   respcheck_request_t r;
   r.method = m;
   r.version_major = (unsigned char)major;
@@ -160,9 +159,9 @@ static inline size_t rcf_decode(const uint8_t *data, size_t size,
     c->opts.default_request = rcf_request(c->opts.default_request.method, 0, 0);
     break;
   default:
-    c->opts.default_request = rcf_request(c->opts.default_request.method,
-                                          (unsigned)(b[2] >> 2 & 3),
-                                          (unsigned)(b[2] >> 4 & 15));
+    c->opts.default_request =
+        rcf_request(c->opts.default_request.method, (unsigned)(b[2] >> 2 & 3),
+                    (unsigned)(b[2] >> 4 & 15));
     break;
   }
 
@@ -177,7 +176,8 @@ static inline size_t rcf_decode(const uint8_t *data, size_t size,
                              ver[v][1]);
   }
 
-  c->opts.max_header_bytes = rcf_limit(b[12], c->opts.max_header_bytes, 16, raw);
+  c->opts.max_header_bytes =
+      rcf_limit(b[12], c->opts.max_header_bytes, 16, raw);
   c->opts.max_headers = rcf_limit(b[13], c->opts.max_headers, 1, raw);
   c->opts.max_line_length = rcf_limit(b[14], c->opts.max_line_length, 1, raw);
   c->opts.max_reason_length =
@@ -238,17 +238,6 @@ static inline size_t rcf_chunk_next(rcf_chunker_t *k, size_t left) {
   return n < left ? n : left;
 }
 
-/* Known open library bugs (fuzz/README.md, "Open bugs"), each with its
- * reproducer in fuzz/pending/<harness>/, are tolerated so that fuzzing goes
- * on past them, unless RESPCHECK_FUZZ_STRICT is set in the environment (the
- * fuzz_pending_* tests set it). */
-static inline int rcf_strict(void) {
-  static int strict = -1;
-  if (strict < 0)
-    strict = getenv("RESPCHECK_FUZZ_STRICT") != NULL;
-  return strict;
-}
-
 /* The inverse, for seeds: a block for the test vectors' options. */
 static inline void rcf_encode_vector(uint8_t out[RCF_CONFIG_SIZE],
                                      respcheck_method_t method, int request_10,
@@ -276,7 +265,7 @@ static inline void rcf_encode_vector(uint8_t out[RCF_CONFIG_SIZE],
  * list of made-up records (fuzz_output.c).
  */
 enum rcf_out_flags {
-  RCF_OUT_FORMAT = 3,        /* 0 text, 1 JSON, 2 SARIF, 3 JSON */
+  RCF_OUT_FORMAT = 3, /* 0 text, 1 JSON, 2 SARIF, 3 JSON */
   RCF_OUT_QUIET = 1 << 2,
   RCF_OUT_SUMMARY = 1 << 3,
   RCF_OUT_COLOR = 1 << 4,

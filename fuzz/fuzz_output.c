@@ -1,5 +1,5 @@
 /*
- * fuzz_output: the command's output writers (tools/output.c) on arbitrary
+ * fuzz_output: the command's output writers (tools/cli/output.c) on arbitrary
  * bytes. The input (fuzz_common.h, RCF_OUT_*) picks the format and options
  * and a file path of arbitrary bytes; the rest is either a response stream,
  * which a parser reads into the writers exactly as the command does (line
@@ -28,7 +28,6 @@
 #include "json_check.h"
 #include "output.h"
 #include "respcheck.h"
-
 
 /* ------------------------------------------------------------------------ */
 /* Output checks. */
@@ -84,9 +83,15 @@ static void check_text(const char *s, size_t len, int color, const char *what) {
 static void check_output(const char *s, size_t len, rc_format_t fmt, int color,
                          const char *what) {
   switch (fmt) {
-  case RC_FORMAT_JSON: check_json_lines(s, len, what); break;
-  case RC_FORMAT_SARIF: check_json_doc(s, len, what); break;
-  default: check_text(s, len, color, what); break;
+  case RC_FORMAT_JSON:
+    check_json_lines(s, len, what);
+    break;
+  case RC_FORMAT_SARIF:
+    check_json_doc(s, len, what);
+    break;
+  default:
+    check_text(s, len, color, what);
+    break;
   }
 }
 
@@ -159,7 +164,7 @@ static void check_escapers(const char *s, size_t n) {
 }
 
 /* ------------------------------------------------------------------------ */
-/* Parser mode: the command's wiring (tools/respcheck.c). */
+/* Parser mode: the command's wiring (tools/cli/stream.c). */
 
 typedef struct app {
   rc_out_t *out;
@@ -348,6 +353,7 @@ static void run_synthetic(rc_out_t *out, const uint8_t *in, size_t len,
     }
     case 3: {
       respcheck_message_end_t m;
+      memset(&m, 0, sizeof(m)); /* m.response: NULL, no head read */
       m.index = u8(&r) % 4;
       m.offset = u16(&r);
       m.end_offset = m.offset + u16(&r);
@@ -400,7 +406,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   skip = size < 3 ? size : 3 + plen;
 
   check_escapers(path, plen);
-  check_escapers((const char *)data + skip, size - skip < 4096 ? size - skip : 4096);
+  check_escapers((const char *)data + skip,
+                 size - skip < 4096 ? size - skip : 4096);
 
   respcheck_options_init(&opts);
   if (flags & RCF_OUT_SEVERITIES) {

@@ -21,7 +21,6 @@
 #include "fuzz_common.h"
 #include "respcheck.h"
 
-
 /* The second copy of the table. */
 typedef struct entry {
   int code;
@@ -40,17 +39,17 @@ typedef struct entry {
 static const entry_t table[] = {
 #define RESPCHECK_STATUS(code, name, phrase, description, reference, state,    \
                          expires, aliases, name_aliases)                       \
-  {code, #name, phrase, RESPCHECK_STATUS_##state, expires, aliases, name_aliases},
+  {code,    #name,   phrase,      RESPCHECK_STATUS_##state,                    \
+   expires, aliases, name_aliases},
 #include "registry.def"
 #undef RESPCHECK_STATUS
 };
 #define TABLE_SIZE (sizeof(table) / sizeof(table[0]))
 
-static const char *const method_names[] = {"GET",    "HEAD",    "POST",
-                                           "PUT",    "DELETE",  "CONNECT",
+static const char *const method_names[] = {"GET",     "HEAD",   "POST",
+                                           "PUT",     "DELETE", "CONNECT",
                                            "OPTIONS", "TRACE",  "PATCH"};
-static const char *const severity_names[] = {"off", "info", "warning",
-                                             "error"};
+static const char *const severity_names[] = {"off", "info", "warning", "error"};
 
 static const entry_t *mine(int code) {
   size_t i;
@@ -190,11 +189,10 @@ static void check_code(int c) {
         "effective(%d) = %d is not a registered fixed point", c, eff);
   CHECK(eff / 100 == (in_range ? c / 100 : 5), "effective(%d) = %d class", c,
         eff);
-  classes = respcheck_status_is_informational(c) +
-            respcheck_status_is_success(c) +
-            respcheck_status_is_redirection(c) +
-            respcheck_status_is_client_error(c) +
-            respcheck_status_is_server_error(c);
+  classes =
+      respcheck_status_is_informational(c) + respcheck_status_is_success(c) +
+      respcheck_status_is_redirection(c) + respcheck_status_is_client_error(c) +
+      respcheck_status_is_server_error(c);
   CHECK(classes == in_range, "%d class predicates true for %d", classes, c);
   if (in_range) {
     static int (*const pred[5])(int) = {
@@ -321,8 +319,7 @@ static void check_tables(void) {
         "method_from_name(NULL)");
   respcheck_options_init(&o);
   for (i = 0; i < RESPCHECK_RULE_COUNT; i++)
-    CHECK(o.severity[i] ==
-              respcheck_rule_default_severity((respcheck_rule_t)i),
+    CHECK(o.severity[i] == respcheck_rule_default_severity((respcheck_rule_t)i),
           "default severity of rule %zu", i);
   for (; i < RESPCHECK_RULE_MAX; i++)
     CHECK(o.severity[i] == 0, "severity of unused rule slot %zu", i);
@@ -341,8 +338,8 @@ static void check_tables(void) {
             o.severity[RESPCHECK_RULE_PARSE_ERROR] == 0,
         "options_set_severity");
   respcheck_options_init(NULL);
-  CHECK(respcheck_version() && respcheck_version_number() ==
-                                   (unsigned)RESPCHECK_VERSION_HEX,
+  CHECK(respcheck_version() &&
+            respcheck_version_number() == (unsigned)RESPCHECK_VERSION_HEX,
         "version");
   CHECK(strlen(respcheck_registry_date()) == 10, "registry date");
 }

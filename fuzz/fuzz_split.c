@@ -48,7 +48,8 @@ static void grow(log_t *l, size_t more) {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void add(log_t *l, const char *fmt, ...);
+static void
+add(log_t *l, const char *fmt, ...);
 static void add(log_t *l, const char *fmt, ...) {
   va_list ap;
   int n;
@@ -100,14 +101,13 @@ static void on_finding(void *u, const respcheck_finding_t *f) {
       f->message);
 }
 
-static int on_head(void *u, const respcheck_response_t *r) {
-  log_t *l = u;
+/* A head as a line of kind k: 'H' from on_head, 'K' the record a message
+ * end keeps of a head refused after its status line. */
+static void log_head(log_t *l, char k, const respcheck_response_t *r) {
   size_t i;
-  int stop = (l->cfg->flags & RCF_F_HEAD_STOP) && l->heads == l->cfg->head_stop;
-  l->heads++;
-  begin_line(l, 'H');
-  add(l, "H #%llu @%llu+%llu %u.%u %d>%d fr=%x cl=%llu req=%d/%u.%u v=%d [",
-      (unsigned long long)r->index, (unsigned long long)r->offset,
+  begin_line(l, k);
+  add(l, "%c #%llu @%llu+%llu %u.%u %d>%d fr=%x cl=%llu req=%d/%u.%u v=%d [",
+      k, (unsigned long long)r->index, (unsigned long long)r->offset,
       (unsigned long long)r->head_length, r->version_major, r->version_minor,
       r->status, r->effective_status, r->framing,
       (unsigned long long)r->content_length, (int)r->request.method,
@@ -122,6 +122,13 @@ static int on_head(void *u, const respcheck_response_t *r) {
     add(l, "@%llu}", (unsigned long long)r->headers[i].offset);
   }
   add(l, "\n");
+}
+
+static int on_head(void *u, const respcheck_response_t *r) {
+  log_t *l = u;
+  int stop = (l->cfg->flags & RCF_F_HEAD_STOP) && l->heads == l->cfg->head_stop;
+  l->heads++;
+  log_head(l, 'H', r);
   return stop;
 }
 
@@ -136,11 +143,13 @@ static int on_body(void *u, const char *at, size_t len) {
 
 static void on_end(void *u, const respcheck_message_end_t *m) {
   log_t *l = u;
+  if (m->response != NULL && !(m->flags & RESPCHECK_END_HEAD))
+    log_head(l, 'K', m->response);
   begin_line(l, 'E');
-  add(l, "E #%llu @%llu-%llu f=%x v=%d %u/%u/%u\n", (unsigned long long)m->index,
-      (unsigned long long)m->offset, (unsigned long long)m->end_offset,
-      m->flags, (int)m->verdict, m->error_count, m->warning_count,
-      m->info_count);
+  add(l, "E #%llu @%llu-%llu f=%x v=%d %u/%u/%u\n",
+      (unsigned long long)m->index, (unsigned long long)m->offset,
+      (unsigned long long)m->end_offset, m->flags, (int)m->verdict,
+      m->error_count, m->warning_count, m->info_count);
 }
 
 static void on_tunnel(void *u, const char *at, size_t len, uint64_t off) {
@@ -150,7 +159,6 @@ static void on_tunnel(void *u, const char *at, size_t len, uint64_t off) {
   add_bytes(l, at, len);
   add(l, "\n");
 }
-
 
 /* Feeds data in the chunker's pieces (NULL: one call) up to stop bytes,
  * each piece from its own allocation, so that a read past a piece is

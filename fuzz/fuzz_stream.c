@@ -37,10 +37,6 @@
 #include "fuzz_common.h"
 #include "respcheck.h"
 
-
-/* An open library bug (fuzz_common.h, rcf_strict). */
-static int known_bug(int cond) { return !rcf_strict() && cond; }
-
 typedef struct state {
   const rcf_config_t *cfg;
   respcheck_parser_t *p;
@@ -52,13 +48,13 @@ typedef struct state {
   size_t chunk_len;
   uint64_t chunk_abs;
   int in_call;
-  int dead; /* a sticky error or finish: no callback may run */
+  int dead;  /* a sticky error or finish: no callback may run */
   int fatal; /* a fatal finding in this call: only its message end follows */
   int fatal_end_seen;
   int parse_error_seen, limit_seen, te_invalid_seen;
-  uint64_t fatal_offset;  /* of the fatal finding in this call */
-  int end_in_call;        /* a message ended in this call ... */
-  uint64_t last_end;      /* ... at this offset */
+  uint64_t fatal_offset; /* of the fatal finding in this call */
+  int end_in_call;       /* a message ended in this call ... */
+  uint64_t last_end;     /* ... at this offset */
 
   /* Responses. */
   uint64_t ends;
@@ -80,10 +76,6 @@ typedef struct state {
   uint64_t content_length;
   uint64_t body_bytes;
   int body_stopped;
-  int head_in_call;            /* the head came in the current call */
-  const char *head_lo, *head_hi; /* its copy in the parser, when known */
-  int desync;                  /* open bug 4 seen in this response */
-  int desync_tail; /* ... and it ended: its parse-error may still follow */
   uint64_t min_finding, max_finding;
   int have_finding;
   const respcheck_response_t *resp;
@@ -136,8 +128,6 @@ static void reset_response(state_t *s) {
   s->content_length = 0;
   s->body_bytes = 0;
   s->body_stopped = 0;
-  s->head_lo = s->head_hi = NULL;
-  s->desync = 0;
   s->have_finding = 0;
   s->resp = NULL;
   free(s->hdr_copy);
@@ -158,13 +148,6 @@ static void on_finding(void *u, const respcheck_finding_t *f) {
   unsigned char want;
   size_t mlen;
 
-  if (s->desync_tail && f->rule == RESPCHECK_RULE_PARSE_ERROR &&
-      f->response_index + 1 == s->ends && known_bug(1)) {
-    /* Open bug 4: finish_head reports llhttp's early end of the head after
-     * llhttp already completed the message. */
-    s->fatal = s->fatal_end_seen = s->parse_error_seen = 1;
-    return;
-  }
   common_checks(s, "on_finding");
   CHECK(!s->fatal, "finding %d after a fatal finding", (int)f->rule);
   CHECK((unsigned)f->rule < RESPCHECK_RULE_COUNT, "rule %d", (int)f->rule);
@@ -230,13 +213,12 @@ static int rfc_effective(int code) {
 
 static void check_framing(const respcheck_response_t *r) {
   unsigned fr = r->framing;
-  unsigned kind = fr & (RESPCHECK_FRAMING_CONTENT_LENGTH |
-                        RESPCHECK_FRAMING_CHUNKED |
-                        RESPCHECK_FRAMING_CLOSE_DELIMITED |
-                        RESPCHECK_FRAMING_NO_BODY);
+  unsigned kind =
+      fr & (RESPCHECK_FRAMING_CONTENT_LENGTH | RESPCHECK_FRAMING_CHUNKED |
+            RESPCHECK_FRAMING_CLOSE_DELIMITED | RESPCHECK_FRAMING_NO_BODY);
   int st = r->status;
-  int connect_2xx = r->request.method == RESPCHECK_METHOD_CONNECT &&
-                    st >= 200 && st <= 299;
+  int connect_2xx =
+      r->request.method == RESPCHECK_METHOD_CONNECT && st >= 200 && st <= 299;
 
   CHECK((fr & ~0x7fu) == 0, "framing %#x has unknown bits", fr);
   CHECK(kind && (kind & (kind - 1)) == 0,
@@ -297,8 +279,6 @@ static void check_spans(state_t *s, const respcheck_response_t *r) {
   if (r->header_count) {
     /* Every span points into one copy of the head: find its start. */
     base = r->headers[0].name.ptr - (r->headers[0].offset - r->offset);
-    s->head_lo = base;
-    s->head_hi = base + r->head_length;
     for (i = 0; i < r->header_count; i++) {
       const respcheck_header_t *h = &r->headers[i];
       size_t k;
@@ -306,7 +286,8 @@ static void check_spans(state_t *s, const respcheck_response_t *r) {
       CHECK(h->name.ptr - base == (ptrdiff_t)(h->offset - r->offset),
             "field %zu name is not where its offset says", i);
       CHECK(h->value.ptr >= base &&
-                (uint64_t)(h->value.ptr - base) + h->value.len <= r->head_length,
+                (uint64_t)(h->value.ptr - base) + h->value.len <=
+                    r->head_length,
             "field %zu value outside the head", i);
       at = r->offset + (uint64_t)(h->value.ptr - base);
       for (k = 0; k < h->value.len; k++) {
@@ -414,32 +395,20 @@ static int on_head(void *u, const respcheck_response_t *r) {
             r->effective_status == rfc_effective(r->status),
         "status %d effective %d, RFC 9110 15 says %d", r->status,
         r->effective_status, rfc_effective(r->status));
-  CHECK(r->info == respcheck_status_lookup(r->status), "info of %d",
-        r->status);
+  CHECK(r->info == respcheck_status_lookup(r->status), "info of %d", r->status);
   CHECK(same_request(&r->request, req),
         "response %llu read with request %s %u.%u; the queue says %s %u.%u",
         (unsigned long long)r->index, respcheck_method_name(r->request.method),
         r->request.version_major, r->request.version_minor,
         respcheck_method_name(req->method), req->version_major,
         req->version_minor);
-  CHECK(r->verdict == (s->errors_before_head ? RESPCHECK_REJECT
-                                             : RESPCHECK_ACCEPT),
+  CHECK(r->verdict ==
+            (s->errors_before_head ? RESPCHECK_REJECT : RESPCHECK_ACCEPT),
         "head verdict %d after %d error findings", (int)r->verdict,
         s->errors_before_head);
   check_framing(r);
   check_spans(s, r);
-
-#if defined(RCF_LLHTTP_LOOSE)
-  {
-    /* Open bug 4 needs a bare CR in the head and llhttp in loose mode. */
-    uint64_t i;
-    for (i = r->offset; i + 1 < r->offset + r->head_length; i++)
-      if (s->in[i] == '\r' && s->in[i + 1] != '\n')
-        s->desync = known_bug(1);
-  }
-#endif
   s->head_seen = 1;
-  s->head_in_call = 1;
   s->head_status = r->status;
   s->head_interim = r->status >= 100 && r->status <= 199 && r->status != 101;
   s->head_offset = r->offset;
@@ -476,26 +445,16 @@ static int on_body(void *u, const char *at, size_t len) {
         "body for a response without one (status %d, framing %#x)",
         s->head_status, s->framing);
   CHECK(!s->body_stopped, "body after on_body asked to stop");
-  /* Open bug 4 (llhttp in loose mode): llhttp ends the header section
-   * before the empty line (the byte after a bare CR swallowed) and reads
-   * the rest of the head as content, from the parser's copy of the head;
-   * the body then follows llhttp's framing, not the head's. */
-  if (!s->desync || in_chunk(s, at, len))
-    check_in_chunk(s, at, len, "body");
-  else
-    CHECK(s->head_in_call && (s->head_lo == NULL ||
-                              (at >= s->head_lo && at <= s->head_hi &&
-                               len <= (size_t)(s->head_hi - at))),
-          "body bytes neither in the caller's buffer nor in the head");
+  check_in_chunk(s, at, len, "body");
   touch(at, len);
   s->body_bytes += len;
-  if ((s->framing & RESPCHECK_FRAMING_CONTENT_LENGTH) && !s->desync)
+  if (s->framing & RESPCHECK_FRAMING_CONTENT_LENGTH)
     CHECK(s->body_bytes <= s->content_length,
           "%llu body bytes for Content-Length %llu",
           (unsigned long long)s->body_bytes,
           (unsigned long long)s->content_length);
-  stop = (s->cfg->flags & RCF_F_BODY_STOP) &&
-         s->body_calls == s->cfg->body_stop;
+  stop =
+      (s->cfg->flags & RCF_F_BODY_STOP) && s->body_calls == s->cfg->body_stop;
   s->body_calls++;
   if (stop) {
     s->stop_requested = 1;
@@ -506,8 +465,8 @@ static int on_body(void *u, const char *at, size_t len) {
 
 static void on_end(void *u, const respcheck_message_end_t *m) {
   state_t *s = u;
-  unsigned known = RESPCHECK_END_COMPLETE | RESPCHECK_END_HEAD |
-                   RESPCHECK_END_ABORTED;
+  unsigned known =
+      RESPCHECK_END_COMPLETE | RESPCHECK_END_HEAD | RESPCHECK_END_ABORTED;
   unsigned how = m->flags & (RESPCHECK_END_COMPLETE | RESPCHECK_END_ABORTED);
 
   common_checks(s, "on_message_end");
@@ -534,13 +493,13 @@ static void on_end(void *u, const respcheck_message_end_t *m) {
         "message %llu [%llu, %llu) with %llu bytes fed",
         (unsigned long long)m->index, (unsigned long long)m->offset,
         (unsigned long long)m->end_offset, (unsigned long long)s->fed);
-  if (s->head_seen && !s->desync)
+  if (s->head_seen)
     CHECK(s->head_offset >= m->offset &&
               s->head_offset + s->head_len <= m->end_offset,
           "head [%llu, +%llu) outside its message [%llu, %llu)",
           (unsigned long long)s->head_offset, (unsigned long long)s->head_len,
           (unsigned long long)m->offset, (unsigned long long)m->end_offset);
-  if (s->have_finding && !s->desync)
+  if (s->have_finding)
     CHECK(s->min_finding >= m->offset && s->max_finding <= m->end_offset,
           "findings at [%llu, %llu] outside message %llu [%llu, %llu]",
           (unsigned long long)s->min_finding,
@@ -552,18 +511,43 @@ static void on_end(void *u, const respcheck_message_end_t *m) {
     CHECK(m->error_count == s->counts[RESPCHECK_SEVERITY_ERROR] &&
               m->warning_count == s->counts[RESPCHECK_SEVERITY_WARNING] &&
               m->info_count == s->counts[RESPCHECK_SEVERITY_INFO],
-          "end counts %u/%u/%u, on_finding delivered %u/%u/%u",
-          m->error_count, m->warning_count, m->info_count,
-          s->counts[RESPCHECK_SEVERITY_ERROR],
+          "end counts %u/%u/%u, on_finding delivered %u/%u/%u", m->error_count,
+          m->warning_count, m->info_count, s->counts[RESPCHECK_SEVERITY_ERROR],
           s->counts[RESPCHECK_SEVERITY_WARNING],
           s->counts[RESPCHECK_SEVERITY_INFO]);
   if ((m->flags & RESPCHECK_END_COMPLETE) &&
       (s->framing & RESPCHECK_FRAMING_CONTENT_LENGTH) &&
-      !(s->cfg->flags & RCF_F_NULL_OPTIONAL) && !s->desync)
+      !(s->cfg->flags & RCF_F_NULL_OPTIONAL))
     CHECK(s->body_bytes == s->content_length,
           "complete with %llu body bytes for Content-Length %llu",
           (unsigned long long)s->body_bytes,
           (unsigned long long)s->content_length);
+  if (s->head_seen) {
+    CHECK(m->response == s->resp,
+          "the end's record is not the head on_head had");
+  } else if (m->response != NULL) {
+    /* A head refused after its status line: what was read of it. */
+    const respcheck_response_t *r = m->response;
+    CHECK(m->flags & RESPCHECK_END_ABORTED, "a kept head in a complete end");
+    CHECK(r->index == m->index && r->offset >= m->offset &&
+              r->offset + r->head_length <= m->end_offset,
+          "kept head #%llu [%llu, +%llu) outside its message",
+          (unsigned long long)r->index, (unsigned long long)r->offset,
+          (unsigned long long)r->head_length);
+    CHECK(r->version_major <= 9 && r->version_minor <= 9 && r->status >= 0 &&
+              r->status <= 999,
+          "kept head %u.%u %d", r->version_major, r->version_minor, r->status);
+    CHECK(r->effective_status == rfc_effective(r->status) &&
+              r->info == respcheck_status_lookup(r->status),
+          "kept head: status %d effective %d", r->status, r->effective_status);
+    CHECK(r->framing == 0 && r->content_length == 0, "kept head framing %#x",
+          r->framing);
+    CHECK(r->verdict == m->verdict, "kept head verdict %d, end %d",
+          (int)r->verdict, (int)m->verdict);
+    CHECK(same_request(&r->request, expected_request(s)),
+          "kept head read with another request context");
+    check_spans(s, r); /* its spans are the input's bytes */
+  }
   if (s->head_seen) {
     check_spans_unchanged(s);
     /* A final response consumes its request context; a 1xx does not. */
@@ -572,8 +556,7 @@ static void on_end(void *u, const respcheck_message_end_t *m) {
       s->q_len--;
     }
     if ((m->flags & RESPCHECK_END_COMPLETE) &&
-        (s->framing &
-         (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))) {
+        (s->framing & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))) {
       s->tunnel = 1;
       s->tunnel_next = m->end_offset;
     }
@@ -582,7 +565,6 @@ static void on_end(void *u, const respcheck_message_end_t *m) {
   s->end_in_call = 1;
   s->last_end = m->end_offset;
   s->ends++;
-  s->desync_tail = s->desync;
   reset_response(s);
 }
 
@@ -623,14 +605,12 @@ static void after_call(state_t *s, respcheck_errno_t ret, respcheck_errno_t was,
     CHECK(offset == s->fed, "offset %llu after %llu bytes fed",
           (unsigned long long)offset, (unsigned long long)s->fed);
     CHECK(!s->fatal, "a fatal finding without an error");
-    CHECK(!s->stop_requested, "a callback asked to stop; %s returned OK",
-          what);
+    CHECK(!s->stop_requested, "a callback asked to stop; %s returned OK", what);
   } else {
     uint64_t eo = respcheck_parser_error_offset(s->p);
     CHECK(offset <= s->fed && eo <= offset,
-          "error at %llu, offset %llu, %llu bytes fed",
-          (unsigned long long)eo, (unsigned long long)offset,
-          (unsigned long long)s->fed);
+          "error at %llu, offset %llu, %llu bytes fed", (unsigned long long)eo,
+          (unsigned long long)offset, (unsigned long long)s->fed);
     CHECK(respcheck_parser_response_count(s->p) == s->ends ||
               (s->cfg->flags & RCF_F_NULL_ALL),
           "%llu responses begun, %llu ended after the error %s",
@@ -644,8 +624,7 @@ static void after_call(state_t *s, respcheck_errno_t ret, respcheck_errno_t was,
               "RESPCHECK_E_PARSE without a parse-error finding");
         break;
       case RESPCHECK_E_LIMIT:
-        CHECK(s->limit_seen ||
-                  !sev[RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE] ||
+        CHECK(s->limit_seen || !sev[RESPCHECK_RULE_HEADER_SECTION_TOO_LARGE] ||
                   !sev[RESPCHECK_RULE_TOO_MANY_HEADERS] ||
                   !sev[RESPCHECK_RULE_LINE_TOO_LONG] ||
                   !sev[RESPCHECK_RULE_CHUNK_EXTENSION_TOO_LONG],
@@ -674,10 +653,10 @@ static void after_call(state_t *s, respcheck_errno_t ret, respcheck_errno_t was,
       CHECK(s->fatal_end_seen, "a fatal finding without its message end");
     /* The sticky error, its finding and the aborted message agree on
      * where it happened. */
-    if (was == RESPCHECK_E_OK && s->fatal && !s->desync_tail)
+    if (was == RESPCHECK_E_OK && s->fatal)
       CHECK(eo == s->fatal_offset, "error offset %llu, its finding at %llu",
             (unsigned long long)eo, (unsigned long long)s->fatal_offset);
-    if (was == RESPCHECK_E_OK && s->end_in_call && !s->desync_tail &&
+    if (was == RESPCHECK_E_OK && s->end_in_call &&
         !(s->cfg->flags & RCF_F_NULL_ALL))
       /* A head llhttp refuses was read whole first: its message ends after
        * it, at or past llhttp's stop. */
@@ -692,8 +671,6 @@ static void after_call(state_t *s, respcheck_errno_t ret, respcheck_errno_t was,
   s->fatal = 0;
   s->fatal_end_seen = 0;
   s->end_in_call = 0;
-  s->desync_tail = 0;
-  s->head_in_call = 0;
   s->stop_requested = 0;
   s->parse_error_seen = s->limit_seen = s->te_invalid_seen = 0;
 }
@@ -866,8 +843,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&s, 0, sizeof(s));
   s.cfg = &cfg;
   if (cfg.extras & RCF_X_NEW) {
-    p = respcheck_parser_new(&cfg.opts, (cfg.flags & RCF_F_NULL_ALL) ? NULL : &cb,
-                             &s);
+    p = respcheck_parser_new(&cfg.opts,
+                             (cfg.flags & RCF_F_NULL_ALL) ? NULL : &cb, &s);
   } else {
     mem = need ? malloc(need) : NULL;
     if (need)
@@ -876,8 +853,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     p = respcheck_parser_init(mem, need, &cfg.opts,
                               (cfg.flags & RCF_F_NULL_ALL) ? NULL : &cb, &s);
   }
-  CHECK((p != NULL) == (need != 0), "parser %p with size %zu", (void *)p,
-        need);
+  CHECK((p != NULL) == (need != 0), "parser %p with size %zu", (void *)p, need);
   if (p == NULL) {
     free(mem);
     return 0;

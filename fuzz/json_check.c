@@ -119,14 +119,30 @@ static int string(jc_t *j) {
       c = j->s[j->i + 1];
       j->i += 2;
       switch (c) {
-      case '"': cp = '"'; break;
-      case '\\': cp = '\\'; break;
-      case '/': cp = '/'; break;
-      case 'b': cp = 8; break;
-      case 'f': cp = 12; break;
-      case 'n': cp = 10; break;
-      case 'r': cp = 13; break;
-      case 't': cp = 9; break;
+      case '"':
+        cp = '"';
+        break;
+      case '\\':
+        cp = '\\';
+        break;
+      case '/':
+        cp = '/';
+        break;
+      case 'b':
+        cp = 8;
+        break;
+      case 'f':
+        cp = 12;
+        break;
+      case 'n':
+        cp = 10;
+        break;
+      case 'r':
+        cp = 13;
+        break;
+      case 't':
+        cp = 9;
+        break;
       case 'u':
         if (hex4(j, &cp))
           return -1;
@@ -277,8 +293,12 @@ static int value(jc_t *j) {
   if (++j->depth > JC_MAX_DEPTH)
     return fault(j, "nested too deep");
   switch (j->s[j->i]) {
-  case '{': r = object(j); break;
-  case '[': r = array(j); break;
+  case '{':
+    r = object(j);
+    break;
+  case '[':
+    r = array(j);
+    break;
   case '"': {
     uint32_t *out = j->out;
     j->out = NULL; /* only the top-level string is decoded */
@@ -286,10 +306,18 @@ static int value(jc_t *j) {
     j->out = out;
     break;
   }
-  case 't': r = literal(j, "true"); break;
-  case 'f': r = literal(j, "false"); break;
-  case 'n': r = literal(j, "null"); break;
-  default: r = number(j); break;
+  case 't':
+    r = literal(j, "true");
+    break;
+  case 'f':
+    r = literal(j, "false");
+    break;
+  case 'n':
+    r = literal(j, "null");
+    break;
+  default:
+    r = number(j);
+    break;
   }
   j->depth--;
   return r;

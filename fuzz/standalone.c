@@ -4,7 +4,8 @@
  * order, skipping dot files), so that any compiler builds the harnesses and
  * CTest replays their corpora. A harness reports a failure by aborting.
  *
- *   fuzz_stream_replay fuzz/corpus/stream crash-1234 --if-exists=fuzz/regressions/stream
+ *   fuzz_stream_replay fuzz/corpus/stream crash-1234
+ * --if-exists=fuzz/regressions/stream
  *
  * "--if-exists=PATH" names a file or folder that may be missing; arguments
  * starting with '-' otherwise are libFuzzer flags and are ignored, so the
@@ -54,8 +55,7 @@ static int run_expecting_crash(const char *path, const unsigned char *data,
   if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
     fprintf(stderr,
             "standalone: %s no longer fails: the bug is fixed; move the file "
-            "to fuzz/regressions/ and drop the harness's tolerance of it "
-            "(fuzz/README.md)\n",
+            "to fuzz/regressions/ (fuzz/README.md)\n",
             path);
     return -1;
   }

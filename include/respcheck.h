@@ -402,6 +402,12 @@ typedef struct respcheck_message_end {
   unsigned flags;      /* enum respcheck_end_flags */
   respcheck_verdict_t verdict; /* of the whole message */
   unsigned error_count, warning_count, info_count;
+  /* The head: the one on_head had (RESPCHECK_END_HEAD); for a message
+   * stopped inside its head after the tokenizer read its status line, what
+   * was read before the error: version, status, reason, effective_status,
+   * info, the field lines wholly before it, framing 0, verdict reject;
+   * otherwise NULL. Valid until the callback returns. */
+  const respcheck_response_t *response;
 } respcheck_message_end_t;
 
 typedef struct respcheck_callbacks {

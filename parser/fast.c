@@ -10,12 +10,12 @@
  * reason of text bytes; "name:" OWS value lines; every line ending with
  * CR LF where the next one starts; all within the limits. Anything else (a
  * bare LF, an obs-fold, whitespace before a field, an odd status line, a
- * limit, or a refusal by llhttp) sets fast_bad and stops llhttp, and
- * stream.c has the head read again from its first byte by
- * the line pass (lines.c), which reports it exactly. Nothing is reported
- * before the head is known to be plain, so the two paths give the same
- * findings; RESPCHECK_VERIFY_FAST_PATH runs both on every plain head and
- * stops the process if they differ.
+ * limit, or a refusal by llhttp) stops llhttp (NOT_PLAIN), and stream.c has
+ * the head read again from its first byte by the line pass (lines.c), which
+ * reports it exactly. Nothing is reported before the head is known to be
+ * plain, so the two paths give the same findings;
+ * RESPCHECK_VERIFY_FAST_PATH runs both on every plain head and stops the
+ * process if they differ.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +23,9 @@
 
 #include "parser.h"
 
-static int fast_fail(respcheck_parser_t *p) {
-  p->flags |= PF_FAST_BAD;
-  return -1;
-}
+/* What a callback returns when the head is not plain: llhttp stops
+ * (HPE_USER), and the line pass takes the head. */
+enum { NOT_PLAIN = -1 };
 
 static size_t fast_off(const respcheck_parser_t *p, const char *at) {
   return p->fold + (size_t)(at - p->fdata);
@@ -55,7 +54,7 @@ static int fast_status(llhttp_t *l, const char *at, size_t len) {
   if (len == 0)
     return 0;
   if (fast_off(p, at) != p->f_reason_end)
-    return fast_fail(p);
+    return NOT_PLAIN;
   p->f_reason_end += len;
   return 0;
 }
@@ -66,17 +65,17 @@ static int fast_status_complete(llhttp_t *l) {
   size_t e = p->f_reason_end, i;
   const unsigned char *b;
   if (e + 2 > p->f_end)
-    return fast_fail(p);
+    return NOT_PLAIN;
   b = (const unsigned char *)fast_view(p, e + 2);
   if (memcmp(b, "HTTP/1.", 7) != 0 || (b[7] != '0' && b[7] != '1') ||
       b[8] != ' ' || (unsigned)(b[9] - '0') > 9 ||
       (unsigned)(b[10] - '0') > 9 || (unsigned)(b[11] - '0') > 9 ||
       b[12] != ' ' || b[e] != '\r' || b[e + 1] != '\n' ||
       e > p->opts.max_line_length || e - 13 > p->opts.max_reason_length)
-    return fast_fail(p);
+    return NOT_PLAIN;
   for (i = 13; i < e; i++) {
     if (!respcheck__text_char[b[i]])
-      return fast_fail(p);
+      return NOT_PLAIN;
   }
   p->f_next = e + 2;
   return 0;
@@ -95,7 +94,7 @@ static int fast_field(llhttp_t *l, const char *at, size_t len) {
     return 0;
   }
   if (p->nheaders == p->opts.max_headers)
-    return fast_fail(p);
+    return NOT_PLAIN;
   h = &p->headers[p->nheaders++];
   h->name.ptr = bp;
   h->name.len = len;
@@ -114,7 +113,7 @@ static int fast_value(llhttp_t *l, const char *at, size_t len) {
   if (len == 0)
     return 0;
   if (h == NULL)
-    return fast_fail(p);
+    return NOT_PLAIN;
   bp = p->hbase + fast_off(p, at);
   if (h->value.ptr == NULL) {
     h->value.ptr = bp;
@@ -123,7 +122,7 @@ static int fast_value(llhttp_t *l, const char *at, size_t len) {
   } else if (bp == h->value.ptr + h->value.len) {
     h->value.len += len;
   } else {
-    return fast_fail(p);
+    return NOT_PLAIN;
   }
   return 0;
 }
@@ -271,7 +270,7 @@ static int fast_headers_complete(llhttp_t *l) {
   const char *b;
   size_t end = p->f_next + 2, e;
   if (p->f_next == 0)
-    return fast_fail(p);
+    return NOT_PLAIN;
   if (p->nheaders > 0) {
     /* The head ends two bytes after the last field line's CR. */
     const respcheck_header_t *h = &p->headers[p->nheaders - 1];
@@ -285,11 +284,11 @@ static int fast_headers_complete(llhttp_t *l) {
     }
   }
   if (end > p->f_end)
-    return fast_fail(p);
+    return NOT_PLAIN;
   b = fast_view(p, end);
   e = fast_fields(p, b, end);
   if (e + 2 != end || b[e] != '\r' || b[e + 1] != '\n')
-    return fast_fail(p);
+    return NOT_PLAIN;
   p->buf_len = e + 2;
   p->flags |= PF_HEAD_WHOLE;
   p->resp.reason.ptr = p->hbase + 13;

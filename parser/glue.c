@@ -16,6 +16,13 @@ static int on_headers_complete(llhttp_t *l) {
   return respcheck__head_complete(respcheck__from_llhttp(l), l);
 }
 
+/* A head the line pass handed llhttp: its status line is read, so the
+ * version and status are llhttp's should it refuse the rest. */
+static int on_status_complete(llhttp_t *l) {
+  respcheck__from_llhttp(l)->flags |= PF_STATUS_READ;
+  return 0;
+}
+
 static int on_message_complete(llhttp_t *l) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
   p->flags |= PF_MSG_DONE;
@@ -103,6 +110,11 @@ static void llhttp_failed(respcheck_parser_t *p, llhttp_errno_t e,
     respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, off, RESPCHECK_E_PARSE,
                     p->errbuf, "llhttp %s", p->errbuf);
   }
+  /* Refused after its status line: keep what was read (issue 11). */
+  if (p->phase == PHASE_HEAD &&
+      (p->flags & (PF_HEAD_WHOLE | PF_STATUS_READ | PF_HEAD_DELIVERED)) ==
+          (PF_HEAD_WHOLE | PF_STATUS_READ))
+    respcheck__keep_refused_head(p, off);
   /* Our own callbacks stop llhttp at the end of a span; the error they set
    * has the exact offset. A head refused by llhttp was read whole first
    * (its findings may lie past llhttp's stop): the message ends after it. */
@@ -145,6 +157,7 @@ size_t respcheck__llhttp_stopped(respcheck_parser_t *p, llhttp_errno_t e,
 
 void respcheck__init_llhttp(respcheck_parser_t *p) {
   llhttp_settings_init(&p->head_settings);
+  p->head_settings.on_status_complete = on_status_complete;
   p->head_settings.on_headers_complete = on_headers_complete;
   p->head_settings.on_message_complete = on_message_complete;
 

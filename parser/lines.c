@@ -151,7 +151,6 @@ static void check_status_line(respcheck_parser_t *p, size_t end) {
                     end - rs, p->opts.max_reason_length);
 }
 
-/* Validates one value's bytes; reports the first bad one. */
 /* 1 when one of the 8 bytes is a control (below 0x20, or 0x7f): the
  * "has less than" and "has zero" word tricks; bytes >= 0x80 never match. */
 static int has_ctl8(uint64_t x) {

@@ -108,6 +108,7 @@ void respcheck__end_message(respcheck_parser_t *p, uint64_t end,
   m.error_count = p->counts[RESPCHECK_SEVERITY_ERROR];
   m.warning_count = p->counts[RESPCHECK_SEVERITY_WARNING];
   m.info_count = p->counts[RESPCHECK_SEVERITY_INFO];
+  m.response = p->flags & (PF_HEAD_DELIVERED | PF_HEAD_KEPT) ? &p->resp : NULL;
   /* A final response consumes its request context; a 1xx does not. */
   if ((p->flags & PF_HEAD_DELIVERED) && !(p->flags & PF_INTERIM) && p->q_len) {
     p->q_first = (p->q_first + 1) % p->opts.max_pending_requests;

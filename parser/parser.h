@@ -166,23 +166,28 @@ enum known_field {
 /* A 1xx (not 101): between messages, the final response is still to come
  * (RFC 9110 15.2). */
 #define PF_INTERIM (1u << 7)
+/* llhttp read the status line of a head the line pass handed it. */
+#define PF_STATUS_READ (1u << 8)
+/* llhttp refused the head after that: p->resp keeps what was read before
+ * (respcheck__keep_refused_head), for the message end. */
+#define PF_HEAD_KEPT (1u << 9)
 #define PF_MESSAGE                                                             \
-  (PF_MSG_OPEN | PF_HEAD_DELIVERED | PF_MSG_DONE | PF_HEAD_DONE | PF_INTERIM)
+  (PF_MSG_OPEN | PF_HEAD_DELIVERED | PF_MSG_DONE | PF_HEAD_DONE | PF_INTERIM | \
+   PF_STATUS_READ | PF_HEAD_KEPT)
 /* The current head. */
-#define PF_HEAD_WHOLE (1u << 8) /* assembled: llhttp is reading it */
+#define PF_HEAD_WHOLE (1u << 10) /* assembled: llhttp is reading it */
 /* respcheck__check_line_bytes has not run on it (strict llhttp: it runs
  * only to explain a refusal). */
-#define PF_BYTES_PENDING (1u << 9)
-#define PF_FAST_BAD (1u << 10) /* a fast-path callback found it irregular */
+#define PF_BYTES_PENDING (1u << 11)
 /* The line pass checks a head strict llhttp accepted: a finding is a bug
  * (RESPCHECK_VERIFY_FAST_PATH). */
-#define PF_VERIFYING (1u << 11)
+#define PF_VERIFYING (1u << 12)
 /* The trailer field being read. */
-#define PF_TFIELD_STARTED (1u << 12)
-#define PF_TNAME_BAD (1u << 13)
-#define PF_TVALUE_STARTED (1u << 14)
+#define PF_TFIELD_STARTED (1u << 13)
+#define PF_TNAME_BAD (1u << 14)
+#define PF_TVALUE_STARTED (1u << 15)
 /* The stream: strict-transport-security-plain-http is said once. */
-#define PF_STS_NOTED (1u << 15)
+#define PF_STS_NOTED (1u << 16)
 
 /* Content-Range forms (RFC 9110 14.4). */
 enum content_range_form {
@@ -274,8 +279,8 @@ struct respcheck_parser {
   /* The fast path (strict llhttp only): llhttp reads the head straight
    * from the caller's buffer and its span callbacks give the fields; a head
    * whose shape is not the plain one, or that llhttp refuses, is read again
-   * from its start by the path above (see feed_head_fast). Offsets are from
-   * the head's first byte. */
+   * from its start by the line pass (feed_head_fast, stream.c). Offsets are
+   * from the head's first byte. */
   llhttp_t llh_saved;  /* llhttp as the head began, for that re-reading */
   int fast;            /* enum fast_mode */
   const char *fdata;   /* the buffer llhttp reads */
@@ -516,6 +521,9 @@ void respcheck__fast_settings(llhttp_settings_t *s);
 
 /* semantics.c: the head once llhttp has read it. */
 int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l);
+/* llhttp refused a head the line pass handed it, at off, after reading its
+ * status line: the record keeps what was read before (PF_HEAD_KEPT). */
+void respcheck__keep_refused_head(respcheck_parser_t *p, uint64_t off);
 
 /* trailers.c: the trailer section's callbacks, in the content's
  * settings. */

@@ -225,6 +225,44 @@ static int check_tokenizer_framing(respcheck_parser_t *p, unsigned fr) {
   return 1;
 }
 
+/* The record of a head as llhttp read it (its status and version are the
+ * ones the stream is framed by), with its first nfields field lines. */
+static void record_head(respcheck_parser_t *p, const llhttp_t *l,
+                        size_t nfields) {
+  respcheck_response_t *r = &p->resp;
+  r->index = p->msg_index;
+  r->offset = p->head_abs;
+  r->head_length = p->buf_len;
+  r->version_major = l->http_major;
+  r->version_minor = l->http_minor;
+  r->status = l->status_code;
+  r->info = respcheck_status_lookup(r->status);
+  r->effective_status = respcheck__status_effective(r->status, r->info);
+  r->headers = p->headers;
+  r->header_count = nfields;
+  r->request = *respcheck__current_request(p);
+}
+
+void respcheck__keep_refused_head(respcheck_parser_t *p, uint64_t off) {
+  respcheck_response_t *r = &p->resp;
+  size_t n = 0;
+  /* The field lines before the one llhttp stopped in (the line pass found
+   * them, in order, with their values' ends). */
+  while (n < p->nheaders &&
+         p->head_abs + (uint64_t)(p->headers[n].value.ptr - p->buf) +
+                 p->headers[n].value.len <
+             off)
+    n++;
+  record_head(p, &p->llh, n);
+  if (p->facts.obs_fold)
+    respcheck__unfold(p);
+  r->framing = 0;
+  r->content_length = 0;
+  r->verdict =
+      p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT : RESPCHECK_ACCEPT;
+  p->flags |= PF_HEAD_KEPT;
+}
+
 /* The head is read, and its lines checked: the semantic checks, the
  * framing decision, and on_head. Returns what on_headers_complete does. */
 int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
@@ -243,18 +281,7 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
     p->flags &= ~PF_VERIFYING;
 #endif
   }
-  r->index = p->msg_index;
-  r->offset = p->head_abs;
-  r->head_length = p->buf_len;
-  r->version_major = l->http_major;
-  r->version_minor = l->http_minor;
-  r->status = l->status_code;
-  r->info = respcheck_status_lookup(r->status);
-  r->effective_status = respcheck__status_effective(r->status, r->info);
-  r->headers = p->headers;
-  r->header_count = p->nheaders;
-  r->request = *respcheck__current_request(p);
-
+  record_head(p, l, p->nheaders);
   check_head_semantics(p);
   fr = decide_framing(p);
   /* A head read where it lay stays there only if the response ends in the

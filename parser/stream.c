@@ -141,7 +141,6 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
     p->llh.settings = &p->fast_settings;
     p->hbase = data;
     p->f_avail = len;
-    p->flags &= ~PF_FAST_BAD;
     p->nheaders = 0;
     p->f_reason_end = 13;
     p->f_next = 0;

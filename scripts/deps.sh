@@ -1,18 +1,47 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need, from Debian's packages, when
-# it is missing. Sourced by the other scripts; safe to run again.
+# SPDX-License-Identifier: MIT
+# Installs what a command of this repository needs, from Debian's packages,
+# when it is missing. Sourced by the other scripts; safe to run again.
+#
+#   scripts/deps.sh [build|all]     (default: all)
+#
+# build: what building the library and the respcheck command needs
+#        (scripts/lint-samples.sh); all: everything the tests, the proxy,
+#        the sanitizer builds and the fuzzers need (scripts/test.sh).
+#
+# Environment (for tests of this script): RESPCHECK_APT_GET, the apt-get
+# to run (default apt-get, which needs root); RESPCHECK_POLICY_RC_D, the
+# invoke-rc.d policy file written while installing (default
+# /usr/sbin/policy-rc.d).
 set -euo pipefail
 
+# The packages building the library and the respcheck command needs (the
+# build set); a check below for each. Add a package here too when the build
+# (not only the tests) needs it.
+RESPCHECK_BUILD_PACKAGES="node-llhttp cmake gcc make libc6-dev"
+
+# Prints the packages of SET (build or all) that are missing, one a line.
 respcheck_need_packages() {
-  local missing=()
+  local set=${1:-all} missing=() p
+  case "$set" in
+    build | all) ;;
+    *)
+      echo "deps.sh: unknown set '$set' (build or all)" >&2
+      return 2
+      ;;
+  esac
   [ -f /usr/share/llhttp/llhttp.c ] || missing+=(node-llhttp)
   [ -f /usr/include/criterion/criterion.h ] || missing+=(libcriterion-dev)
   command -v cmake >/dev/null || missing+=(cmake)
   command -v gcc >/dev/null || missing+=(gcc)
   command -v make >/dev/null || missing+=(make)
+  # gcc only recommends the C library's headers.
+  [ -f /usr/include/stdio.h ] || missing+=(libc6-dev)
   command -v clang >/dev/null || missing+=(clang)
+  command -v clang-format >/dev/null || missing+=(clang-format)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   command -v python3 >/dev/null || missing+=(python3)
+  command -v readelf >/dev/null || missing+=(binutils)
   ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.asan-x86_64.a >/dev/null 2>&1 \
     || missing+=(libclang-rt-14-dev)
   ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 \
@@ -24,37 +53,45 @@ respcheck_need_packages() {
   command -v curl >/dev/null || missing+=(curl)
   # The differential test's third client.
   command -v node >/dev/null || missing+=(nodejs)
-  printf '%s\n' "${missing[@]}" | sort -u | grep -v '^$' || true
+  for p in "${missing[@]}"; do
+    if [ "$set" = all ] || [[ " $RESPCHECK_BUILD_PACKAGES " == *" $p "* ]]; then
+      echo "$p"
+    fi
+  done | sort -u
 }
 
+# Installs the packages of SET that are missing.
 respcheck_install_deps() {
-  local pkgs
-  pkgs=$(respcheck_need_packages)
-  if [ -n "$pkgs" ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "missing packages: $pkgs (run as root, or install them)" >&2
-      return 1
-    fi
-    echo "installing: $pkgs"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    # Packages must not start services (nginx would take port 80): the
-    # tests start their own, on free loopback ports.
-    local policy=/usr/sbin/policy-rc.d own_policy=0
-    if [ ! -e "$policy" ]; then
-      printf '#!/bin/sh\nexit 101\n' >"$policy"
-      chmod +x "$policy"
-      own_policy=1
-    fi
-    # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $pkgs >/dev/null || {
-      [ "$own_policy" = 1 ] && rm -f "$policy"
-      return 1
-    }
-    [ "$own_policy" = 1 ] && rm -f "$policy"
+  local pkgs apt_get=${RESPCHECK_APT_GET:-apt-get}
+  local policy=${RESPCHECK_POLICY_RC_D:-/usr/sbin/policy-rc.d} own_policy=0 status=0
+  pkgs=$(respcheck_need_packages "${1:-all}")
+  [ -n "$pkgs" ] || return 0
+  if [ -z "${RESPCHECK_APT_GET:-}" ] && [ "$(id -u)" -ne 0 ]; then
+    echo "missing packages:" $pkgs "(run as root, or install them)" >&2
+    return 1
+  fi
+  echo "installing:" $pkgs
+  export DEBIAN_FRONTEND=noninteractive
+  "$apt_get" update -qq
+  # Packages must not start services (nginx would take port 80): the tests
+  # start their own, on free loopback ports. A policy already there (every
+  # Docker image has one) is left as it is.
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+    own_policy=1
+  fi
+  # shellcheck disable=SC2086
+  "$apt_get" install -y -qq --no-install-recommends $pkgs >/dev/null || status=$?
+  if [ "$own_policy" = 1 ]; then
+    rm -f "$policy"
+  fi
+  if [ "$status" -ne 0 ]; then
+    echo "deps.sh: apt-get install failed (status $status)" >&2
+    return 1
   fi
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  respcheck_install_deps
+  respcheck_install_deps "${1:-all}"
 fi

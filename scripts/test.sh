@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, then builds and runs every
-# test twice: with gcc and warnings as errors, and with clang under
-# AddressSanitizer + UndefinedBehaviorSanitizer. Then a short fuzzing run.
+# SPDX-License-Identifier: MIT
+# The whole test suite: installs what is missing, checks the format of every
+# C file, then builds and runs every test: with gcc and warnings as errors,
+# with llhttp in loose mode, and with clang under AddressSanitizer +
+# UndefinedBehaviorSanitizer. Then a short fuzzing run.
 # Usage: scripts/test.sh [BUILD_ROOT]   (default: build/ in the repository)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,12 +11,21 @@ out=${1:-$root/build}
 jobs=$(nproc 2>/dev/null || echo 2)
 # shellcheck source=scripts/deps.sh
 . "$root/scripts/deps.sh"
-respcheck_install_deps
+respcheck_install_deps all
 
 echo "== format check"
-if command -v clang-format >/dev/null; then
-  clang-format --dry-run --Werror "$root"/parser/*.c "$root"/parser/*.h "$root"/include/*.h
+# Every C file of the project, wherever it is (a new folder is covered
+# without being named here): the files git tracks, or, outside a git
+# checkout, every *.c and *.h but build folders'.
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  mapfile -t cfiles < <(git -C "$root" ls-files -- '*.c' '*.h')
+else
+  mapfile -t cfiles < <(cd "$root" && find . \( -name '.git' -o -name 'build' -o -name 'build-*' \) \
+    -prune -o -type f \( -name '*.c' -o -name '*.h' \) -print | sort)
 fi
+[ "${#cfiles[@]}" -gt 0 ] || { echo "format check: no C file found" >&2; exit 1; }
+(cd "$root" && clang-format --dry-run --Werror "${cfiles[@]}")
+echo "${#cfiles[@]} C files formatted as .clang-format says"
 
 echo "== gcc, -Werror"
 cmake -S "$root" -B "$out/gcc" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -35,8 +46,6 @@ cmake --build "$out/asan" -j "$jobs"
 (cd "$out/asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j "$jobs")
 
-if [ -x "$root/fuzz/run.sh" ]; then
-  echo "== fuzzing, ${RESPCHECK_FUZZ_SECONDS:-60} s per harness"
-  "$root/fuzz/run.sh" "${RESPCHECK_FUZZ_SECONDS:-60}" "$out/fuzz"
-fi
+echo "== fuzzing, ${RESPCHECK_FUZZ_SECONDS:-60} s per harness"
+"$root/fuzz/run.sh" "${RESPCHECK_FUZZ_SECONDS:-60}" "$out/fuzz"
 echo "== all tests passed"

@@ -78,7 +78,8 @@ static const char mix[] =
     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
     "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
     "HTTP/1.1 204 No Content\r\n\r\n"
-    "HTTP/1.1 301 Moved Permanently\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n"
+    "HTTP/1.1 301 Moved Permanently\r\nLocation: /x\r\nContent-Length: "
+    "0\r\n\r\n"
     "HTTP/1.1 999 Bad\r\nContent-Length: 0\r\n\r\n";
 
 Test(memory, no_allocation_after_setup) {
@@ -147,14 +148,20 @@ Test(options, severities) {
   respcheck_options_t o;
   counts_t c = {0};
   respcheck_parser_t *p;
-  static const char r[] = "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n";
+  static const char r[] =
+      "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n";
   respcheck_options_init(&o);
-  cr_assert_eq(o.severity[RESPCHECK_RULE_LOCATION_MISSING], RESPCHECK_SEVERITY_WARNING);
-  cr_assert_eq(respcheck_options_set_severity(&o, RESPCHECK_RULE_WWW_AUTHENTICATE_MISSING,
-                                              RESPCHECK_SEVERITY_OFF), RESPCHECK_E_OK);
-  cr_assert_eq(respcheck_options_set_severity(&o, RESPCHECK_RULE_COUNT, RESPCHECK_SEVERITY_OFF),
+  cr_assert_eq(o.severity[RESPCHECK_RULE_LOCATION_MISSING],
+               RESPCHECK_SEVERITY_WARNING);
+  cr_assert_eq(
+      respcheck_options_set_severity(
+          &o, RESPCHECK_RULE_WWW_AUTHENTICATE_MISSING, RESPCHECK_SEVERITY_OFF),
+      RESPCHECK_E_OK);
+  cr_assert_eq(respcheck_options_set_severity(&o, RESPCHECK_RULE_COUNT,
+                                              RESPCHECK_SEVERITY_OFF),
                RESPCHECK_E_INVAL);
-  respcheck_options_set_severity(&o, RESPCHECK_RULE_DATE_MISSING, RESPCHECK_SEVERITY_OFF);
+  respcheck_options_set_severity(&o, RESPCHECK_RULE_DATE_MISSING,
+                                 RESPCHECK_SEVERITY_OFF);
   p = respcheck_parser_new(&o, &callbacks, &c);
   respcheck_execute(p, r, sizeof(r) - 1);
   cr_assert_eq(c.findings, 0);
@@ -164,7 +171,8 @@ Test(options, severities) {
 Test(errors, sticky_with_offset) {
   counts_t c = {0};
   respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
-  static const char bad[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 2x0 OK\r\n\r\n";
+  static const char bad[] =
+      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 2x0 OK\r\n\r\n";
   cr_assert_eq(respcheck_execute(p, bad, sizeof(bad) - 1), RESPCHECK_E_PARSE);
   cr_assert_eq(respcheck_parser_error(p), RESPCHECK_E_PARSE);
   cr_assert_eq(respcheck_parser_error_offset(p), 38 + 10);
@@ -186,7 +194,8 @@ Test(errors, callback_stops) {
   respcheck_parser_t *p;
   c.stop_at_head = 1;
   p = respcheck_parser_new(NULL, &callbacks, &c);
-  cr_assert_eq(respcheck_execute(p, mix, sizeof(mix) - 1), RESPCHECK_E_CALLBACK);
+  cr_assert_eq(respcheck_execute(p, mix, sizeof(mix) - 1),
+               RESPCHECK_E_CALLBACK);
   cr_assert_eq(c.heads, 1);
   cr_assert_eq(respcheck_execute(p, mix, 1), RESPCHECK_E_CALLBACK);
   respcheck_parser_free(p);
@@ -196,7 +205,8 @@ Test(errors, bad_arguments) {
   cr_assert_eq(respcheck_execute(NULL, "x", 1), RESPCHECK_E_INVAL);
   cr_assert_eq(respcheck_finish(NULL), RESPCHECK_E_INVAL);
   cr_assert_eq(respcheck_push_request(NULL, NULL), RESPCHECK_E_INVAL);
-  cr_assert_str_eq(respcheck_errno_name(RESPCHECK_E_LIMIT), "RESPCHECK_E_LIMIT");
+  cr_assert_str_eq(respcheck_errno_name(RESPCHECK_E_LIMIT),
+                   "RESPCHECK_E_LIMIT");
   cr_assert_str_eq(respcheck_strerror((respcheck_errno_t)99), "unknown error");
 }
 
@@ -208,10 +218,9 @@ Test(requests, pipelined_contexts_pair_in_order) {
   respcheck_request_t get = {RESPCHECK_METHOD_GET, 1, 1};
   /* 100 + 200 answer the HEAD (no body despite Content-Length); the next
    * 200 answers the GET and has a body. */
-  static const char s[] =
-      "HTTP/1.1 100 Continue\r\n\r\n"
-      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
-      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  static const char s[] = "HTTP/1.1 100 Continue\r\n\r\n"
+                          "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+                          "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
   respcheck_options_init(&o);
   o.max_pending_requests = 2;
   p = respcheck_parser_new(&o, &callbacks, &c);
@@ -231,8 +240,9 @@ Test(requests, pipelined_contexts_pair_in_order) {
 Test(tunnel, bytes_after_101_are_handed_back) {
   counts_t c = {0};
   respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
-  static const char s[] = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                          "Connection: Upgrade\r\n\r\n\x81\x05hello HTTP/1.1 600 x\r\n\r\n";
+  static const char s[] =
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+      "Connection: Upgrade\r\n\r\n\x81\x05hello HTTP/1.1 600 x\r\n\r\n";
   cr_assert_eq(respcheck_execute(p, s, sizeof(s) - 1), RESPCHECK_E_OK);
   cr_assert(respcheck_parser_in_tunnel(p));
   cr_assert_eq(c.tunnel_bytes, 26);
@@ -245,7 +255,8 @@ Test(tunnel, bytes_after_101_are_handed_back) {
 Test(spans, obs_fold_shown_as_spaces) {
   counts_t c = {0};
   respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
-  static const char s[] = "HTTP/1.1 200 OK\r\nX-A:  one\r\n\ttwo  \r\nContent-Length: 0\r\n\r\n";
+  static const char s[] =
+      "HTTP/1.1 200 OK\r\nX-A:  one\r\n\ttwo  \r\nContent-Length: 0\r\n\r\n";
   respcheck_execute(p, s, sizeof(s) - 1);
   cr_assert_str_eq(c.first_header, "X-A: one  \ttwo");
   respcheck_parser_free(p);
@@ -310,42 +321,59 @@ Test(spans, head_outlives_the_callers_buffer) {
 }
 
 Test(catalogue, contract_ids) {
-  static const char *const ids[] = {
-      "parse-error", "status-class-invalid", "status-unregistered", "status-reserved",
-      "status-1xx-http10", "version-invalid", "content-length-forbidden",
-      "transfer-encoding-forbidden", "transfer-encoding-http10", "framing-conflict",
-      "content-length-invalid", "location-missing", "www-authenticate-missing",
-      "proxy-authenticate-missing", "allow-missing", "content-range-missing",
-      "upgrade-missing"};
+  static const char *const ids[] = {"parse-error",
+                                    "status-class-invalid",
+                                    "status-unregistered",
+                                    "status-reserved",
+                                    "status-1xx-http10",
+                                    "version-invalid",
+                                    "content-length-forbidden",
+                                    "transfer-encoding-forbidden",
+                                    "transfer-encoding-http10",
+                                    "framing-conflict",
+                                    "content-length-invalid",
+                                    "location-missing",
+                                    "www-authenticate-missing",
+                                    "proxy-authenticate-missing",
+                                    "allow-missing",
+                                    "content-range-missing",
+                                    "upgrade-missing"};
   static const respcheck_severity_t sev[] = {
-      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_WARNING,
-      RESPCHECK_SEVERITY_WARNING, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR,
-      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR,
-      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_WARNING,
-      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR,
-      RESPCHECK_SEVERITY_ERROR, RESPCHECK_SEVERITY_ERROR};
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_WARNING, RESPCHECK_SEVERITY_WARNING,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_WARNING,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR,   RESPCHECK_SEVERITY_ERROR,
+      RESPCHECK_SEVERITY_ERROR};
   size_t i, j;
   for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
     int r = respcheck_rule_from_id(ids[i], strlen(ids[i]));
     cr_assert(r >= 0, "rule %s missing", ids[i]);
-    cr_assert_eq(respcheck_rule_default_severity((respcheck_rule_t)r), sev[i], "%s", ids[i]);
+    cr_assert_eq(respcheck_rule_default_severity((respcheck_rule_t)r), sev[i],
+                 "%s", ids[i]);
   }
   for (i = 0; i < RESPCHECK_RULE_COUNT; i++) {
     const char *ref = respcheck_rule_reference((respcheck_rule_t)i);
     cr_assert(ref && strncmp(ref, "RFC ", 4) == 0, "rule %zu cites no RFC", i);
     cr_assert(respcheck_rule_summary((respcheck_rule_t)i)[0] != '\0');
     for (j = i + 1; j < RESPCHECK_RULE_COUNT; j++)
-      cr_assert_str_neq(respcheck_rule_id((respcheck_rule_t)i), respcheck_rule_id((respcheck_rule_t)j));
+      cr_assert_str_neq(respcheck_rule_id((respcheck_rule_t)i),
+                        respcheck_rule_id((respcheck_rule_t)j));
   }
   cr_assert_eq(respcheck_rule_from_id("nope", 4), -1);
   cr_assert_null(respcheck_rule_id(RESPCHECK_RULE_COUNT));
 }
 
 Test(catalogue, version_names_registry_date) {
-  cr_assert(strstr(respcheck_version(), "2025-09-15") != NULL, "%s", respcheck_version());
+  cr_assert(strstr(respcheck_version(), "2025-09-15") != NULL, "%s",
+            respcheck_version());
   cr_assert(strstr(respcheck_version(), "0.1.0") == respcheck_version());
   cr_assert_eq(respcheck_version_number(), RESPCHECK_VERSION_HEX);
-  cr_assert_eq(respcheck_severity_from_name("warning"), RESPCHECK_SEVERITY_WARNING);
+  cr_assert_eq(respcheck_severity_from_name("warning"),
+               RESPCHECK_SEVERITY_WARNING);
   cr_assert_eq(respcheck_severity_from_name("fatal"), -1);
   cr_assert_eq(respcheck_method_from_name("HEAD", 4), RESPCHECK_METHOD_HEAD);
   cr_assert_eq(respcheck_method_from_name("head", 4), RESPCHECK_METHOD_UNKNOWN);
@@ -357,12 +385,124 @@ Test(errors, framing_disagreement_stops_the_stream) {
    * to the close. Reading on would put the 404 inside the first body. */
   counts_t c = {0};
   respcheck_parser_t *p = respcheck_parser_new(NULL, &callbacks, &c);
-  static const char s[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked,\r\n\r\n"
-                          "5\r\nhello\r\n0\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nNF";
+  static const char s[] =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked,\r\n\r\n"
+      "5\r\nhello\r\n0\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: "
+      "2\r\n\r\nNF";
   cr_assert_eq(respcheck_execute(p, s, sizeof(s) - 1), RESPCHECK_E_FRAMING);
   cr_assert_eq(respcheck_parser_error_offset(p), 48);
   cr_assert_eq(c.heads, 1);
   cr_assert_eq(c.body_bytes, 0);
   cr_assert_eq(c.ends, 1);
+  respcheck_parser_free(p);
+}
+
+/* The record a message end carries (issue 11): for a head llhttp refuses
+ * after a status line it read fine, what was read before the refusal. */
+typedef struct end_record {
+  int heads, ends;
+  const respcheck_response_t *head_seen; /* on_head's pointer */
+  int have_response, same_as_head;
+  unsigned flags;
+  int status, effective_status, version_major, version_minor;
+  char reason[32];
+  size_t header_count;
+  char first_header[64];
+  respcheck_verdict_t verdict;
+  unsigned framing;
+} end_record_t;
+
+static int rec_head(void *u, const respcheck_response_t *r) {
+  end_record_t *e = u;
+  e->heads++;
+  e->head_seen = r;
+  return 0;
+}
+
+static void rec_end(void *u, const respcheck_message_end_t *m) {
+  end_record_t *e = u;
+  const respcheck_response_t *r = m->response;
+  e->ends++;
+  e->flags = m->flags;
+  e->have_response = r != NULL;
+  e->same_as_head = r != NULL && r == e->head_seen;
+  e->head_seen = NULL;
+  if (r == NULL)
+    return;
+  e->status = r->status;
+  e->effective_status = r->effective_status;
+  e->version_major = r->version_major;
+  e->version_minor = r->version_minor;
+  snprintf(e->reason, sizeof(e->reason), "%.*s", (int)r->reason.len,
+           r->reason.ptr);
+  e->header_count = r->header_count;
+  e->first_header[0] = '\0';
+  if (r->header_count)
+    snprintf(e->first_header, sizeof(e->first_header), "%.*s: %.*s",
+             (int)r->headers[0].name.len, r->headers[0].name.ptr,
+             (int)r->headers[0].value.len, r->headers[0].value.ptr);
+  e->verdict = r->verdict;
+  e->framing = r->framing;
+}
+
+static const respcheck_callbacks_t record_callbacks = {NULL, rec_head, NULL,
+                                                       rec_end, NULL};
+
+static const char refused_field_line[] =
+    "HTTP/1.1 404 Not Found\r\n"
+    "Date: Thu, 26 Nov 2026 10:00:00 GMT\r\n"
+    "no colon on this line\r\n"
+    "Content-Length: 0\r\n\r\n";
+
+/* Feeds s in pieces of step bytes; returns what the last call returned. */
+static respcheck_errno_t feed_pieces(respcheck_parser_t *p, const char *s,
+                                     size_t n, size_t step) {
+  respcheck_errno_t e = RESPCHECK_E_OK;
+  size_t off;
+  for (off = 0; off < n && e == RESPCHECK_E_OK; off += step)
+    e = respcheck_execute(p, s + off, n - off < step ? n - off : step);
+  return e;
+}
+
+Test(message_end, refused_head_keeps_its_status_line) {
+  static const size_t steps[] = {sizeof(refused_field_line), 1, 7, 30};
+  size_t i;
+  for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+    end_record_t e = {0};
+    respcheck_parser_t *p = respcheck_parser_new(NULL, &record_callbacks, &e);
+    cr_assert_eq(feed_pieces(p, refused_field_line,
+                             sizeof(refused_field_line) - 1, steps[i]),
+                 RESPCHECK_E_PARSE, "pieces of %zu", steps[i]);
+    cr_assert_eq(e.heads, 0, "a refused head is not delivered to on_head");
+    cr_assert_eq(e.ends, 1);
+    cr_assert_eq(e.flags, RESPCHECK_END_ABORTED, "flags %#x", e.flags);
+    cr_assert(e.have_response, "pieces of %zu: no record of the status line",
+              steps[i]);
+    cr_assert_eq(e.status, 404);
+    cr_assert_eq(e.effective_status, 404);
+    cr_assert_eq(e.version_major, 1);
+    cr_assert_eq(e.version_minor, 1);
+    cr_assert_str_eq(e.reason, "Not Found");
+    /* The field lines wholly before the refusal. */
+    cr_assert_eq(e.header_count, 1, "%zu fields", e.header_count);
+    cr_assert_str_eq(e.first_header, "Date: Thu, 26 Nov 2026 10:00:00 GMT");
+    cr_assert_eq(e.verdict, RESPCHECK_REJECT);
+    cr_assert_eq(e.framing, 0u);
+    respcheck_parser_free(p);
+  }
+}
+
+Test(message_end, record_is_the_head_or_null) {
+  end_record_t e = {0};
+  static const char bad_status[] = "HTTP/1.1 2x0 OK\r\n\r\n";
+  respcheck_parser_t *p = respcheck_parser_new(NULL, &record_callbacks, &e);
+  cr_assert_eq(respcheck_execute(p, mix, sizeof(mix) - 1), RESPCHECK_E_OK);
+  cr_assert_eq(e.ends, 6);
+  cr_assert(e.same_as_head, "a delivered head is the end's record");
+  cr_assert_eq(e.status, 999);
+  cr_assert_eq(respcheck_execute(p, bad_status, sizeof(bad_status) - 1),
+               RESPCHECK_E_PARSE);
+  cr_assert_eq(e.ends, 7);
+  cr_assert_not(e.have_response, "no status line was read: no record");
   respcheck_parser_free(p);
 }

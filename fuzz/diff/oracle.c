@@ -188,8 +188,7 @@ static void on_message_end(void *user, const respcheck_message_end_t *m) {
     d->offset = m->offset;
 }
 
-static void on_tunnel(void *user, const char *at, size_t len,
-                      uint64_t offset) {
+static void on_tunnel(void *user, const char *at, size_t len, uint64_t offset) {
   state_t *st = user;
   (void)at;
   if (st->tunnel_bytes == 0)

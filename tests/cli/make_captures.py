@@ -78,6 +78,11 @@ TEST_CAPTURES = {
     "parse-error-middle.http":
         ok() + ok(b"second") + b"GARBAGE / NOT A STATUS LINE\r\n\r\n" +
         b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n",
+    # A field line without a colon after a status line read fine: the
+    # tokenizer refuses the head, whose status line is kept (issue 11).
+    "refused-field-line.http":
+        ok() + b"HTTP/1.1 404 Not Found\r\n" + DATE +
+        b"no colon on this line\r\nContent-Length: 0\r\n\r\n",
     # Nothing at all.
     "empty.http": b"",
     # An HTTP/1.0 response without keep-alive ends the connection.

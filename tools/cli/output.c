@@ -664,6 +664,11 @@ void rc_out_response_end(rc_out_t *out, const respcheck_message_end_t *end) {
     return;
   }
   use_head = out->have_head && out->head_index == end->index;
+  if (!use_head && end->response != NULL) {
+    /* A head refused after its status line: what was read of it. */
+    json_render_head(out, end->response);
+    use_head = 1;
+  }
   json_write_object(out, end->index, end->offset, 1, end, use_head);
   if (use_head) {
     out->have_head = 0;
