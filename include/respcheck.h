@@ -226,7 +226,24 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(VARY_INVALID, "vary-invalid", WARNING, "RFC 9110 12.5.5",                 \
      "Vary not a list of field names or *")                                    \
   XX(AGE_INVALID, "age-invalid", WARNING, "RFC 9111 5.1",                      \
-     "Age not a non-negative integer")
+     "Age not a non-negative integer")                                         \
+  XX(CONTENT_TYPE_INVALID, "content-type-invalid", WARNING,                    \
+     "RFC 9110 8.3.1, 5.6.6",                                                  \
+     "Content-Type not type/subtype with token=value parameters")              \
+  XX(CONTENT_ENCODING_UNKNOWN, "content-encoding-unknown", WARNING,            \
+     "RFC 9110 8.4.1, 18.6",                                                   \
+     "Content-Encoding not a list of registered content codings")              \
+  XX(TRANSFER_ENCODING_UNKNOWN, "transfer-encoding-unknown", WARNING,          \
+     "RFC 9112 7; RFC 9110 16.2",                                              \
+     "Transfer-Encoding lists a transfer coding that is not registered")       \
+  XX(CONTENT_RANGE_INVALID, "content-range-invalid", WARNING,                  \
+     "RFC 9110 14.4, 15.3.7",                                                  \
+     "Content-Range malformed, impossible, or */length in a 206")              \
+  XX(CONTENT_RANGE_MISSING_416, "content-range-missing-416", WARNING,          \
+     "RFC 9110 15.5.17, 14.4",                                                 \
+     "416 response without a Content-Range of */length")                       \
+  XX(LOCATION_INVALID, "location-invalid", WARNING,                            \
+     "RFC 9110 10.2.2; RFC 3986 4.1", "Location not a URI-reference")
 
 typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,

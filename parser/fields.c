@@ -65,6 +65,8 @@ static void check_transfer_encoding(respcheck_parser_t *p, const char *v,
   size_t i = 0;
   char q[200];
   int bad = 0, twice = 0;
+  const char *unknown = NULL;
+  size_t unknown_len = 0;
 
   if (!(f->seen & KF_TRANSFER_ENCODING))
     f->te_offset = off;
@@ -98,6 +100,11 @@ static void check_transfer_encoding(respcheck_parser_t *p, const char *v,
         bad = 1; /* chunked takes no parameters (RFC 9112 7) */
     }
     f->te_codings++;
+    if (!respcheck__transfer_coding_known(v + s, name_end - s) &&
+        unknown == NULL) {
+      unknown = v + s;
+      unknown_len = name_end - s;
+    }
     if (span_is(v + s, name_end - s, "chunked", 7)) {
       /* "A sender MUST NOT apply the chunked transfer coding more than
        * once to a message body" (RFC 9112 6.1). */
@@ -116,6 +123,13 @@ static void check_transfer_encoding(respcheck_parser_t *p, const char *v,
   if (twice)
     respcheck__emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID, off,
                     "chunked is applied more than once");
+  if (unknown != NULL)
+    /* RFC 9112 7: transfer codings are registered; a recipient that does
+     * not know one cannot decode the content (a server answers such a
+     * request with 501, 6.1). */
+    respcheck__emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_UNKNOWN, off,
+                    "transfer coding \"%s\" is not in the IANA registry",
+                    respcheck__quote(q, sizeof(q), unknown, unknown_len));
 }
 
 /* Connection = #connection-option (RFC 9110 7.6.1). */
@@ -219,6 +233,16 @@ static RC_INLINE void check_field(respcheck_parser_t *p,
     break;
   case KFI_CONTENT_TYPE:
     check_content_type(p, h->value.ptr, h->value.len);
+    respcheck__check_content_type(p, h);
+    break;
+  case KFI_CONTENT_ENCODING:
+    respcheck__check_content_encoding(p, h);
+    break;
+  case KFI_CONTENT_RANGE:
+    respcheck__check_content_range(p, h);
+    break;
+  case KFI_LOCATION:
+    respcheck__check_location(p, h);
     break;
   case KFI_DATE:
   case KFI_LAST_MODIFIED:

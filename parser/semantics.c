@@ -41,6 +41,11 @@ static const struct required_field {
     /* 15.5.8: "The proxy MUST send a Proxy-Authenticate header field". */
     {407, RESPCHECK_RULE_PROXY_AUTHENTICATE_MISSING, KF_PROXY_AUTHENTICATE,
      "Proxy-Authenticate"},
+    /* 15.5.17, 14.4: "A server generating a 416 (Range Not Satisfiable)
+     * response to a byte-range request SHOULD send a Content-Range header
+     * field with an unsatisfied-range value". */
+    {416, RESPCHECK_RULE_CONTENT_RANGE_MISSING_416, KF_CONTENT_RANGE,
+     "Content-Range"},
     /* 15.5.22: "The server MUST send an Upgrade header field". */
     {426, RESPCHECK_RULE_UPGRADE_MISSING, KF_UPGRADE, "Upgrade"},
 };
@@ -160,6 +165,8 @@ static void check_head_semantics(respcheck_parser_t *p) {
    * (Date)" (RFC 9110 8.8.2.1). */
   if (f->cc_directives)
     respcheck__check_cache_directives(p);
+  if (f->cr_form != CR_NONE)
+    respcheck__check_content_range_status(p, st);
   if (f->lm_ok && f->date_ok && f->lm_secs > f->date_secs)
     respcheck__emit(p, RESPCHECK_RULE_LAST_MODIFIED_FUTURE, f->lm_offset,
                     "Last-Modified is %lld s later than Date",

@@ -148,6 +148,25 @@ void respcheck__check_vary(respcheck_parser_t *p, const respcheck_header_t *h);
 int respcheck__token_list(const char *v, size_t n, size_t *bad,
                           const char **why);
 
+/* ------------------------------------------------------------------------ */
+/* values_content.c: Content-Type, Content-Encoding, transfer codings,
+ * Content-Range (RFC 9110 8.3, 8.4, 14.4; RFC 9112 7). */
+
+void respcheck__check_content_type(respcheck_parser_t *p,
+                                   const respcheck_header_t *h);
+void respcheck__check_content_encoding(respcheck_parser_t *p,
+                                       const respcheck_header_t *h);
+/* s[0, n) is a transfer coding of the IANA registry. */
+int respcheck__transfer_coding_known(const char *s, size_t n);
+void respcheck__check_content_range(respcheck_parser_t *p,
+                                    const respcheck_header_t *h);
+/* Content-Range against the status (RFC 9110 15.3.7, 14.4). */
+void respcheck__check_content_range_status(respcheck_parser_t *p, int status);
+
+/* values_uri.c: Location = URI-reference (RFC 9110 10.2.2, RFC 3986). */
+void respcheck__check_location(respcheck_parser_t *p,
+                               const respcheck_header_t *h);
+
 #if defined(__GNUC__)
 #pragma GCC visibility pop
 #endif
