@@ -243,7 +243,17 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
      "RFC 9110 15.5.17, 14.4",                                                 \
      "416 response without a Content-Range of */length")                       \
   XX(LOCATION_INVALID, "location-invalid", WARNING,                            \
-     "RFC 9110 10.2.2; RFC 3986 4.1", "Location not a URI-reference")
+     "RFC 9110 10.2.2; RFC 3986 4.1", "Location not a URI-reference")          \
+  XX(SET_COOKIE_INVALID, "set-cookie-invalid", WARNING, "RFC 6265 4.1",        \
+     "Set-Cookie outside RFC 6265's grammar: name, value, attributes, "        \
+     "Expires, Max-Age")                                                       \
+  XX(STRICT_TRANSPORT_SECURITY_INVALID, "strict-transport-security-invalid",   \
+     WARNING, "RFC 6797 6.1",                                                  \
+     "Strict-Transport-Security without max-age, or malformed")                \
+  XX(STRICT_TRANSPORT_SECURITY_PLAIN_HTTP,                                     \
+     "strict-transport-security-plain-http", INFO, "RFC 6797 8.1, 7.2",        \
+     "Strict-Transport-Security is ignored over plain HTTP (said once a "      \
+     "stream)")
 
 typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,

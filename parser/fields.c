@@ -166,6 +166,16 @@ static void check_content_type(respcheck_parser_t *p, const char *v, size_t n) {
     p->facts.seen |= KF_MULTIPART_BYTERANGES;
 }
 
+void respcheck__value_finding(respcheck_parser_t *p,
+                              const respcheck_header_t *h,
+                              respcheck_rule_t rule, const char *name,
+                              size_t at, const char *why) {
+  char q[200];
+  respcheck__emit(p, rule, rv_at(p, h, at), "%s \"%s\": %s", name,
+                  respcheck__quote(q, sizeof(q), h->value.ptr, h->value.len),
+                  why);
+}
+
 /* The field names the rules know, as a message names them. */
 static const char *field_name(enum known_field kf) {
   switch (kf) {
@@ -243,6 +253,12 @@ static RC_INLINE void check_field(respcheck_parser_t *p,
     break;
   case KFI_LOCATION:
     respcheck__check_location(p, h);
+    break;
+  case KFI_SET_COOKIE:
+    respcheck__check_set_cookie(p, h);
+    break;
+  case KFI_STRICT_TRANSPORT_SECURITY:
+    respcheck__check_sts(p, h);
     break;
   case KFI_DATE:
   case KFI_LAST_MODIFIED:

@@ -219,7 +219,40 @@ typedef struct head_facts {
   unsigned cc_directives; /* Cache-Control directives seen (values_cache.c) */
   unsigned cc_repeated;   /* of them, those seen more than once */
   uint64_t cc_offset;     /* first Cache-Control field line */
+  size_t cookie_count;    /* Set-Cookie lines (values_cookie.c) */
+  /* The attributes of the last Set-Cookie line, when they were valid. */
+  const char *cookie_attrs;
+  size_t cookie_attrs_len;
 } head_facts_t;
+
+/* The Set-Cookie lines whose cookie names are compared (RFC 6265 4.1.1). */
+#define RV_COOKIES_MAX 32
+
+/* The last values of a field that were found valid, for the fields whose
+ * values repeat from response to response on a connection (values_*.c):
+ * the same bytes are valid again, with the same effect on the head's facts
+ * (extra). RV_MEMO_WAYS values a field, the oldest replaced; values longer
+ * than RV_MEMO_MAX are not kept. */
+#define RV_MEMO_MAX 48
+#define RV_MEMO_WAYS 4
+typedef struct rv_memo_way {
+  size_t len; /* 0: none */
+  unsigned extra;
+  char bytes[RV_MEMO_MAX];
+} rv_memo_way_t;
+typedef struct rv_memo {
+  rv_memo_way_t way[RV_MEMO_WAYS];
+  unsigned next; /* the way replaced next */
+} rv_memo_t;
+
+enum rv_memo_slot {
+  MEMO_CONTENT_TYPE,
+  MEMO_CACHE_CONTROL,
+  MEMO_VARY,
+  MEMO_STRICT_TRANSPORT_SECURITY,
+  MEMO_CONTENT_ENCODING,
+  MEMO_COUNT
+};
 
 struct respcheck_parser {
   llhttp_t llh;
@@ -297,6 +330,9 @@ struct respcheck_parser {
   size_t f_nread;            /* fields whose values the rules read */
   uint32_t f_read[FAST_READ_MAX];    /* their indexes, up to FAST_READ_MAX */
   unsigned f_read_kf[FAST_READ_MAX]; /* and which known field each is */
+
+  uint32_t cookie_at[RV_COOKIES_MAX]; /* indexes of the Set-Cookie lines */
+  rv_memo_t memo[MEMO_COUNT];
 
   /* The first 16 bytes of the last IMF-fixdate read ("Sun, 06 Nov 1994")
    * and the time of that day's start, one for Date and one for the other

@@ -13,6 +13,7 @@
 #define RESPCHECK_VALUES_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "parser.h"
 
@@ -35,9 +36,15 @@ static inline size_t rv_skip_ws(const char *v, size_t i, size_t n) {
   return i;
 }
 
-/* The end of the run of tchar that starts at i (RFC 9110 5.6.2). */
+/* The end of the run of tchar that starts at i (RFC 9110 5.6.2); four
+ * bytes a step while they are all tchar. */
 static inline size_t rv_token(const char *v, size_t i, size_t n) {
-  while (i < n && respcheck__token_char[(unsigned char)v[i]])
+  const unsigned char *t = respcheck__token_char;
+  while (i + 4 <= n &&
+         (t[(unsigned char)v[i]] & t[(unsigned char)v[i + 1]] &
+          t[(unsigned char)v[i + 2]] & t[(unsigned char)v[i + 3]]))
+    i += 4;
+  while (i < n && t[(unsigned char)v[i]])
     i++;
   return i;
 }
@@ -72,6 +79,60 @@ static inline int rv_is(const char *s, size_t n, const char *l, size_t len) {
   return n == len && respcheck__lit_is(s, l, len);
 }
 
+/* a[0, n) and b[0, n) are the same bytes; a word at a time. */
+static inline int rv_same(const char *a, const char *b, size_t n) {
+  uint64_t x, y;
+  size_t i;
+  if (n < 8) {
+    for (i = 0; i < n; i++)
+      if (a[i] != b[i])
+        return 0;
+    return 1;
+  }
+  for (i = 0; i + 8 < n; i += 8) {
+    memcpy(&x, a + i, 8);
+    memcpy(&y, b + i, 8);
+    if (x != y)
+      return 0;
+  }
+  memcpy(&x, a + n - 8, 8);
+  memcpy(&y, b + n - 8, 8);
+  return x == y;
+}
+
+/* The way of memo that keeps v[0, n) (a valid value), or NULL. */
+static inline const rv_memo_way_t *rv_memo_hit(const rv_memo_t *m,
+                                               const char *v, size_t n) {
+  unsigned w;
+  if (n == 0)
+    return NULL;
+  for (w = 0; w < RV_MEMO_WAYS; w++)
+    if (m->way[w].len == n && rv_same(m->way[w].bytes, v, n))
+      return &m->way[w];
+  return NULL;
+}
+
+/* Keeps v[0, n), found valid, and its effect on the facts, in place of the
+ * oldest value; a word at a time. */
+static inline void rv_memo_keep(rv_memo_t *m, const char *v, size_t n,
+                                unsigned extra) {
+  rv_memo_way_t *w = &m->way[m->next];
+  size_t i;
+  if (n > RV_MEMO_MAX || n == 0)
+    return;
+  if (n < 8) {
+    for (i = 0; i < n; i++)
+      w->bytes[i] = v[i];
+  } else {
+    for (i = 0; i + 8 < n; i += 8)
+      memcpy(w->bytes + i, v + i, 8);
+    memcpy(w->bytes + n - 8, v + n - 8, 8);
+  }
+  w->len = n;
+  w->extra = extra;
+  m->next = (m->next + 1) % RV_MEMO_WAYS;
+}
+
 /* The stream offset of byte i of h's value. */
 static inline uint64_t rv_at(const respcheck_parser_t *p,
                              const respcheck_header_t *h, size_t i) {
@@ -98,6 +159,14 @@ static inline size_t rv_quoted(const char *v, size_t i, size_t n, size_t *bad) {
   *bad = n;
   return 0;
 }
+
+/* The finding of rule for field name's value (h), at byte at of it:
+ * `name "value": why`. Out of line: the checks call it only on a fault
+ * (fields.c). */
+void respcheck__value_finding(respcheck_parser_t *p,
+                              const respcheck_header_t *h,
+                              respcheck_rule_t rule, const char *name,
+                              size_t at, const char *why) RC_COLD;
 
 /* ------------------------------------------------------------------------ */
 /* values_date.c: HTTP-date (RFC 9110 5.6.7) and the fields that hold one. */
@@ -166,6 +235,12 @@ void respcheck__check_content_range_status(respcheck_parser_t *p, int status);
 /* values_uri.c: Location = URI-reference (RFC 9110 10.2.2, RFC 3986). */
 void respcheck__check_location(respcheck_parser_t *p,
                                const respcheck_header_t *h);
+
+/* values_cookie.c: Set-Cookie (RFC 6265 4.1), Strict-Transport-Security
+ * (RFC 6797 6.1). */
+void respcheck__check_set_cookie(respcheck_parser_t *p,
+                                 const respcheck_header_t *h);
+void respcheck__check_sts(respcheck_parser_t *p, const respcheck_header_t *h);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

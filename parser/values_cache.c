@@ -102,16 +102,6 @@ static int cc_lookup(const char *s, size_t n) {
 }
 
 /* The findings, out of the hot path. */
-static RC_COLD void report_value(respcheck_parser_t *p,
-                                 const respcheck_header_t *h,
-                                 respcheck_rule_t rule, const char *name,
-                                 size_t at, const char *why) {
-  char q[200];
-  respcheck__emit(p, rule, rv_at(p, h, at), "%s \"%s\": %s", name,
-                  respcheck__quote(q, sizeof(q), h->value.ptr, h->value.len),
-                  why);
-}
-
 static RC_COLD void report_argument(respcheck_parser_t *p,
                                     const respcheck_header_t *h, int d,
                                     size_t at, const char *why) {
@@ -153,12 +143,20 @@ static const char *cc_argument(int d, const char *v, size_t a, size_t e,
 void respcheck__check_cache_control(respcheck_parser_t *p,
                                     const respcheck_header_t *h) {
   head_facts_t *f = &p->facts;
+  rv_memo_t *memo = &p->memo[MEMO_CACHE_CONTROL];
   const char *v = h->value.ptr, *why = NULL;
   size_t n = h->value.len, i = 0, bad = 0;
   int argument_said = 0, comma = 0;
+  unsigned bits = 0, repeated = 0; /* of this line */
+  const rv_memo_way_t *way;
 
   if (!(f->seen & KF_CACHE_CONTROL))
     f->cc_offset = rv_at(p, h, 0);
+  if ((way = rv_memo_hit(memo, v, n)) != NULL) {
+    bits = way->extra & 0xffffu;
+    repeated = way->extra >> 16;
+    goto merge;
+  }
   for (;;) {
     size_t s, e, a = 0, ae;
     int d, has_arg = 0;
@@ -208,11 +206,11 @@ void respcheck__check_cache_control(respcheck_parser_t *p,
     d = cc_lookup(v + s, e - s);
     if (d >= 0) {
       const char *wrong = cc_argument(d, v, a, ae, has_arg, &seconds);
-      if (f->cc_directives & CCB(d))
-        f->cc_repeated |= CCB(d);
-      f->cc_directives |= CCB(d);
+      if (bits & CCB(d))
+        repeated |= CCB(d);
+      bits |= CCB(d);
       if (seconds > 0 && (d == CCD_MAX_AGE || d == CCD_S_MAXAGE))
-        f->cc_directives |= CCB(CCD_FRESH);
+        bits |= CCB(CCD_FRESH);
       if (wrong != NULL && !argument_said) {
         report_argument(p, h, d, s, wrong);
         argument_said = 1;
@@ -224,8 +222,14 @@ void respcheck__check_cache_control(respcheck_parser_t *p,
     comma = 1;
   }
   if (why != NULL)
-    report_value(p, h, RESPCHECK_RULE_CACHE_CONTROL_INVALID, "Cache-Control",
-                 bad, why);
+    respcheck__value_finding(p, h, RESPCHECK_RULE_CACHE_CONTROL_INVALID,
+                             "Cache-Control", bad, why);
+  else if (!argument_said)
+    rv_memo_keep(memo, v, n, bits | repeated << 16);
+merge:
+  /* A directive on two lines is repeated too (FRESH is not a directive). */
+  f->cc_repeated |= repeated | (f->cc_directives & bits & ~CCB(CCD_FRESH));
+  f->cc_directives |= bits;
 }
 
 /* Directives that contradict each other, or repeat, across every
@@ -278,8 +282,8 @@ void respcheck__check_age(respcheck_parser_t *p, const respcheck_header_t *h) {
   uint64_t x;
   size_t n = h->value.len;
   if (n == 0 || rv_digits(h->value.ptr, 0, n, &x) != n)
-    report_value(p, h, RESPCHECK_RULE_AGE_INVALID, "Age", 0,
-                 "not a non-negative number of seconds (1*DIGIT)");
+    respcheck__value_finding(p, h, RESPCHECK_RULE_AGE_INVALID, "Age", 0,
+                             "not a non-negative number of seconds (1*DIGIT)");
 }
 
 /* ETag = entity-tag; entity-tag = [ weak ] opaque-tag; weak = %s"W/";
@@ -291,8 +295,8 @@ void respcheck__check_etag(respcheck_parser_t *p, const respcheck_header_t *h) {
   const char *why = NULL;
   if (n >= 2 && v[1] == '/' && (v[0] == 'W' || v[0] == 'w')) {
     if (v[0] == 'w') {
-      report_value(p, h, RESPCHECK_RULE_ETAG_INVALID, "ETag", 0,
-                   "the weak indicator is W/, case-sensitive");
+      respcheck__value_finding(p, h, RESPCHECK_RULE_ETAG_INVALID, "ETag", 0,
+                               "the weak indicator is W/, case-sensitive");
       return;
     }
     i = 2;
@@ -322,7 +326,8 @@ void respcheck__check_etag(respcheck_parser_t *p, const respcheck_header_t *h) {
     }
   }
   if (why != NULL)
-    report_value(p, h, RESPCHECK_RULE_ETAG_INVALID, "ETag", i < n ? i : 0, why);
+    respcheck__value_finding(p, h, RESPCHECK_RULE_ETAG_INVALID, "ETag",
+                             i < n ? i : 0, why);
 }
 
 int respcheck__token_list(const char *v, size_t n, size_t *bad,
@@ -365,6 +370,11 @@ int respcheck__token_list(const char *v, size_t n, size_t *bad,
 void respcheck__check_vary(respcheck_parser_t *p, const respcheck_header_t *h) {
   size_t bad = 0;
   const char *why = NULL;
+  if (rv_memo_hit(&p->memo[MEMO_VARY], h->value.ptr, h->value.len))
+    return;
   if (!respcheck__token_list(h->value.ptr, h->value.len, &bad, &why))
-    report_value(p, h, RESPCHECK_RULE_VARY_INVALID, "Vary", bad, why);
+    respcheck__value_finding(p, h, RESPCHECK_RULE_VARY_INVALID, "Vary", bad,
+                             why);
+  else
+    rv_memo_keep(&p->memo[MEMO_VARY], h->value.ptr, h->value.len, 0);
 }

@@ -9,15 +9,6 @@
 
 #include "values.h"
 
-static RC_COLD void report(respcheck_parser_t *p, const respcheck_header_t *h,
-                           respcheck_rule_t rule, const char *name, size_t at,
-                           const char *why) {
-  char q[200];
-  respcheck__emit(p, rule, rv_at(p, h, at), "%s \"%s\": %s", name,
-                  respcheck__quote(q, sizeof(q), h->value.ptr, h->value.len),
-                  why);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Content-Type */
 
@@ -32,6 +23,8 @@ void respcheck__check_content_type(respcheck_parser_t *p,
   size_t n = h->value.len, i, e, bad = 0;
   int multipart, boundary = 0;
 
+  if (rv_memo_hit(&p->memo[MEMO_CONTENT_TYPE], v, n))
+    return;
   e = rv_token(v, 0, n);
   if (e == 0 || e == n || v[e] != '/') {
     why = e == 0 ? "no media type" : "no \"/\" between type and subtype";
@@ -92,7 +85,10 @@ void respcheck__check_content_type(respcheck_parser_t *p,
   }
 out:
   if (why != NULL)
-    report(p, h, RESPCHECK_RULE_CONTENT_TYPE_INVALID, "Content-Type", bad, why);
+    respcheck__value_finding(p, h, RESPCHECK_RULE_CONTENT_TYPE_INVALID,
+                             "Content-Type", bad, why);
+  else
+    rv_memo_keep(&p->memo[MEMO_CONTENT_TYPE], v, n, 0);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -136,9 +132,11 @@ void respcheck__check_content_encoding(respcheck_parser_t *p,
   size_t n = h->value.len, i = 0, bad = 0;
   char msg[120];
 
+  if (rv_memo_hit(&p->memo[MEMO_CONTENT_ENCODING], v, n))
+    return;
   if (!respcheck__token_list(v, n, &bad, &why)) {
-    report(p, h, RESPCHECK_RULE_CONTENT_ENCODING_UNKNOWN, "Content-Encoding",
-           bad, why);
+    respcheck__value_finding(p, h, RESPCHECK_RULE_CONTENT_ENCODING_UNKNOWN,
+                             "Content-Encoding", bad, why);
     return;
   }
   while (i < n) {
@@ -156,13 +154,14 @@ void respcheck__check_content_encoding(respcheck_parser_t *p,
         snprintf(msg, sizeof(msg),
                  "\"%s\" is not a content coding of the IANA registry",
                  respcheck__quote(q, sizeof(q), v + s, e - s));
-      report(p, h, RESPCHECK_RULE_CONTENT_ENCODING_UNKNOWN, "Content-Encoding",
-             s, msg);
+      respcheck__value_finding(p, h, RESPCHECK_RULE_CONTENT_ENCODING_UNKNOWN,
+                               "Content-Encoding", s, msg);
       return;
     }
     i = rv_skip_ws(v, e, n);
     i += i < n; /* the comma */
   }
+  rv_memo_keep(&p->memo[MEMO_CONTENT_ENCODING], v, n, 0);
 }
 
 /* The IANA HTTP Transfer Coding Registry (RFC 9112 7): chunked, compress,
@@ -263,7 +262,8 @@ out:
     f->cr_offset = rv_at(p, h, 0);
   }
   if (why != NULL)
-    report(p, h, RESPCHECK_RULE_CONTENT_RANGE_INVALID, "Content-Range", i, why);
+    respcheck__value_finding(p, h, RESPCHECK_RULE_CONTENT_RANGE_INVALID,
+                             "Content-Range", i, why);
 }
 
 /* What 206 and 416 ask of Content-Range, once the status is known. */
