@@ -147,7 +147,7 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(REASON_PHRASE_INVALID, "reason-phrase-invalid", ERROR, "RFC 9112 4",      \
      "reason phrase holds control characters")                                 \
   XX(REASON_PHRASE_MISMATCH, "reason-phrase-mismatch", INFO, "RFC 9112 4",     \
-     "reason phrase differs from the registered phrase")                       \
+     "reason phrase of another status code, or naming another class")          \
   XX(STATUS_TEMPORARY, "status-temporary", INFO, "RFC 9110 16.2.1",            \
      "status code is a temporary registration")                                \
   XX(STATUS_DEPRECATED, "status-deprecated", INFO, "RFC 9110 15.4.6",          \
@@ -253,7 +253,9 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(STRICT_TRANSPORT_SECURITY_PLAIN_HTTP,                                     \
      "strict-transport-security-plain-http", INFO, "RFC 6797 8.1, 7.2",        \
      "Strict-Transport-Security is ignored over plain HTTP (said once a "      \
-     "stream)")
+     "stream)")                                                                \
+  XX(REASON_PHRASE_NONSTANDARD, "reason-phrase-nonstandard", OFF,              \
+     "RFC 9112 4", "reason phrase other than the registered one")
 
 typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,

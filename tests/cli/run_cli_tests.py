@@ -75,7 +75,10 @@ def captures():
     out = []
     for pattern, opts in (("examples/captures/*.http", []),
                           ("examples/captures/*.head", ["--method=HEAD"]),
-                          ("tests/cli/captures/*.http", [])):
+                          # Their reason phrases carry the bytes the
+                          # output must escape: every phrase is reported.
+                          ("tests/cli/captures/*.http",
+                           ["--rule=reason-phrase-nonstandard=info"])):
         for p in sorted(glob.glob(os.path.join(ROOT, pattern))):
             out.append((os.path.relpath(p, ROOT), opts))
     return out
@@ -610,7 +613,7 @@ def group_cli():
     s, out, _ = run(["--rule=date-missing=error", "--rule=date-missing=info",
                      "tests/cli/captures/status-zoo.http"])
     check(b"info: 200 response without Date" in out, "--rule repeated: the last one wins")
-    s, out, _ = run(["--rule=reason-phrase-mismatch=error", "examples/captures/python-501.http"])
+    s, out, _ = run(["--rule=reason-phrase-nonstandard=error", "examples/captures/python-501.http"])
     check(s == 1 and b"error: reason" in out, "--rule=ID=error rejects")
 
     # Request context.
