@@ -8,7 +8,8 @@
 #   SECONDS     per harness (default 60)
 #   BUILD_DIR   clang build with -DRESPCHECK_BUILD_FUZZERS=ON
 #               (default /tmp/respcheck-fuzz; scripts/test.sh passes one)
-#   --only NAME       run one harness (stream, split, registry, output);
+#   --only NAME       run one harness (stream, split, registry, output,
+#                     capture);
 #                     may be repeated
 #   --coverage        afterwards, line coverage of parser/ from the corpora
 #                     this run produced (fuzz/coverage.sh)
@@ -55,7 +56,7 @@ done
 [ ${#pos[@]} -ge 2 ] && build=${pos[1]}
 case "$secs" in ''|*[!0-9]*) echo "run.sh: SECONDS must be a number" >&2; exit 2 ;; esac
 
-harnesses=(stream split registry output)
+harnesses=(stream split registry output capture)
 [ ${#only[@]} -gt 0 ] && harnesses=("${only[@]}")
 
 cc=${CC:-clang}

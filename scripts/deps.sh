@@ -18,7 +18,7 @@ set -euo pipefail
 # The packages building the library and the respcheck command needs (the
 # build set); a check below for each. Add a package here too when the build
 # (not only the tests) needs it.
-RESPCHECK_BUILD_PACKAGES="node-llhttp cmake gcc make libc6-dev"
+RESPCHECK_BUILD_PACKAGES="node-llhttp cmake gcc make libc6-dev libpcap-dev"
 
 # Prints the packages of SET (build or all) that are missing, one a line.
 respcheck_need_packages() {
@@ -41,6 +41,7 @@ respcheck_need_packages() {
   command -v clang-format >/dev/null || missing+=(clang-format)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   command -v python3 >/dev/null || missing+=(python3)
+  [ -f /usr/include/pcap/pcap.h ] || missing+=(libpcap-dev)
   command -v readelf >/dev/null || missing+=(binutils)
   ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.asan-x86_64.a >/dev/null 2>&1 \
     || missing+=(libclang-rt-14-dev)
@@ -51,6 +52,9 @@ respcheck_need_packages() {
   pkg-config --exists libuv 2>/dev/null || missing+=(libuv1-dev)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   command -v curl >/dev/null || missing+=(curl)
+  # bench/proxy/bench.sh: nginx and HAProxy beside the proxy, wrk.
+  command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+  command -v wrk >/dev/null || missing+=(wrk)
   # The differential test's third client.
   command -v node >/dev/null || missing+=(nodejs)
   for p in "${missing[@]}"; do

@@ -33,5 +33,15 @@ if(RESPCHECK_SANITIZE)
     ENVIRONMENT "RESPCHECK_RSS_SKIP=built with RESPCHECK_SANITIZE: a memory bound measured under a sanitizer is not a bound"
     SKIP_REGULAR_EXPRESSION "rss: skipped")
 endif()
+# Captures (pcap, pcapng): the output contract, text, SARIF, the command
+# line, and the equivalence with raw streams (tests/cli/run_capture_tests.py).
+foreach(_rc_group json text sarif cli equivalence)
+  add_test(NAME cli-capture-${_rc_group}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_capture_tests.py
+                   --respcheck $<TARGET_FILE:respcheck>
+                   --capture-dump $<TARGET_FILE:capture_dump>
+                   --group ${_rc_group})
+  set_tests_properties(cli-capture-${_rc_group} PROPERTIES TIMEOUT 300 LABELS cli)
+endforeach()
 unset(_rc_group)
 unset(_rc_cli_script)

@@ -22,3 +22,18 @@ foreach(_rc_group crafted nginx shutdown)
   set_tests_properties(proxy-${_rc_group} PROPERTIES TIMEOUT 60 LABELS proxy)
 endforeach()
 unset(_rc_group)
+
+# The proxy under attack (issue 12): test_attack.py, one test per group.
+# Slowloris runs 500 connections for about 10 s.
+foreach(_rc_group slowloris deadlines limits reset unsolicited logflood)
+  if(Python3_Interpreter_FOUND)
+    add_test(NAME proxy-attack-${_rc_group}
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_attack.py
+                     --proxy $<TARGET_FILE:respcheck-proxy> --group ${_rc_group})
+  else()
+    add_test(NAME proxy-attack-${_rc_group}
+             COMMAND sh -c "echo 'python3 not found: apt-get install python3' >&2; exit 1")
+  endif()
+  set_tests_properties(proxy-attack-${_rc_group} PROPERTIES TIMEOUT 90 LABELS proxy)
+endforeach()
+unset(_rc_group)

@@ -7,7 +7,8 @@
  * An input's kind is told by its first bytes, never by its name: inputs.c
  * reads up to RC_INPUT_HEAD bytes, asks each kind in turn whether they are
  * its own (rc_input_kind_t.sniff), and hands the input to the first that
- * says yes; raw streams come last and take anything. Adding a kind:
+ * says yes; raw streams come last and take anything. Kinds: pcap
+ * (capture.c: pcap and pcapng captures), stream. Adding a kind:
  *
  *   1. a reader, tools/cli/KIND.c, defining `const rc_input_kind_t
  *      rc_kind_KIND` (name, file patterns for directories, sniff, lint);
@@ -27,6 +28,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "capture.h"
 #include "output.h"
 #include "respcheck.h"
 
@@ -43,6 +45,9 @@ typedef struct rc_cli {
   /* The request every response of a raw stream answers (--method,
    * --request-version): target null. */
   rc_request_info_t request;
+  /* Captures' options (--max-connections, --max-held-bytes, --rule for the
+   * capture-* rules). */
+  respcheck_capture_options_t copts;
   const char *include; /* --include; NULL: each kind's own patterns */
   size_t read_size;
 
@@ -91,6 +96,7 @@ typedef struct rc_input_kind {
   void (*lint)(rc_cli_t *app, rc_input_t *in);
 } rc_input_kind_t;
 
+extern const rc_input_kind_t rc_kind_pcap;   /* capture.c */
 extern const rc_input_kind_t rc_kind_stream; /* stream.c */
 
 /* Lints a file, a directory (walked) or "-" (inputs.c). */

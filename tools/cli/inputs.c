@@ -26,7 +26,7 @@
 
 /* The input kinds, in the order they are asked; raw streams take anything,
  * so they come last. */
-static const rc_input_kind_t *const kinds[] = {&rc_kind_stream};
+static const rc_input_kind_t *const kinds[] = {&rc_kind_pcap, &rc_kind_stream};
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
 /* ------------------------------------------------------------------------ */

@@ -20,8 +20,9 @@ static const char usage_text[] =
     "Usage: respcheck [OPTIONS] PATH...\n"
     "Lint captured HTTP/1.x responses. Each PATH is a file, '-' for standard\n"
     "input, or a directory (walked recursively in sorted order). A file's\n"
-    "kind is told by its content: today a raw stream, one connection's\n"
-    "responses as the server sent them.\n"
+    "kind is told by its content: a pcap or pcapng capture (every HTTP\n"
+    "connection in it reassembled, each response paired with its request),\n"
+    "or a raw stream, one connection's responses as the server sent them.\n"
     "\n"
     "Output:\n"
     "  -f, --format=text|json|sarif  text (default): PATH:LINE:COLUMN: "
@@ -41,13 +42,19 @@ static const char usage_text[] =
     "                                CONNECT change the framing)\n"
     "      --request-version=1.0|1.1 request's HTTP version (default 1.1)\n"
     "\n"
-    "Rules and limits:\n" RC_LIBRARY_OPT_HELP "\n"
+    "Rules and limits:\n" RC_LIBRARY_OPT_HELP
+    "      --max-connections=N       captures: connections open at once "
+    "(4096)\n"
+    "      --max-held-bytes=N        captures: bytes held per connection, out\n"
+    "                                of order or waiting for their request\n"
+    "                                (1048576)\n"
+    "\n"
     "Inputs:\n"
     "      --include=GLOB            files taken from directories (default\n"
-    "                                those of a known kind: '*.http'; '*' for\n"
-    "                                all); files named on the command line "
-    "are\n"
-    "                                always read\n"
+    "                                those of a known kind: '*.http', "
+    "'*.pcap',\n"
+    "                                '*.pcapng'; '*' for all); files named on\n"
+    "                                the command line are always read\n"
     "      --read-size=N             bytes per read (default 65536)\n"
     "\n"
     "Information:\n"
@@ -69,6 +76,8 @@ enum opt_id {
   OPT_REQUEST_VERSION,
   OPT_INCLUDE,
   OPT_READ_SIZE,
+  OPT_MAX_CONNECTIONS,
+  OPT_MAX_HELD_BYTES,
   OPT_LIST_RULES,
   OPT_VERSION,
   OPT_HELP
@@ -85,6 +94,8 @@ static const rc_opt_def_t opt_defs[] = {
     {"request-version", 0, 1, OPT_REQUEST_VERSION},
     {"include", 0, 1, OPT_INCLUDE},
     {"read-size", 0, 1, OPT_READ_SIZE},
+    {"max-connections", 0, 1, OPT_MAX_CONNECTIONS},
+    {"max-held-bytes", 0, 1, OPT_MAX_HELD_BYTES},
     {"list-rules", 0, 0, OPT_LIST_RULES},
     {"version", 'V', 0, OPT_VERSION},
     {"help", 'h', 0, OPT_HELP},
@@ -155,9 +166,30 @@ static void set_color(args_t *a, const char *value) {
     rc_usage_error(PROG, "--color: '", value, "' is not auto, always or never");
 }
 
+/* --rule=capture-...=SEVERITY: a capture rule (capture.h); 0 when the id
+ * is another (the library's options read it). */
+static int set_capture_rule(rc_cli_t *app, const char *value) {
+  const char *eq = strrchr(value, '=');
+  int rule, sev;
+  if (eq == NULL)
+    return 0;
+  rule = respcheck_capture_rule_from_id(value, (size_t)(eq - value));
+  if (rule < 0)
+    return 0;
+  sev = respcheck_severity_from_name(eq + 1);
+  if (sev < 0)
+    rc_usage_error(PROG, "--rule: severity '", eq + 1,
+                   "' is not off, info, warning or error");
+  (void)respcheck_capture_options_set_severity(&app->copts, rule,
+                                               (respcheck_severity_t)sev);
+  return 1;
+}
+
 static void apply_option(void *ctx, int id, const char *value) {
   args_t *a = ctx;
   rc_cli_t *app = a->app;
+  if (id == RC_OPT_RULE && set_capture_rule(app, value))
+    return;
   if (rc_library_option(PROG, &app->opts, id, value))
     return;
   switch ((enum opt_id)id) {
@@ -191,6 +223,19 @@ static void apply_option(void *ctx, int id, const char *value) {
     app->read_size =
         (size_t)rc_parse_number(PROG, "--read-size", value, RC_READ_SIZE_MAX);
     break;
+  case OPT_MAX_CONNECTIONS:
+    app->copts.max_connections = (size_t)rc_parse_number(
+        PROG, "--max-connections", value, (uint64_t)1 << 24);
+    break;
+  case OPT_MAX_HELD_BYTES:
+    app->copts.max_held_bytes = (size_t)rc_parse_number(
+        PROG, "--max-held-bytes", value, RC_MAX_LIMIT_BYTES);
+    if (app->copts.max_held_bytes < 65536)
+      rc_usage_error(PROG, "--max-held-bytes: '", value,
+                     "' is below 65536 (a segment must fit)");
+    if (app->copts.max_held_total < app->copts.max_held_bytes)
+      app->copts.max_held_total = app->copts.max_held_bytes;
+    break;
   case OPT_LIST_RULES:
     a->list_rules = 1;
     break;
@@ -207,6 +252,7 @@ static void apply_option(void *ctx, int id, const char *value) {
 int main(int argc, char **argv) {
   rc_cli_t app;
   args_t args;
+  rc_out_rule_t capture_rules[RESPCHECK_CAPTURE_RULE_COUNT];
   rc_cmdline_t cl = {PROG, opt_defs,     sizeof opt_defs / sizeof opt_defs[0],
                      1,    apply_option, NULL};
   const char *no_color;
@@ -215,6 +261,7 @@ int main(int argc, char **argv) {
   memset(&app, 0, sizeof app);
   memset(&args, 0, sizeof args);
   respcheck_options_init(&app.opts);
+  respcheck_capture_options_init(&app.copts);
   app.config.format = RC_FORMAT_TEXT;
   app.read_size = RC_READ_SIZE;
   app.request.method = "GET";
@@ -226,6 +273,18 @@ int main(int argc, char **argv) {
 
   nops = rc_parse_args(&cl, argc, argv);
   app.config.severity = app.opts.severity;
+  /* The capture rules follow the library's in the catalogue. */
+  for (i = 0; i < RESPCHECK_CAPTURE_RULE_COUNT; i++) {
+    int r = RESPCHECK_CAPTURE_RULE_BASE + i;
+    capture_rules[i].id = respcheck_capture_rule_id(r);
+    capture_rules[i].reference = respcheck_capture_rule_reference(r);
+    capture_rules[i].summary = respcheck_capture_rule_summary(r);
+    capture_rules[i].default_severity =
+        (int)respcheck_capture_rule_default_severity(r);
+    capture_rules[i].severity = app.copts.severity[i];
+  }
+  app.config.extra_rules = capture_rules;
+  app.config.nextra_rules = RESPCHECK_CAPTURE_RULE_COUNT;
   no_color = getenv("NO_COLOR");
   app.config.color =
       app.config.format == RC_FORMAT_TEXT &&

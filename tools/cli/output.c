@@ -57,10 +57,52 @@ static const char *sarif_level(int s) {
   }
 }
 
+/* The catalogue: the library's rules, then the config's extra rules (a
+ * reader's own, numbered from RESPCHECK_RULE_COUNT). */
+static size_t nextra(const rc_out_config_t *cfg) {
+  return cfg->extra_rules == NULL                     ? 0
+         : cfg->nextra_rules > RC_OUT_MAX_EXTRA_RULES ? RC_OUT_MAX_EXTRA_RULES
+                                                      : cfg->nextra_rules;
+}
+
+static int nrules(const rc_out_config_t *cfg) {
+  return (int)RESPCHECK_RULE_COUNT + (int)nextra(cfg);
+}
+
+static const rc_out_rule_t *extra(const rc_out_config_t *cfg, int rule) {
+  return &cfg->extra_rules[rule - (int)RESPCHECK_RULE_COUNT];
+}
+
 static int rule_severity(const rc_out_config_t *cfg, int rule) {
+  if (rule >= (int)RESPCHECK_RULE_COUNT)
+    return extra(cfg, rule)->severity;
   if (cfg->severity != NULL)
     return cfg->severity[rule];
   return (int)respcheck_rule_default_severity((respcheck_rule_t)rule);
+}
+
+static int rule_default(const rc_out_config_t *cfg, int rule) {
+  if (rule >= (int)RESPCHECK_RULE_COUNT)
+    return extra(cfg, rule)->default_severity;
+  return (int)respcheck_rule_default_severity((respcheck_rule_t)rule);
+}
+
+static const char *rule_id(const rc_out_config_t *cfg, int rule) {
+  if (rule >= (int)RESPCHECK_RULE_COUNT)
+    return extra(cfg, rule)->id;
+  return respcheck_rule_id((respcheck_rule_t)rule);
+}
+
+static const char *rule_reference(const rc_out_config_t *cfg, int rule) {
+  if (rule >= (int)RESPCHECK_RULE_COUNT)
+    return extra(cfg, rule)->reference;
+  return respcheck_rule_reference((respcheck_rule_t)rule);
+}
+
+static const char *rule_summary(const rc_out_config_t *cfg, int rule) {
+  if (rule >= (int)RESPCHECK_RULE_COUNT)
+    return extra(cfg, rule)->summary;
+  return respcheck_rule_summary((respcheck_rule_t)rule);
 }
 
 static const char *str_or(const char *s, const char *dflt) {
@@ -99,11 +141,11 @@ static int fp_help_uri(FILE *fp, const char *ref) {
 
 /* One tool.driver.rules entry. */
 static void fp_sarif_rule(FILE *fp, const rc_out_config_t *cfg, int r) {
-  const char *id = str_or(respcheck_rule_id((respcheck_rule_t)r), "unknown");
-  const char *ref = str_or(respcheck_rule_reference((respcheck_rule_t)r), "");
-  const char *summary = str_or(respcheck_rule_summary((respcheck_rule_t)r), "");
+  const char *id = str_or(rule_id(cfg, r), "unknown");
+  const char *ref = str_or(rule_reference(cfg, r), "");
+  const char *summary = str_or(rule_summary(cfg, r), "");
   int sev = rule_severity(cfg, r);
-  int dflt = (int)respcheck_rule_default_severity((respcheck_rule_t)r);
+  int dflt = rule_default(cfg, r);
   fputs("            {\"id\": ", fp);
   fp_json_cstr(fp, id);
   fputs(", \"name\": ", fp);
@@ -160,9 +202,9 @@ static void fp_sarif_open(FILE *fp, const rc_out_config_t *cfg) {
           RESPCHECK_VERSION_MAJOR, RESPCHECK_VERSION_MINOR,
           RESPCHECK_VERSION_PATCH);
   fputs("          \"rules\": [\n", fp);
-  for (r = 0; r < (int)RESPCHECK_RULE_COUNT; r++) {
+  for (r = 0; r < nrules(cfg); r++) {
     fp_sarif_rule(fp, cfg, r);
-    fputs(r + 1 < (int)RESPCHECK_RULE_COUNT ? ",\n" : "\n", fp);
+    fputs(r + 1 < nrules(cfg) ? ",\n" : "\n", fp);
   }
   fputs("          ]\n"
         "        }\n"
@@ -223,7 +265,7 @@ struct rc_out {
   size_t nnotes;
 
   rc_out_stats_t stats;
-  uint64_t rule_counts[RESPCHECK_RULE_COUNT];
+  uint64_t rule_counts[RESPCHECK_RULE_COUNT + RC_OUT_MAX_EXTRA_RULES];
   uint64_t other_rule_count;
 };
 
@@ -309,6 +351,8 @@ void rc_out_begin_file(rc_out_t *out, const char *path, rc_locate_fn locate,
 void rc_out_set_source(rc_out_t *out, const rc_source_t *src,
                        const char *label) {
   rc_sink_t sink = {NULL, &out->source};
+  /* Another stream: a parse error of the previous one stops nothing here. */
+  out->stopped = 0;
   out->source.len = 0;
   rc_record_source(&sink, src);
   out->label.len = 0;
@@ -420,11 +464,23 @@ static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
         "{\"artifactLocation\": {\"uri\": ",
         fp);
   fp_uri_json(fp, strcmp(path, "-") == 0 ? "stdin" : path);
-  fprintf(fp, "}, \"region\": {\"byteOffset\": %" PRIu64, f->offset);
-  if (located)
-    fprintf(fp, ", \"startLine\": %" PRIu64 ", \"startColumn\": %" PRIu64, line,
-            column);
-  fputs("}}}],\n         \"properties\": {\"responseIndex\": ", fp);
+  if (out->label.len > 1) {
+    /* The offset is in a stream inside the file (a capture's connection),
+     * not in the file: the label names the stream as a logical location,
+     * and the offset goes to the properties. */
+    fputs("}},\n          \"logicalLocations\": [{\"fullyQualifiedName\": ",
+          fp);
+    rc_json_string(fp, out->label.p, out->label.len - 1);
+    fputs(", \"kind\": \"object\"}]}],\n         \"properties\": {", fp);
+    fprintf(fp,
+            "\"streamOffset\": %" PRIu64 ", \"responseIndex\": ", f->offset);
+  } else {
+    fprintf(fp, "}, \"region\": {\"byteOffset\": %" PRIu64, f->offset);
+    if (located)
+      fprintf(fp, ", \"startLine\": %" PRIu64 ", \"startColumn\": %" PRIu64,
+              line, column);
+    fputs("}}}],\n         \"properties\": {\"responseIndex\": ", fp);
+  }
   fprintf(fp, "%" PRIu64 ", \"severity\": \"%s\", \"reference\": ",
           f->response_index, rc_severity_name((int)f->severity));
   fp_json_cstr(fp, str_or(f->reference, ""));
@@ -505,8 +561,15 @@ void rc_out_finding(rc_out_t *out, const respcheck_finding_t *f) {
     return;
   if (rule < 0 || rule >= (int)RESPCHECK_RULE_COUNT || f->id == NULL ||
       respcheck_rule_id(f->rule) == NULL ||
-      strcmp(f->id, respcheck_rule_id(f->rule)) != 0)
+      strcmp(f->id, respcheck_rule_id(f->rule)) != 0) {
+    int r;
     rule = -1;
+    for (r = (int)RESPCHECK_RULE_COUNT; f->id != NULL && r < nrules(&out->cfg);
+         r++)
+      if (extra(&out->cfg, r)->id != NULL &&
+          strcmp(f->id, extra(&out->cfg, r)->id) == 0)
+        rule = r;
+  }
   if (rule == RESPCHECK_RULE_PARSE_ERROR) {
     out->stopped = 1;
     out->stop_index = f->response_index;
@@ -751,11 +814,10 @@ static void text_summary(rc_out_t *out) {
           s->responses, s->responses == 1 ? "" : "s", s->accepted, s->rejected,
           s->errors, s->errors == 1 ? "" : "s", s->warnings,
           s->warnings == 1 ? "" : "s", s->infos);
-  for (r = 0; r < (int)RESPCHECK_RULE_COUNT; r++) {
+  for (r = 0; r < nrules(&out->cfg); r++) {
     if (out->rule_counts[r] == 0)
       continue;
-    fprintf(fp, "  %-28s %8" PRIu64 "\n",
-            str_or(respcheck_rule_id((respcheck_rule_t)r), "?"),
+    fprintf(fp, "  %-28s %8" PRIu64 "\n", str_or(rule_id(&out->cfg, r), "?"),
             out->rule_counts[r]);
   }
   if (out->other_rule_count > 0)
@@ -774,12 +836,12 @@ static void json_summary(rc_out_t *out) {
           ",\"warnings\":%" PRIu64 ",\"infos\":%" PRIu64 ",\"rules\":{",
           s->files, s->unreadable_files, s->responses, s->accepted, s->rejected,
           s->errors, s->warnings, s->infos);
-  for (r = 0; r < (int)RESPCHECK_RULE_COUNT; r++) {
+  for (r = 0; r < nrules(&out->cfg); r++) {
     if (out->rule_counts[r] == 0)
       continue;
     if (n++ > 0)
       fputc(',', fp);
-    fp_json_cstr(fp, str_or(respcheck_rule_id((respcheck_rule_t)r), "?"));
+    fp_json_cstr(fp, str_or(rule_id(&out->cfg, r), "?"));
     fprintf(fp, ":%" PRIu64, out->rule_counts[r]);
   }
   if (out->other_rule_count > 0)
@@ -837,40 +899,37 @@ int rc_out_list_rules(FILE *fp, const rc_out_config_t *cfg) {
   size_t w = 0, wr = 0;
   switch (cfg->format) {
   case RC_FORMAT_TEXT:
-    for (r = 0; r < (int)RESPCHECK_RULE_COUNT; r++) {
-      size_t n = strlen(str_or(respcheck_rule_id((respcheck_rule_t)r), ""));
-      size_t m =
-          strlen(str_or(respcheck_rule_reference((respcheck_rule_t)r), ""));
+    for (r = 0; r < nrules(cfg); r++) {
+      size_t n = strlen(str_or(rule_id(cfg, r), ""));
+      size_t m = strlen(str_or(rule_reference(cfg, r), ""));
       if (n > w)
         w = n;
       if (m > wr)
         wr = m;
     }
-    for (r = 0; r < (int)RESPCHECK_RULE_COUNT; r++) {
+    for (r = 0; r < nrules(cfg); r++) {
       int sev = rule_severity(cfg, r);
-      int dflt = (int)respcheck_rule_default_severity((respcheck_rule_t)r);
-      fprintf(fp, "%-*s  %-7s  %-*s  %s", (int)w,
-              str_or(respcheck_rule_id((respcheck_rule_t)r), ""),
+      int dflt = rule_default(cfg, r);
+      fprintf(fp, "%-*s  %-7s  %-*s  %s", (int)w, str_or(rule_id(cfg, r), ""),
               rc_severity_name(sev), (int)wr,
-              str_or(respcheck_rule_reference((respcheck_rule_t)r), ""),
-              str_or(respcheck_rule_summary((respcheck_rule_t)r), ""));
+              str_or(rule_reference(cfg, r), ""),
+              str_or(rule_summary(cfg, r), ""));
       if (sev != dflt)
         fprintf(fp, " (default: %s)", rc_severity_name(dflt));
       fputc('\n', fp);
     }
     break;
   case RC_FORMAT_JSON:
-    for (r = 0; r < (int)RESPCHECK_RULE_COUNT; r++) {
+    for (r = 0; r < nrules(cfg); r++) {
       fputs("{\"rule\":", fp);
-      fp_json_cstr(fp, respcheck_rule_id((respcheck_rule_t)r));
+      fp_json_cstr(fp, rule_id(cfg, r));
       fprintf(fp, ",\"severity\":\"%s\",\"default_severity\":\"%s\"",
               rc_severity_name(rule_severity(cfg, r)),
-              rc_severity_name(
-                  (int)respcheck_rule_default_severity((respcheck_rule_t)r)));
+              rc_severity_name(rule_default(cfg, r)));
       fputs(",\"reference\":", fp);
-      fp_json_cstr(fp, respcheck_rule_reference((respcheck_rule_t)r));
+      fp_json_cstr(fp, rule_reference(cfg, r));
       fputs(",\"summary\":", fp);
-      fp_json_cstr(fp, respcheck_rule_summary((respcheck_rule_t)r));
+      fp_json_cstr(fp, rule_summary(cfg, r));
       fputs("}\n", fp);
     }
     break;

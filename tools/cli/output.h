@@ -58,8 +58,10 @@
  *   uri and a region with byteOffset and, when known, startLine and
  *   startColumn, and properties with the response's index, the severity,
  *   the reference, and the JSON record's "source" and "request"), written
- *   as it arrives. Severity "info" is SARIF level "note". Columns are
- *   counted in bytes. Files that cannot be read become
+ *   as it arrives (a finding in a stream inside the file: see
+ *   rc_out_set_source). Extra rules (rc_out_config_t.extra_rules) follow
+ *   the library's in the catalogue. Severity "info" is SARIF level "note".
+ * Columns are counted in bytes. Files that cannot be read become
  *   toolExecutionNotifications of the run's invocation.
  *
  * --quiet (config.quiet): findings below "error" are not printed; in JSON
@@ -106,6 +108,15 @@ typedef enum rc_format {
 typedef int (*rc_locate_fn)(void *ctx, uint64_t offset, uint64_t *line,
                             uint64_t *column);
 
+/* A rule outside the library's catalogue (an input kind's own, such as the
+ * capture rules), listed after the library's in --list-rules, the SARIF
+ * catalogue and the summary. Findings are matched to it by id. */
+typedef struct rc_out_rule {
+  const char *id, *reference, *summary;
+  int default_severity, severity; /* respcheck_severity_t; in force */
+} rc_out_rule_t;
+#define RC_OUT_MAX_EXTRA_RULES 16
+
 typedef struct rc_out_config {
   rc_format_t format;
   int color;   /* text only: ANSI colours (the caller decides tty/NO_COLOR) */
@@ -116,6 +127,9 @@ typedef struct rc_out_config {
   const unsigned char *severity;
   /* Tool version for SARIF; NULL: respcheck_version(). */
   const char *tool_version;
+  /* Extra rules (at most RC_OUT_MAX_EXTRA_RULES are used); NULL: none. */
+  const rc_out_rule_t *extra_rules;
+  size_t nextra_rules;
 } rc_out_config_t;
 
 typedef struct rc_out rc_out_t;
@@ -139,7 +153,11 @@ void rc_out_begin_file(rc_out_t *out, const char *path, rc_locate_fn locate,
                        void *locate_ctx);
 /* The "source" of the records from now on, and the label of text lines
  * (NULL: none); both are copied. rc_out_begin_file sets {"kind":"stream"}
- * and no label. */
+ * and no label. A new source is a new stream: a parse error before it
+ * stops nothing after it. With a label, findings' offsets are in a stream
+ * inside the file (a capture's connection): SARIF names it as a logical
+ * location (the label) and gives the offset as the result's
+ * "streamOffset" property instead of a region. */
 void rc_out_set_source(rc_out_t *out, const rc_source_t *src,
                        const char *label);
 /* The "request" of the records from now on (copied); NULL: null, as

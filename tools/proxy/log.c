@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "json.h"
 #include "record.h"
 
 static const char *const action_names[] = {"forwarded", "rejected", "cut",
@@ -52,16 +53,70 @@ void rp_record_finding(rp_record_t *rec, const respcheck_finding_t *f) {
   lf->message_len = (unsigned)len;
 }
 
+static void log_flushed(rp_log_t *log) {
+  /* One line per response, flushed: a reader tailing the log sees whole
+   * lines, and a crash loses nothing written. */
+  if (fflush(log->fp) != 0 || ferror(log->fp))
+    log->failed = 1;
+}
+
+static void write_summary(void *user, unsigned key, uint64_t suppressed,
+                          uint64_t since) {
+  rp_log_t *log = user;
+  rc_sink_t out = {log->fp, NULL};
+  unsigned rule = rp_rate_key_rule(key), action = rp_rate_key_action(key);
+  (void)since;
+  rc_sink_str(&out, "{\"suppressed\":");
+  rc_sink_u64(&out, suppressed);
+  rc_sink_str(&out, ",\"rule\":");
+  rc_sink_json_cstr(&out, rule < RESPCHECK_RULE_COUNT
+                              ? respcheck_rule_id((respcheck_rule_t)rule)
+                              : NULL);
+  rc_sink_str(&out, ",\"action\":");
+  rc_sink_json_cstr(&out, action < sizeof action_names / sizeof action_names[0]
+                              ? action_names[action]
+                              : NULL);
+  rc_sink_str(&out, ",\"window_ms\":");
+  rc_sink_u64(&out, RP_RATE_WINDOW_MS);
+  rc_sink_str(&out, "}\n");
+  log_flushed(log);
+}
+
+unsigned rp_log_flush_rate(rp_log_t *log, int all) {
+  return rp_rate_flush(&log->rate, log->now, all, write_summary, log);
+}
+
+/* The rate-limit key of a record: its first error finding's rule (else its
+ * first finding's), and its action. */
+static unsigned rate_key(const rp_record_t *rec) {
+  unsigned i, rule = RP_RATE_NO_RULE;
+  for (i = 0; i < rec->nfindings; i++)
+    if (rec->findings[i].severity == RESPCHECK_SEVERITY_ERROR) {
+      rule = (unsigned)rec->findings[i].rule;
+      break;
+    }
+  if (rule == RP_RATE_NO_RULE && rec->nfindings > 0)
+    rule = (unsigned)rec->findings[0].rule;
+  return rp_rate_key(rule, (unsigned)rec->action);
+}
+
 void rp_log_write(rp_log_t *log, uint64_t connection, const rp_request_t *req,
                   const rp_record_t *rec) {
   rc_sink_t out = {log->fp, NULL};
   rc_record_t r;
   rc_request_info_t ri;
   unsigned i;
+  int plain;
   if (!rec->active)
     return;
-  if (!log->all && rec->nfindings == 0 && rec->findings_dropped == 0 &&
-      rec->action == RP_ACTION_FORWARDED)
+  plain = rec->nfindings == 0 && rec->findings_dropped == 0 &&
+          rec->action == RP_ACTION_FORWARDED;
+  if (plain && !log->all)
+    return;
+  /* What --log-all asks for (responses passed on without findings) is not
+   * limited: those lines are the point of the option. */
+  if (!plain &&
+      !rp_rate_allow(&log->rate, rate_key(rec), log->now, write_summary, log))
     return;
   memset(&r, 0, sizeof r);
   r.connection = connection;
@@ -104,10 +159,7 @@ void rp_log_write(rp_log_t *log, uint64_t connection, const rp_request_t *req,
     rc_record_finding(&out, &rf, i);
   }
   rc_record_close(&out, rec->findings_dropped);
-  /* One line per response, flushed: a reader tailing the log sees whole
-   * lines, and a crash loses nothing written. */
-  if (fflush(log->fp) != 0 || ferror(log->fp))
-    log->failed = 1;
+  log_flushed(log);
 }
 
 size_t rp_record_error_rules(const rp_record_t *rec, char *buf, size_t size) {

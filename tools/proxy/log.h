@@ -34,7 +34,9 @@
  *   closed the client connection), "dropped" (not forwarded and nobody to
  *   answer: no request was waiting, or the client was gone), "aborted" (the
  *   proxy closed the connections before the response ended: timeout,
- *   shutdown, the client went away).
+ *   shutdown, the client went away). A "cut" client connection is reset
+ *   (RST), so that a client cannot take the truncated response for a
+ *   complete one (a close-delimited body ends with the connection).
  * - "line" and "column" are always null: a live stream has no line map.
  *
  * Findings are copied as they arrive, at most RP_LOG_MAX_FINDINGS per
@@ -48,6 +50,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ratelimit.h"
 #include "respcheck.h"
 
 #define RP_TARGET_MAX 256
@@ -99,18 +102,31 @@ typedef struct rp_record {
 
 typedef struct rp_log {
   FILE *fp;
-  int all;     /* --log-all */
-  int headers; /* --log-headers */
-  int failed;  /* a write failed */
+  int all;        /* --log-all */
+  int headers;    /* --log-headers */
+  int failed;     /* a write failed */
+  uint64_t now;   /* ms (the event loop's clock), set before each write */
+  rp_rate_t rate; /* --log-rate */
 } rp_log_t;
 
 void rp_record_start(rp_record_t *rec, uint64_t index);
 void rp_record_finding(rp_record_t *rec, const respcheck_finding_t *f);
 
 /* Writes rec as one line (when it qualifies) and flushes. req may be NULL.
- * Reads rec->head's spans only while rec->head_valid. */
+ * Reads rec->head's spans only while rec->head_valid. A line with findings,
+ * or not forwarded as it came, is subject to --log-rate: its key is the
+ * rule of its first error finding (else its first finding) and its action;
+ * past the rate it is counted instead, and rp_log_flush_rate writes the
+ * count. */
 void rp_log_write(rp_log_t *log, uint64_t connection, const rp_request_t *req,
                   const rp_record_t *rec);
+
+/* Writes the summary line of each rate-limit window that is over at
+ * log->now (every pending one when `all`):
+ *   {"suppressed":N,"rule":"ID","action":"rejected","window_ms":1000}
+ * ("rule" is null for lines without findings). Returns the number of keys
+ * still pending. */
+unsigned rp_log_flush_rate(rp_log_t *log, int all);
 
 /* Up to max unique rule ids of rec's error findings, "a, b", NUL-terminated
  * in buf (cut to size). Returns the length. */

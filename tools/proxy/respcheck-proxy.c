@@ -43,7 +43,15 @@ static const char usage_text[] =
     "Checking:\n"
     "      --report-only             forward everything; only "
     "log\n" RC_LIBRARY_OPT_HELP
-    "      --max-pending-requests=N  pipelined requests awaiting answers (32)\n"
+    "      --max-pending-requests=N  the library's request queue (32); the\n"
+    "                                proxy sends one request at a time\n"
+    "\n"
+    "Requests (a head is read whole before anything is sent on):\n"
+    "      --max-request-header-bytes=N  request line + header section\n"
+    "                                (65536; beyond: 431, or 414 for the\n"
+    "                                request line alone)\n"
+    "      --max-request-headers=N   field lines in a request head (100;\n"
+    "                                beyond: 431)\n"
     "\n"
     "Log (JSON Lines; the fields of 'respcheck --format=json' with\n"
     "\"connection\" and \"request\" in place of \"file\"):\n"
@@ -51,16 +59,28 @@ static const char usage_text[] =
     "      --log-all                 a line for every response, not only\n"
     "                                those with findings\n"
     "      --log-headers             include the responses' header fields\n"
+    "      --log-rate=N              lines per second for each rule and\n"
+    "                                action (10); beyond, one line a second\n"
+    "                                counts them; 0: no limit\n"
     "\n"
     "Connections:\n"
     "      --max-connections=N       client connections at once (default "
     "256);\n"
-    "                                more wait in the listen backlog\n"
-    "      --timeout=SECONDS         idle timeout of a connection pair "
-    "(default\n"
-    "                                60); a request unanswered that long "
-    "gets\n"
-    "                                504 Gateway Timeout\n"
+    "                                more wait in the listen backlog, and\n"
+    "                                one waiting for a request head the\n"
+    "                                longest (1 s at least) gives its slot "
+    "up\n"
+    "      --header-timeout=SECONDS  a request head must arrive whole "
+    "within\n"
+    "                                this of the connection's start, or of\n"
+    "                                its first byte (10); else 408\n"
+    "      --keepalive-timeout=SECONDS  idle time between requests (60)\n"
+    "      --timeout=SECONDS         a response head must arrive whole "
+    "within\n"
+    "                                this of its request (60), else 504\n"
+    "                                Gateway Timeout; and a body that "
+    "moves\n"
+    "                                no byte for this long is cut\n"
     "\n"
     "  -V, --version                 version\n"
     "  -h, --help                    this help\n"
@@ -165,6 +185,11 @@ enum opt_id {
   OPT_MAX_PENDING_REQUESTS,
   OPT_MAX_CONNECTIONS,
   OPT_TIMEOUT,
+  OPT_HEADER_TIMEOUT,
+  OPT_KEEPALIVE_TIMEOUT,
+  OPT_MAX_REQUEST_HEADER_BYTES,
+  OPT_MAX_REQUEST_HEADERS,
+  OPT_LOG_RATE,
   OPT_VERSION,
   OPT_HELP
 };
@@ -179,9 +204,19 @@ static const rc_opt_def_t opt_defs[] = {
     {"max-pending-requests", 0, 1, OPT_MAX_PENDING_REQUESTS},
     {"max-connections", 0, 1, OPT_MAX_CONNECTIONS},
     {"timeout", 0, 1, OPT_TIMEOUT},
+    {"header-timeout", 0, 1, OPT_HEADER_TIMEOUT},
+    {"keepalive-timeout", 0, 1, OPT_KEEPALIVE_TIMEOUT},
+    {"max-request-header-bytes", 0, 1, OPT_MAX_REQUEST_HEADER_BYTES},
+    {"max-request-headers", 0, 1, OPT_MAX_REQUEST_HEADERS},
+    {"log-rate", 0, 1, OPT_LOG_RATE},
     {"version", 'V', 0, OPT_VERSION},
     {"help", 'h', 0, OPT_HELP},
 };
+
+/* A timeout option: 1 s to a week, in milliseconds. */
+static uint64_t seconds_ms(const char *option, const char *v) {
+  return rc_parse_number(PROG, option, v, 7u * 86400u) * 1000u;
+}
 
 static void apply_option(void *ctx, int id, const char *v) {
   app_t *app = ctx;
@@ -219,8 +254,28 @@ static void apply_option(void *ctx, int id, const char *v) {
         (unsigned)rc_parse_number(PROG, "--max-connections", v, 1u << 20);
     break;
   case OPT_TIMEOUT:
-    cfg->timeout_ms =
-        rc_parse_number(PROG, "--timeout", v, 7u * 86400u) * 1000u;
+    cfg->timeout_ms = seconds_ms("--timeout", v);
+    break;
+  case OPT_HEADER_TIMEOUT:
+    cfg->header_timeout_ms = seconds_ms("--header-timeout", v);
+    break;
+  case OPT_KEEPALIVE_TIMEOUT:
+    cfg->keepalive_timeout_ms = seconds_ms("--keepalive-timeout", v);
+    break;
+  case OPT_MAX_REQUEST_HEADER_BYTES:
+    cfg->max_request_header_bytes = (size_t)rc_parse_number(
+        PROG, "--max-request-header-bytes", v, RC_MAX_LIMIT_BYTES);
+    break;
+  case OPT_MAX_REQUEST_HEADERS:
+    cfg->max_request_headers = (size_t)rc_parse_number(
+        PROG, "--max-request-headers", v, RC_MAX_LIMIT_HEADERS);
+    break;
+  case OPT_LOG_RATE:
+    /* 0 turns the limit off. */
+    app->log.rate.per_second =
+        strcmp(v, "0") == 0
+            ? 0
+            : rc_parse_number(PROG, "--log-rate", v, 1000000000u);
     break;
   case OPT_VERSION:
     printf("respcheck-proxy %s\n", respcheck_version());
@@ -239,7 +294,17 @@ static void parse_args(app_t *app, int argc, char **argv) {
   cl.ctx = app;
   respcheck_options_init(&cfg->opts);
   cfg->max_connections = 256;
+  /* nginx's client_header_timeout and HAProxy's "timeout http-request" are
+   * in the same range; keep-alive as nginx's keepalive_timeout (75 s). */
   cfg->timeout_ms = 60000;
+  cfg->header_timeout_ms = 10000;
+  cfg->keepalive_timeout_ms = 60000;
+  /* HAProxy refuses heads beyond its 16 KiB buffer and 101 fields, nginx
+   * beyond 4 x 8 KiB; a response head may take 64 KiB here, a request as
+   * much. */
+  cfg->max_request_header_bytes = 65536;
+  cfg->max_request_headers = 100;
+  app->log.rate.per_second = 10;
   parse_address(app->loop, "--listen: '", "127.0.0.1:8080", 1,
                 &cfg->listen_addr);
   nops = rc_parse_args(&cl, argc, argv);
@@ -261,6 +326,7 @@ static void on_signal(uv_signal_t *h, int signum) {
   uv_close((uv_handle_t *)&srv->sigterm, NULL);
   uv_close((uv_handle_t *)&srv->sigint, NULL);
   rp_server_close_sessions(srv);
+  rp_server_stop(srv);
 }
 
 int main(int argc, char **argv) {
@@ -277,7 +343,7 @@ int main(int argc, char **argv) {
   srv->cfg = &app.cfg;
   srv->log = &app.log;
   srv->parser_size = respcheck_parser_size(&app.cfg.opts);
-  srv->session_size = rp_session_size(&app.cfg.opts, srv->parser_size);
+  srv->session_size = rp_session_size(&app.cfg, srv->parser_size);
   if (srv->session_size == 0) {
     fputs("respcheck-proxy: the limits are too large\n", stderr);
     return 2;
@@ -295,6 +361,7 @@ int main(int argc, char **argv) {
    * a signal. */
   signal(SIGPIPE, SIG_IGN);
 
+  rp_server_init(srv);
   uv_tcp_init(loop, &srv->listener);
   srv->listener.data = srv;
   err = uv_tcp_bind(&srv->listener,
@@ -330,8 +397,12 @@ int main(int argc, char **argv) {
 
   fprintf(stderr,
           "respcheck-proxy: stopped: %" PRIu64 " connections, %" PRIu64
-          " responses rejected, %" PRIu64 " cut\n",
-          srv->accepted, srv->rejected, srv->cut);
+          " responses rejected, %" PRIu64 " cut, %" PRIu64
+          " unsolicited dropped, %" PRIu64 " requests refused, %" PRIu64
+          " timed out, %" PRIu64 " connections evicted\n",
+          srv->accepted, srv->rejected, srv->cut, srv->unsolicited,
+          srv->refused, srv->timed_out, srv->evicted);
+  free(srv->shared_read);
   if (uv_loop_close(loop) != 0)
     fputs("respcheck-proxy: handles left open at exit\n", stderr);
   if (fflush(app.log.fp) != 0 || app.log.failed) {

@@ -1,7 +1,27 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * respcheck-proxy's connection engine: one client connection paired with one
  * upstream connection, requests read with llhttp (request mode) and
  * forwarded as they are, responses streamed through respcheck.
+ *
+ * Client bytes, by position in cli_buf:
+ *
+ *   [0, cli_out)          forwarded to the upstream (or being written)
+ *   [cli_out, cli_fwd)    read and parsed, may go: they are not a partial head
+ *   [cli_fwd, cli_pos)    parsed, held: a request head not yet complete
+ *   [cli_pos, cli_len)    read, not parsed yet (the next request waits)
+ *
+ * A request head is held until it is complete (RFC 9112 2.2: a server reads
+ * a whole head before acting on it), within --max-request-header-bytes and
+ * --max-request-headers (431 beyond, 414 for a request line alone), and
+ * within --header-timeout of the connection's start or of its first byte
+ * (408). The upstream connection is opened only when a complete head is
+ * there to send, so a client that never completes one costs the upstream
+ * nothing. One request is sent at a time: the next is read only once the
+ * response to the last one has ended, as nginx and HAProxy do. Any response
+ * that arrives while no request is outstanding is therefore one nobody
+ * asked for, whatever the pipelining: it is dropped, and the client
+ * connection ends after the answers it is owed.
  *
  * Upstream bytes, by absolute stream offset (the library's numbering):
  *
@@ -15,7 +35,10 @@
  * out; on_message_end's end_offset is where the body stops and the next
  * response's undecided bytes start. After a 101 or a 2xx to CONNECT
  * (UP_TUNNEL), and in --report-only after a fatal error (UP_RAW), bytes are
- * relayed without parsing.
+ * relayed without parsing. A response head must be complete within
+ * --timeout of its request (504), however it trickles; an upstream read
+ * error inside a response resets the client connection (logged "cut",
+ * message-truncated): a close-delimited body must not look complete.
  *
  * Each direction has one write in flight at most, and a direction is not
  * read while its write is in flight: the buffers are reused only once the
@@ -29,6 +52,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/socket.h>
+
 #include <llhttp.h>
 
 #include "proxy.h"
@@ -39,6 +64,22 @@ typedef enum up_mode {
   UP_TUNNEL, /* after 101 / 2xx to CONNECT: relayed both ways */
   UP_RAW     /* --report-only after a fatal error: relayed unparsed */
 } up_mode_t;
+
+/* Where the client's request stream is. */
+typedef enum req_phase {
+  RQ_IDLE, /* between requests (empty lines may come) */
+  RQ_HEAD, /* a request line or field section, not complete */
+  RQ_BODY  /* the head is complete; its body (if any) is being read */
+} req_phase_t;
+
+/* What the session's timer guards (next_due). */
+typedef enum due_kind {
+  DUE_LINGER,    /* the lingering close is over */
+  DUE_HEAD,      /* --header-timeout: the request head is late: 408 */
+  DUE_KEEPALIVE, /* --keepalive-timeout: no next request: close */
+  DUE_RESPONSE,  /* --timeout: the response head is late: 504 */
+  DUE_IDLE       /* --timeout: nothing moved either way: close */
+} due_kind_t;
 
 #define RP_ANSWER_BODY 384
 #define RP_ANSWER_MAX 768
@@ -53,7 +94,7 @@ typedef enum up_mode {
 #define RP_F_UP_FAILED (1u << 2)
 /* upstream handle closed (or closing) */
 #define RP_F_UP_CLOSED (1u << 3)
-/* upstream sent FIN */
+/* upstream sent FIN, or its connection failed */
 #define RP_F_UP_EOF (1u << 4)
 /* reading the upstream */
 #define RP_F_UP_READING (1u << 5)
@@ -75,11 +116,11 @@ typedef enum up_mode {
 #define RP_F_LINGERING (1u << 13)
 /* upstream response given up: see up_flush() */
 #define RP_F_STOP (1u << 14)
-/* request queue full: client bytes wait */
-#define RP_F_REQ_WAIT_QUEUE (1u << 15)
+/* a request is out: the next one waits for its answer */
+#define RP_F_REQ_WAIT_ANSWER (1u << 15)
 /* CONNECT/Upgrade sent: wait for its answer */
 #define RP_F_REQ_WAIT_UPGRADE (1u << 16)
-/* llhttp refused the client's bytes */
+/* the client's bytes were refused (refuse_code says how to answer) */
 #define RP_F_REQ_BROKEN (1u << 17)
 /* the response in progress opens a tunnel */
 #define RP_F_CUR_TUNNEL (1u << 18)
@@ -87,10 +128,21 @@ typedef enum up_mode {
 #define RP_F_CLOSING_RESPONSE (1u << 19)
 /* client side may go on: run cli_pump() */
 #define RP_F_KICK_CLIENT (1u << 20)
+/* the upstream connection is being opened */
+#define RP_F_UP_CONNECTING (1u << 21)
+/* the upstream's stream ended with an error (a reset), not a FIN */
+#define RP_F_UP_ERROR (1u << 22)
+/* the client connection ends with a reset, not a FIN */
+#define RP_F_CLI_RESET (1u << 23)
+/* in the server's list of connections waiting for a request head */
+#define RP_F_WAITING (1u << 24)
+/* the request line is complete (a head over the limit before: 414) */
+#define RP_F_REQ_LINE_DONE (1u << 25)
 
 struct rp_session {
   rp_server_t *srv;
   rp_session_t *prev, *next;
+  rp_session_t *wait_prev, *wait_next; /* srv->waiting_head list */
   uint64_t id;
 
   uv_tcp_t client;
@@ -101,29 +153,48 @@ struct rp_session {
   uv_write_t to_upstream; /* the one write in flight to the upstream */
   uv_shutdown_t client_shutdown, upstream_shutdown;
   unsigned open_handles;
-  uint64_t last_active; /* uv_now() of the last read or write */
+
+  /* Times, uv_now() milliseconds. The loop's clock moves once per loop
+   * iteration, and every callback that reads or writes starts with
+   * touch(): inside one, last_active is the time. */
+  uint64_t last_active;  /* the last read or write, either side */
+  uint64_t head_since;   /* the request head awaited since */
+  uint64_t idle_since;   /* the last response ended (keep-alive) */
+  uint64_t resp_since;   /* the request was sent in full */
+  uint64_t linger_since; /* the lingering close began */
+  uint64_t wait_since;   /* entered srv's waiting list */
+  uint64_t armed_due;    /* when the timer fires */
 
   unsigned flags; /* RP_F_* */
 
   /* Client side. */
   llhttp_t req;
-  const char *req_error;   /* llhttp's reason, static */
-  size_t cli_len, cli_pos; /* cli_buf[cli_pos, cli_len): not yet handled */
-  rp_request_t *ring;      /* requests waiting for their final response */
+  req_phase_t phase;
+  const char *req_error; /* why the client's bytes were refused, static */
+  int refuse_code;       /* and the answer: 400, 408, 414, 431 */
+  size_t cli_out, cli_fwd, cli_pos, cli_len, cli_cap; /* see above */
+  size_t cli_inflight; /* cli_out once the write in flight is done */
+  size_t head_bytes;   /* bytes of the request head so far */
+  size_t head_fields;  /* its field lines so far */
+  uint64_t requests;   /* request heads completed */
+  rp_request_t *ring;  /* requests waiting for their final response */
   unsigned ring_cap, ring_head, ring_count;
 
   /* Upstream side. */
   respcheck_parser_t *rc;
-  uint64_t up_base; /* offset of up_buf[0] */
+  uint64_t up_base; /* offset of up_data[0] */
   uint64_t decided;
   size_t up_len, up_cap, hold_max;
   up_mode_t mode;
   rp_record_t rec;
 
-  size_t answer_len; /* our own last response (502, 504, 400) */
+  size_t answer_len; /* our own last response (502, 504, 4xx) */
   char answer[RP_ANSWER_MAX];
 
   char *cli_buf, *up_buf;
+  /* Where [up_base, up_base + up_len) is: up_buf, or the server's shared
+   * read buffer during the read callback that filled it (see up_alloc). */
+  char *up_data;
 };
 
 static void set_flag(rp_session_t *s, unsigned flag, int on) {
@@ -137,6 +208,9 @@ static void session_close(rp_session_t *s);
 static void cli_pump(rp_session_t *s);
 static void up_drained(rp_session_t *s);
 static void on_timer(uv_timer_t *t);
+static void arm_timer(rp_session_t *s);
+static void on_log_timer(uv_timer_t *t);
+static void on_evict_timer(uv_timer_t *t);
 
 /* ------------------------------------------------------------------------ */
 /* Layout. */
@@ -150,22 +224,38 @@ static size_t hold_max_for(const respcheck_options_t *opts) {
   return opts->max_header_bytes + RP_HOLD_SLACK;
 }
 
-size_t rp_session_size(const respcheck_options_t *opts, size_t parser_size) {
+/* A held head and one read of the connection's own, or whatever one read
+ * into the shared buffer leaves (up_write_shared). */
+static size_t up_cap_for(const respcheck_options_t *opts) {
+  size_t cap = hold_max_for(opts) + RP_READ_SIZE;
+  return cap > RP_SHARED_READ_SIZE ? cap : RP_SHARED_READ_SIZE;
+}
+
+static size_t cli_cap_for(const rp_config_t *cfg) {
+  return cfg->max_request_header_bytes + RP_CLI_READ_SIZE;
+}
+
+size_t rp_session_size(const rp_config_t *cfg, size_t parser_size) {
+  const respcheck_options_t *opts = &cfg->opts;
   size_t ring, hold;
   if (parser_size == 0 || opts->max_pending_requests == 0 ||
       opts->max_pending_requests > 65536 ||
-      opts->max_header_bytes > SIZE_MAX / 4)
+      opts->max_header_bytes > SIZE_MAX / 4 ||
+      cfg->max_request_header_bytes == 0 ||
+      cfg->max_request_header_bytes > SIZE_MAX / 4)
     return 0;
   ring = opts->max_pending_requests * sizeof(rp_request_t);
-  hold = hold_max_for(opts) + RP_READ_SIZE;
+  hold = up_cap_for(opts);
   return align_up(sizeof(rp_session_t)) + align_up(ring) +
-         align_up(RP_READ_SIZE) + align_up(hold) + parser_size;
+         align_up(cli_cap_for(cfg)) + align_up(hold) + parser_size;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers. */
 
 static const rp_config_t *cfg_of(const rp_session_t *s) { return s->srv->cfg; }
+
+static uint64_t now_of(const rp_session_t *s) { return uv_now(s->srv->loop); }
 
 static rp_request_t *ring_front(rp_session_t *s) {
   return s->ring_count > 0 ? &s->ring[s->ring_head] : NULL;
@@ -182,12 +272,67 @@ static void ring_pop(rp_session_t *s) {
   s->ring_count--;
 }
 
+/* A line on stderr about one connection. At most RP_EVENTS_PER_SECOND a
+ * second, then counted: an attacker must not be able to flood stderr. */
+#define RP_EVENTS_PER_SECOND 10u
 static void event(const rp_session_t *s, const char *what, const char *detail) {
+  rp_server_t *srv = s->srv;
+  uint64_t now = now_of(s);
+  if (now - srv->event_window >= 1000u || srv->event_lines == 0) {
+    if (srv->events_suppressed > 0)
+      fprintf(stderr,
+              "respcheck-proxy: %" PRIu64 " more connection events not "
+              "shown\n",
+              srv->events_suppressed);
+    srv->event_window = now;
+    srv->event_lines = 0;
+    srv->events_suppressed = 0;
+  }
+  if (srv->event_lines >= RP_EVENTS_PER_SECOND) {
+    srv->events_suppressed++;
+    return;
+  }
+  srv->event_lines++;
   fprintf(stderr, "respcheck-proxy: connection %" PRIu64 ": %s%s%s\n", s->id,
           what, detail != NULL ? ": " : "", detail != NULL ? detail : "");
 }
 
-static void touch(rp_session_t *s) { s->last_active = uv_now(s->srv->loop); }
+static void touch(rp_session_t *s) { s->last_active = now_of(s); }
+
+/* The server's list of connections waiting for a request head (idle
+ * keep-alive, a head on its way, a lingering close), oldest first: the
+ * ones that give their slot up when --max-connections are open and another
+ * connection waits (rp_server_on_connection). */
+static void wait_leave(rp_session_t *s) {
+  rp_server_t *srv = s->srv;
+  if (!(s->flags & RP_F_WAITING))
+    return;
+  s->flags &= ~RP_F_WAITING;
+  if (s->wait_prev != NULL)
+    s->wait_prev->wait_next = s->wait_next;
+  else
+    srv->waiting_head = s->wait_next;
+  if (s->wait_next != NULL)
+    s->wait_next->wait_prev = s->wait_prev;
+  else
+    srv->waiting_tail = s->wait_prev;
+  s->wait_prev = s->wait_next = NULL;
+}
+
+static void wait_enter(rp_session_t *s) {
+  rp_server_t *srv = s->srv;
+  if ((s->flags & (RP_F_WAITING | RP_F_CLOSING)))
+    return;
+  s->flags |= RP_F_WAITING;
+  s->wait_since = now_of(s);
+  s->wait_next = NULL;
+  s->wait_prev = srv->waiting_tail;
+  if (srv->waiting_tail != NULL)
+    srv->waiting_tail->wait_next = s;
+  else
+    srv->waiting_head = s;
+  srv->waiting_tail = s;
+}
 
 static void on_handle_closed(uv_handle_t *h) {
   rp_session_t *s = h->data;
@@ -212,8 +357,21 @@ static void close_upstream(rp_session_t *s) {
 }
 
 static void record_flush(rp_session_t *s) {
-  rp_log_write(s->srv->log, s->id, ring_front(s), &s->rec);
+  rp_log_t *log = s->srv->log;
   s->rec.active = 0;
+  /* Most responses are forwarded without findings: no line. */
+  if (s->rec.nfindings == 0 && s->rec.findings_dropped == 0 &&
+      s->rec.action == RP_ACTION_FORWARDED && !log->all)
+    return;
+  log->now = now_of(s);
+  s->rec.active = 1;
+  rp_log_write(log, s->id, ring_front(s), &s->rec);
+  s->rec.active = 0;
+  /* Lines held back by --log-rate: their count is written once their
+   * window is over. */
+  if (s->srv->log->rate.pending > 0 &&
+      !uv_is_active((uv_handle_t *)&s->srv->log_timer))
+    uv_timer_start(&s->srv->log_timer, on_log_timer, RP_RATE_WINDOW_MS, 0);
 }
 
 static void session_close(rp_session_t *s) {
@@ -221,6 +379,7 @@ static void session_close(rp_session_t *s) {
   if (s->flags & RP_F_CLOSING)
     return;
   s->flags |= RP_F_CLOSING;
+  wait_leave(s);
   if (s->rec.active) {
     if (s->rec.action == RP_ACTION_FORWARDED && !s->rec.have_end)
       s->rec.action = RP_ACTION_ABORTED;
@@ -234,7 +393,12 @@ static void session_close(rp_session_t *s) {
     s->next->prev = s->prev;
   s->prev = s->next = NULL;
   close_upstream(s);
-  uv_close((uv_handle_t *)&s->client, on_handle_closed);
+  /* A reset tells the client that what it got is not whole (a cut
+   * response); SO_LINGER 0 and close, which libuv refuses after a
+   * shutdown: then a plain close. */
+  if (!(s->flags & RP_F_CLI_RESET) ||
+      uv_tcp_close_reset(&s->client, on_handle_closed) != 0)
+    uv_close((uv_handle_t *)&s->client, on_handle_closed);
   uv_close((uv_handle_t *)&s->timer, on_handle_closed);
 }
 
@@ -292,21 +456,64 @@ static void reject_response(rp_session_t *s, const char *why) {
     build_answer(s, 502, "Bad Gateway", why, NULL);
 }
 
+/* The client's bytes are refused: nothing more is read or forwarded, and
+ * once the answers owed before are out, `code` ends the connection. */
+static void refuse_request(rp_session_t *s, int code, const char *why) {
+  if (s->flags & RP_F_REQ_BROKEN)
+    return;
+  s->flags |= RP_F_REQ_BROKEN;
+  s->refuse_code = code;
+  s->req_error = why;
+  s->srv->refused++;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Reading and writing. */
 
-static void cli_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
-  rp_session_t *s = h->data;
-  (void)suggested;
-  /* Read only once the previous read is handled (see cli_pump). */
-  buf->base = s->cli_buf;
-  buf->len = RP_READ_SIZE;
+/* Room to read into cli_buf. With no write in flight, what is not forwarded
+ * yet (a head being held, requests waiting for an answer) first moves to the
+ * front. A lingering close drops what it reads. */
+static size_t cli_room(rp_session_t *s) {
+  if (s->flags & RP_F_LINGERING)
+    s->cli_out = s->cli_fwd = s->cli_pos = s->cli_len;
+  if (s->cli_out > 0 && !(s->flags & RP_F_TO_UPSTREAM_BUSY)) {
+    size_t keep = s->cli_len - s->cli_out;
+    if (keep > 0)
+      memmove(s->cli_buf, s->cli_buf + s->cli_out, keep);
+    s->cli_fwd -= s->cli_out;
+    s->cli_pos -= s->cli_out;
+    s->cli_len = keep;
+    s->cli_out = 0;
+  }
+  return s->cli_cap - s->cli_len;
 }
 
+static void cli_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
+  rp_session_t *s = h->data;
+  size_t room = cli_room(s);
+  (void)suggested;
+  buf->base = s->cli_buf + s->cli_len;
+  buf->len = room < RP_CLI_READ_SIZE ? room : RP_CLI_READ_SIZE;
+}
+
+/* With nothing held, the upstream is read into the server's shared buffer
+ * (one process, one thread: the read callback that follows at once is its
+ * only user), RP_SHARED_READ_SIZE at a time: a 64 KiB body takes one read
+ * and one write instead of four of each, and the connection's own pages
+ * are not touched. What the client's socket does not take at once, and
+ * any held head, moves to the connection's buffer before the callback
+ * returns (up_write_shared). */
 static void up_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   rp_session_t *s = h->data;
   size_t room = s->up_cap - s->up_len;
   (void)suggested;
+  if (s->up_len == 0 && s->srv->shared_read != NULL) {
+    s->up_data = s->srv->shared_read;
+    buf->base = s->up_data;
+    buf->len = RP_SHARED_READ_SIZE;
+    return;
+  }
+  s->up_data = s->up_buf;
   buf->base = s->up_buf + s->up_len;
   buf->len = room < RP_READ_SIZE ? room : RP_READ_SIZE;
 }
@@ -359,10 +566,10 @@ static void on_client_shutdown(uv_shutdown_t *req, int status) {
  * unread bytes does not reset the connection before the client has read
  * the answer. */
 static void client_linger(rp_session_t *s) {
-  uint64_t ms = RP_LINGER_MS;
   if (s->flags & (RP_F_LINGERING | RP_F_CLOSING))
     return;
   s->flags |= RP_F_LINGERING;
+  s->linger_since = now_of(s);
   close_upstream(s);
   s->client_shutdown.data = s;
   if (uv_shutdown(&s->client_shutdown, (uv_stream_t *)&s->client,
@@ -372,10 +579,10 @@ static void client_linger(rp_session_t *s) {
   }
   if (!(s->flags & RP_F_CLI_EOF))
     cli_read_start(s);
-  if (cfg_of(s)->timeout_ms < ms)
-    ms = cfg_of(s)->timeout_ms;
-  uv_timer_stop(&s->timer);
-  uv_timer_start(&s->timer, on_timer, ms, 0);
+  /* A lingering connection has nothing more to give: it may be evicted. */
+  wait_leave(s);
+  wait_enter(s);
+  arm_timer(s);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -420,6 +627,55 @@ static void on_client_written(uv_write_t *w, int status) {
 }
 
 /*
+ * up_flush's write when the bytes are in the shared read buffer: what the
+ * socket takes now, then the rest of the decided bytes and the held ones
+ * move to up_buf, and a write of what is left is queued from there.
+ * bufs: the decided bytes (when has_data) and the proxy's answer. Returns
+ * as write_some.
+ */
+static int up_write_shared(rp_session_t *s, uv_buf_t *bufs, unsigned n,
+                           int has_data, uint64_t from) {
+  uv_buf_t rest[2];
+  unsigned m = 0, i = 0;
+  uint64_t keep_from = s->decided;
+  size_t w = 0, keep;
+  if (n > 0) {
+    int r = uv_try_write((uv_stream_t *)&s->client, bufs, n);
+    if (r < 0 && r != UV_EAGAIN)
+      return -1;
+    w = r > 0 ? (size_t)r : 0;
+  }
+  if (has_data) {
+    size_t took = w < bufs[0].len ? w : bufs[0].len;
+    keep_from = from + took;
+    w -= took;
+    i = 1;
+  }
+  keep = (size_t)(s->up_base + s->up_len - keep_from);
+  if (keep > 0)
+    memcpy(s->up_buf, s->up_data + (size_t)(keep_from - s->up_base), keep);
+  s->up_data = s->up_buf;
+  s->up_base = keep_from;
+  s->up_len = keep;
+  if (s->decided > keep_from)
+    rest[m++] = uv_buf_init(s->up_buf, (unsigned)(s->decided - keep_from));
+  for (; i < n; i++) {
+    if (w >= bufs[i].len) {
+      w -= bufs[i].len;
+      continue;
+    }
+    rest[m++] = uv_buf_init(bufs[i].base + w, (unsigned)(bufs[i].len - w));
+    w = 0;
+  }
+  if (m == 0)
+    return 0;
+  return uv_write(&s->to_client, (uv_stream_t *)&s->client, rest, m,
+                  on_client_written) == 0
+             ? 1
+             : -1;
+}
+
+/*
  * Writes the bytes decided since `from` and, when the response was given up
  * (RP_F_STOP), the proxy's answer; then closes the upstream and
  * ends the client connection after them. Runs after each read from the upstream
@@ -428,8 +684,9 @@ static void on_client_written(uv_write_t *w, int status) {
 static void up_flush(rp_session_t *s, uint64_t from) {
   uv_buf_t bufs[2];
   unsigned n = 0;
-  if (s->decided > from)
-    bufs[n++] = uv_buf_init(s->up_buf + (size_t)(from - s->up_base),
+  int has_data = s->decided > from;
+  if (has_data)
+    bufs[n++] = uv_buf_init(s->up_data + (size_t)(from - s->up_base),
                             (unsigned)(s->decided - from));
   if (s->flags & RP_F_STOP) {
     if (s->answer_len > 0)
@@ -439,11 +696,14 @@ static void up_flush(rp_session_t *s, uint64_t from) {
     s->flags |= RP_F_CLI_FINAL;
     cli_read_stop(s);
   }
-  if (n > 0) {
+  if (n > 0 || s->up_data != s->up_buf) {
     int r;
     s->to_client.data = s;
-    r = write_some(&s->to_client, (uv_stream_t *)&s->client, bufs, n,
-                   on_client_written);
+    if (s->up_data != s->up_buf)
+      r = up_write_shared(s, bufs, n, has_data, from);
+    else
+      r = write_some(&s->to_client, (uv_stream_t *)&s->client, bufs, n,
+                     on_client_written);
     if (r < 0) {
       session_close(s);
       return;
@@ -471,7 +731,10 @@ static void up_drained(rp_session_t *s) {
   if (s->flags & RP_F_CLOSING)
     return;
   if (s->flags & RP_F_CLI_FINAL) {
-    client_linger(s);
+    if (s->flags & RP_F_CLI_RESET)
+      session_close(s);
+    else
+      client_linger(s);
     return;
   }
   if (keep > 0 && s->decided > s->up_base)
@@ -485,6 +748,10 @@ static void up_drained(rp_session_t *s) {
     up_flush(s, s->decided);
     return;
   }
+  /* Every answer owed is out: the connection waits for a request. */
+  if (s->ring_count == 0 && s->up_len == 0 && s->mode == UP_HEAD &&
+      s->phase != RQ_BODY)
+    wait_enter(s);
   up_read_start(s);
   cli_pump(s);
 }
@@ -512,7 +779,7 @@ static void up_after_parse(rp_session_t *s, respcheck_errno_t err) {
 
 static void up_feed(rp_session_t *s, size_t n) {
   uint64_t from = s->decided;
-  const char *data = s->up_buf + s->up_len;
+  const char *data = s->up_data + s->up_len;
   s->up_len += n;
   if (s->mode == UP_TUNNEL || s->mode == UP_RAW)
     s->decided = s->up_base + s->up_len;
@@ -525,6 +792,9 @@ static void up_on_eof(rp_session_t *s) {
   uint64_t from = s->decided;
   s->flags |= RP_F_UP_EOF;
   up_read_stop(s);
+  /* A reset inside relayed bytes is passed on as a reset. */
+  if ((s->flags & RP_F_UP_ERROR) && (s->mode == UP_TUNNEL || s->mode == UP_RAW))
+    s->flags |= RP_F_CLI_RESET;
   if (!(s->flags & RP_F_STOP) && (s->mode == UP_HEAD || s->mode == UP_BODY))
     up_after_parse(s, respcheck_finish(s->rc));
   if (!(s->flags & RP_F_STOP) && s->mode == UP_HEAD) {
@@ -539,6 +809,20 @@ static void up_on_eof(rp_session_t *s) {
   up_flush(s, from);
 }
 
+/* libuv reports a reset as the end of the stream when it comes with the
+ * last bytes (epoll's POLLHUP after a partial read: libuv does not read
+ * again), and the socket's error is then still pending: it tells a reset
+ * (ECONNRESET) from a FIN (no error). Returns UV_EOF or the error. */
+static ssize_t pending_error(uv_tcp_t *h) {
+  uv_os_fd_t fd;
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (uv_fileno((uv_handle_t *)h, &fd) != 0 ||
+      getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err == 0)
+    return UV_EOF;
+  return -err; /* UV_E* are negated errno values on Unix */
+}
+
 static void on_upstream_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b) {
   rp_session_t *s = h->data;
   (void)b;
@@ -547,8 +831,12 @@ static void on_upstream_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b) {
   touch(s);
   if (nread < 0) {
     s->flags &= ~RP_F_UP_READING;
-    if (nread != UV_EOF)
+    if (nread == UV_EOF)
+      nread = pending_error(&s->upstream);
+    if (nread != UV_EOF) {
+      s->flags |= RP_F_UP_ERROR;
       event(s, "upstream read error", uv_strerror((int)nread));
+    }
     up_on_eof(s);
     return;
   }
@@ -568,18 +856,25 @@ static rp_record_t *record_for(rp_session_t *s, uint64_t index) {
   return &s->rec;
 }
 
+/* The response whose head went out cannot be answered otherwise: the
+ * client connection is reset after what was forwarded. */
+static void cut_response(rp_session_t *s, rp_record_t *rec) {
+  s->flags |= RP_F_STOP | RP_F_CLI_RESET;
+  rec->action = RP_ACTION_CUT;
+  s->srv->cut++;
+}
+
 static void rc_on_finding(void *user, const respcheck_finding_t *f) {
   rp_session_t *s = user;
   rp_record_t *rec = record_for(s, f->response_index);
   rp_record_finding(rec, f);
   /* The head is out: an error now can only end the client connection,
-   * which tells the client the response is broken. */
+   * which tells the client the response is broken. An upstream reset
+   * does so in --report-only too: it is the transport, not a rule. */
   if (f->severity == RESPCHECK_SEVERITY_ERROR && s->mode == UP_BODY &&
-      !(s->flags & RP_F_STOP) && !cfg_of(s)->report_only) {
-    s->flags |= RP_F_STOP;
-    rec->action = RP_ACTION_CUT;
-    s->srv->cut++;
-  }
+      !(s->flags & RP_F_STOP) &&
+      (!cfg_of(s)->report_only || (s->flags & RP_F_UP_ERROR)))
+    cut_response(s, rec);
 }
 
 static int rc_on_head(void *user, const respcheck_response_t *r) {
@@ -592,11 +887,14 @@ static int rc_on_head(void *user, const respcheck_response_t *r) {
     return 1;
   if (!cfg_of(s)->report_only) {
     if (s->ring_count == 0) {
-      /* Nobody asked: forwarding it would answer the client's next
-       * request with it (response queue poisoning). */
+      /* Nobody asked: requests go one at a time, so this is not the
+       * answer to one still on its way. Forwarding it would answer the
+       * client's next request with it (response queue poisoning, RFC 9112
+       * 9.3.2: responses pair with requests in order). */
       s->flags |= RP_F_STOP;
       rec->action = RP_ACTION_DROPPED;
-      event(s, "response without a request, dropped", NULL);
+      s->srv->unsolicited++;
+      event(s, "response without a request, dropped; closing", NULL);
       return 1;
     }
     if (r->verdict == RESPCHECK_REJECT) {
@@ -612,6 +910,30 @@ static int rc_on_head(void *user, const respcheck_response_t *r) {
   return 0;
 }
 
+/* The upstream's stream ended with an error inside this response: had it
+ * a close-delimited body, the library saw a clean end, so the finding is
+ * made here. */
+static void truncated_by_error(rp_session_t *s, rp_record_t *rec,
+                               const respcheck_message_end_t *e) {
+  respcheck_finding_t f;
+  unsigned i;
+  for (i = 0; i < rec->nfindings; i++)
+    if (rec->findings[i].rule == RESPCHECK_RULE_MESSAGE_TRUNCATED)
+      return;
+  memset(&f, 0, sizeof f);
+  f.rule = RESPCHECK_RULE_MESSAGE_TRUNCATED;
+  f.id = respcheck_rule_id(f.rule);
+  f.severity = RESPCHECK_SEVERITY_ERROR;
+  f.offset = e->end_offset;
+  f.response_index = e->index;
+  f.message = "the upstream connection failed (read error) inside the "
+              "response";
+  f.reference = respcheck_rule_reference(f.rule);
+  rp_record_finding(rec, &f);
+  if (!(s->flags & RP_F_STOP) || rec->action == RP_ACTION_FORWARDED)
+    cut_response(s, rec);
+}
+
 static void rc_on_message_end(void *user, const respcheck_message_end_t *e) {
   rp_session_t *s = user;
   rp_record_t *rec = record_for(s, e->index);
@@ -622,6 +944,9 @@ static void rc_on_message_end(void *user, const respcheck_message_end_t *e) {
   final =
       rec->have_head && !(rec->head.status >= 100 && rec->head.status < 200 &&
                           rec->head.status != 101);
+  if ((s->flags & RP_F_UP_ERROR) && s->mode == UP_BODY &&
+      (rec->action == RP_ACTION_FORWARDED || rec->action == RP_ACTION_CUT))
+    truncated_by_error(s, rec, e);
   if (!(s->flags & RP_F_STOP)) {
     if (s->mode == UP_BODY) {
       s->decided = e->end_offset;
@@ -640,6 +965,7 @@ static void rc_on_message_end(void *user, const respcheck_message_end_t *e) {
   record_flush(s);
   if (pop) {
     ring_pop(s);
+    s->idle_since = s->last_active;
     s->flags |= RP_F_KICK_CLIENT;
   }
 }
@@ -656,7 +982,15 @@ static int req_on_message_begin(llhttp_t *p) {
   rp_session_t *s = req_session(p);
   rp_request_t *r;
   if (s->ring_count >= s->ring_cap)
-    return -1; /* cannot happen: cli_process waits for room first */
+    return -1; /* cannot happen: one request at a time */
+  s->phase = RQ_HEAD;
+  s->head_fields = 0;
+  s->flags &= ~RP_F_REQ_LINE_DONE;
+  /* The first request's head is due --header-timeout after the accept;
+   * a later one's after its first byte (before it, --keepalive-timeout).
+   * The timer fires soon enough (arm_timer). */
+  if (s->requests > 0)
+    s->head_since = s->last_active;
   r = ring_tail(s);
   r->target_len = 0;
   r->target_cut = 0;
@@ -677,6 +1011,21 @@ static int req_on_url(llhttp_t *p, const char *at, size_t len) {
   return 0;
 }
 
+static int req_on_version_complete(llhttp_t *p) {
+  req_session(p)->flags |= RP_F_REQ_LINE_DONE;
+  return 0;
+}
+
+static int req_on_header_field_complete(llhttp_t *p) {
+  rp_session_t *s = req_session(p);
+  if (++s->head_fields > cfg_of(s)->max_request_headers) {
+    /* RFC 6585 5: 431 for a field section the server will not process. */
+    refuse_request(s, 431, "more request header fields than the limit");
+    return -1;
+  }
+  return 0;
+}
+
 static int req_on_headers_complete(llhttp_t *p) {
   rp_session_t *s = req_session(p);
   rp_request_t *r = ring_tail(s);
@@ -689,13 +1038,19 @@ static int req_on_headers_complete(llhttp_t *p) {
   if (respcheck_push_request(s->rc, &r->ctx) != RESPCHECK_E_OK)
     return -1;
   s->ring_count++;
+  s->requests++;
+  s->phase = RQ_BODY;
+  s->head_bytes = 0;
+  wait_leave(s);
   return 0;
 }
 
 /* Pausing at each request's end gives cli_process the request boundaries:
- * it checks there that the queue has room for the next one. */
+ * the next request is read once this one is answered. */
 static int req_on_message_complete(llhttp_t *p) {
-  (void)p;
+  rp_session_t *s = req_session(p);
+  s->phase = RQ_IDLE;
+  s->resp_since = s->last_active;
   return HPE_PAUSED;
 }
 
@@ -703,7 +1058,9 @@ static const llhttp_settings_t req_settings = {
     .on_message_begin = req_on_message_begin,
     .on_url = req_on_url,
     .on_headers_complete = req_on_headers_complete,
-    .on_message_complete = req_on_message_complete};
+    .on_message_complete = req_on_message_complete,
+    .on_version_complete = req_on_version_complete,
+    .on_header_field_complete = req_on_header_field_complete};
 
 /* The upstream stopped taking requests: the client is no longer read, and
  * the upstream's own end (EOF, reset) or the idle timeout ends the pair
@@ -723,61 +1080,129 @@ static void on_upstream_written(uv_write_t *w, int status) {
     upstream_write_failed(s, status);
     return;
   }
+  s->cli_out = s->cli_inflight;
   touch(s);
   cli_pump(s);
 }
 
-/* Runs llhttp over cli_buf[cli_pos, cli_len) up to the end, a full queue, an
- * upgrade or an error, and forwards what it read. */
+static void on_upstream_connect(uv_connect_t *req, int status);
+
+/* A complete request head is there: the upstream connection is opened
+ * (only now, so that a client that never completes one costs the upstream
+ * nothing). */
+static void up_connect(rp_session_t *s) {
+  int err;
+  s->flags |= RP_F_UP_CONNECTING;
+  cli_read_stop(s);
+  s->connect_req.data = s;
+  err = uv_tcp_connect(&s->connect_req, &s->upstream,
+                       (const struct sockaddr *)&cfg_of(s)->upstream_addr,
+                       on_upstream_connect);
+  if (err != 0) {
+    event(s, "upstream unreachable", uv_strerror(err));
+    s->flags &= ~RP_F_UP_CONNECTING;
+    s->flags |= RP_F_UP_FAILED;
+    close_upstream(s);
+  }
+}
+
+/* Forwards cli_buf[cli_out, cli_fwd). Returns 1 when the client side must
+ * wait (a write in flight, or the upstream failed), else 0. */
+static int cli_forward(rp_session_t *s) {
+  uv_buf_t buf;
+  int r;
+  if (s->cli_fwd <= s->cli_out || !(s->flags & RP_F_UP_CONNECTED) ||
+      (s->flags & (RP_F_UP_CLOSED | RP_F_UP_WRITE_FAILED)))
+    return 0;
+  buf =
+      uv_buf_init(s->cli_buf + s->cli_out, (unsigned)(s->cli_fwd - s->cli_out));
+  s->to_upstream.data = s;
+  r = write_some(&s->to_upstream, (uv_stream_t *)&s->upstream, &buf, 1,
+                 on_upstream_written);
+  if (r < 0) {
+    upstream_write_failed(s, UV_EPIPE);
+    return 1;
+  }
+  if (r > 0) {
+    s->cli_inflight = s->cli_fwd;
+    s->flags |= RP_F_TO_UPSTREAM_BUSY;
+    cli_read_stop(s);
+    return 1;
+  }
+  s->cli_out = s->cli_fwd;
+  return 0;
+}
+
+/* Runs llhttp over cli_buf[cli_pos, cli_len) up to the end of the bytes, of
+ * a request (the next waits for its answer), an upgrade, a refusal, or a
+ * first complete head (the upstream connection is opened then). */
 static void cli_process(rp_session_t *s) {
-  size_t start = s->cli_pos;
-  while (s->cli_pos < s->cli_len && !(s->flags & RP_F_REQ_WAIT_QUEUE) &&
-         !(s->flags & RP_F_REQ_WAIT_UPGRADE) && !(s->flags & RP_F_REQ_BROKEN)) {
+  const rp_config_t *cfg = cfg_of(s);
+  while (s->cli_pos < s->cli_len &&
+         !(s->flags & (RP_F_REQ_WAIT_ANSWER | RP_F_REQ_WAIT_UPGRADE |
+                       RP_F_REQ_BROKEN | RP_F_UP_CONNECTING))) {
     const char *data = s->cli_buf + s->cli_pos;
+    size_t n = s->cli_len - s->cli_pos, used;
+    int in_head = s->phase != RQ_BODY;
     llhttp_errno_t err;
     if (s->mode == UP_TUNNEL || s->mode == UP_RAW) {
-      s->cli_pos = s->cli_len;
+      s->cli_pos = s->cli_fwd = s->cli_len;
       break;
     }
-    err = llhttp_execute(&s->req, data, s->cli_len - s->cli_pos);
+    /* A head gets no more bytes than the limit: one that is still not
+     * complete after them is too large. */
+    if (in_head && n > cfg->max_request_header_bytes - s->head_bytes)
+      n = cfg->max_request_header_bytes - s->head_bytes;
+    err = llhttp_execute(&s->req, data, n);
     if (err == HPE_OK) {
-      s->cli_pos = s->cli_len;
-    } else if (err == HPE_PAUSED) {
-      s->cli_pos = (size_t)(llhttp_get_error_pos(&s->req) - s->cli_buf);
-      llhttp_resume(&s->req);
-      if (s->ring_count >= s->ring_cap)
-        s->flags |= RP_F_REQ_WAIT_QUEUE;
-    } else if (err == HPE_PAUSED_UPGRADE) {
-      s->cli_pos = (size_t)(llhttp_get_error_pos(&s->req) - s->cli_buf);
-      s->flags |= RP_F_REQ_WAIT_UPGRADE;
+      used = n;
+    } else if (err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) {
+      used = (size_t)(llhttp_get_error_pos(&s->req) - data);
     } else {
-      /* Nothing of the broken request goes on from this read: cli_pos is
-       * still at the end of the last complete request (or the read's
-       * start). */
-      s->flags |= RP_F_REQ_BROKEN;
-      s->req_error = llhttp_get_error_reason(&s->req);
+      /* Nothing of the broken request goes on: cli_fwd is still at the end
+       * of what went before. */
+      if (!(s->flags & RP_F_REQ_BROKEN))
+        refuse_request(s, 400, llhttp_get_error_reason(&s->req));
       event(s, "request refused", s->req_error);
+      break;
+    }
+    s->cli_pos += used;
+    if (err == HPE_PAUSED) {
+      /* The request is complete and goes on; the next one waits for the
+       * answer to this one. */
+      llhttp_resume(&s->req);
+      s->cli_fwd = s->cli_pos;
+      if (s->ring_count > 0)
+        s->flags |= RP_F_REQ_WAIT_ANSWER;
+      break;
+    }
+    if (err == HPE_PAUSED_UPGRADE) {
+      s->cli_fwd = s->cli_pos;
+      s->flags |= RP_F_REQ_WAIT_UPGRADE;
+      break;
+    }
+    if (s->phase == RQ_BODY) {
+      s->cli_fwd = s->cli_pos;
+    } else if (in_head) {
+      s->head_bytes += used;
+      if (s->head_bytes >= cfg->max_request_header_bytes) {
+        if (s->phase == RQ_IDLE)
+          refuse_request(s, 400, "too many empty lines before a request");
+        else if (!(s->flags & RP_F_REQ_LINE_DONE))
+          refuse_request(s, 414, "request line longer than the limit");
+        else
+          refuse_request(s, 431,
+                         "request header section larger than the "
+                         "limit");
+        event(s, "request refused", s->req_error);
+        break;
+      }
     }
   }
-  if (s->cli_pos > start && (s->flags & RP_F_UP_CONNECTED) &&
-      !(s->flags & RP_F_UP_CLOSED) && !(s->flags & RP_F_UP_WRITE_FAILED)) {
-    uv_buf_t buf =
-        uv_buf_init(s->cli_buf + start, (unsigned)(s->cli_pos - start));
-    int r;
-    s->to_upstream.data = s;
-    r = write_some(&s->to_upstream, (uv_stream_t *)&s->upstream, &buf, 1,
-                   on_upstream_written);
-    if (r < 0) {
-      upstream_write_failed(s, UV_EPIPE);
-      return;
-    }
-    if (r > 0) {
-      s->flags |= RP_F_TO_UPSTREAM_BUSY;
-      cli_read_stop(s);
-      return;
-    }
-  }
-  cli_pump(s);
+  if (s->ring_count > 0 &&
+      !(s->flags & (RP_F_UP_CONNECTED | RP_F_UP_CONNECTING | RP_F_UP_FAILED |
+                    RP_F_UP_CLOSED)))
+    up_connect(s);
 }
 
 static void on_upstream_shutdown(uv_shutdown_t *req, int status) {
@@ -786,80 +1211,96 @@ static void on_upstream_shutdown(uv_shutdown_t *req, int status) {
 }
 
 /* The client side's state machine: called whenever something it waits for
- * may have changed (a write done, a response ended, a read). */
+ * may have changed (a write done, a response ended, a read, a connect). */
 static void cli_pump(rp_session_t *s) {
-  uint64_t held;
-  if (s->flags &
-      (RP_F_CLOSING | RP_F_TO_UPSTREAM_BUSY | RP_F_CLI_FINAL | RP_F_LINGERING))
-    return;
-  if (s->flags & RP_F_UP_WRITE_FAILED) {
-    cli_read_stop(s);
-    return;
-  }
-  if (s->mode == UP_TUNNEL || s->mode == UP_RAW) {
-    /* Requests are relayed unparsed from here on. */
-    s->flags &= ~RP_F_REQ_WAIT_QUEUE;
-    s->flags &= ~RP_F_REQ_WAIT_UPGRADE;
-  }
-  if ((s->flags & RP_F_REQ_WAIT_QUEUE) && s->ring_count < s->ring_cap)
-    s->flags &= ~RP_F_REQ_WAIT_QUEUE;
-  if ((s->flags & RP_F_REQ_WAIT_UPGRADE) && s->ring_count == 0) {
-    /* Its answer is in: a tunnel, or a refusal after which HTTP goes on. */
-    s->flags &= ~RP_F_REQ_WAIT_UPGRADE;
-    if (s->mode != UP_TUNNEL)
-      llhttp_resume_after_upgrade(&s->req);
-  }
-  held = s->up_base + s->up_len - s->decided;
-  if (s->flags & RP_F_UP_FAILED) {
-    if (s->ring_count > 0 && !(s->flags & RP_F_TO_CLIENT_BUSY)) {
-      build_answer(s, 502, "Bad Gateway", "upstream unreachable", NULL);
-      s->flags |= RP_F_STOP;
-      up_flush(s, s->decided);
+  for (;;) {
+    uint64_t held;
+    if (s->flags & (RP_F_CLOSING | RP_F_TO_UPSTREAM_BUSY | RP_F_CLI_FINAL |
+                    RP_F_LINGERING | RP_F_UP_CONNECTING))
+      return;
+    if (s->flags & RP_F_UP_WRITE_FAILED) {
+      cli_read_stop(s);
       return;
     }
-    s->cli_pos = s->cli_len; /* nowhere to send it */
-  }
-  if (s->flags & RP_F_REQ_BROKEN) {
-    /* Earlier requests are answered first; then a 400 ends it. */
-    if (s->ring_count == 0 && s->mode == UP_HEAD && held == 0 &&
-        !(s->flags & RP_F_TO_CLIENT_BUSY)) {
-      build_answer(s, 400, "Bad Request", "request refused", s->req_error);
-      s->flags |= RP_F_STOP;
-      up_flush(s, s->decided);
+    if (s->mode == UP_TUNNEL || s->mode == UP_RAW) {
+      /* Requests are relayed unparsed from here on. */
+      s->flags &= ~(RP_F_REQ_WAIT_ANSWER | RP_F_REQ_WAIT_UPGRADE);
     }
-    cli_read_stop(s);
-    return;
-  }
-  if (s->cli_pos < s->cli_len) {
-    if (!(s->flags & RP_F_REQ_WAIT_QUEUE) &&
-        !(s->flags & RP_F_REQ_WAIT_UPGRADE)) {
+    if ((s->flags & RP_F_REQ_WAIT_ANSWER) && s->ring_count == 0)
+      s->flags &= ~RP_F_REQ_WAIT_ANSWER;
+    if ((s->flags & RP_F_REQ_WAIT_UPGRADE) && s->ring_count == 0) {
+      /* Its answer is in: a tunnel, or a refusal after which HTTP goes
+       * on. */
+      s->flags &= ~RP_F_REQ_WAIT_UPGRADE;
+      if (s->mode != UP_TUNNEL)
+        llhttp_resume_after_upgrade(&s->req);
+    }
+    held = s->up_base + s->up_len - s->decided;
+    if (s->flags & RP_F_UP_FAILED) {
+      if (s->ring_count > 0 && !(s->flags & RP_F_TO_CLIENT_BUSY)) {
+        build_answer(s, 502, "Bad Gateway", "upstream unreachable", NULL);
+        s->flags |= RP_F_STOP;
+        up_flush(s, s->decided);
+        return;
+      }
+      /* Nowhere to send it. */
+      s->cli_out = s->cli_fwd = s->cli_pos = s->cli_len;
+    }
+    if (s->flags & RP_F_REQ_BROKEN) {
+      /* Earlier requests are answered first; then the refusal ends it. */
+      if (s->ring_count == 0 && s->mode == UP_HEAD && held == 0 &&
+          !(s->flags & RP_F_TO_CLIENT_BUSY)) {
+        static const char *const phrases[] = {
+            "Bad Request", "Request Timeout", "URI Too Long",
+            "Request Header Fields Too Large"};
+        int c = s->refuse_code;
+        build_answer(s, c,
+                     phrases[c == 408   ? 1
+                             : c == 414 ? 2
+                             : c == 431 ? 3
+                                        : 0],
+                     c == 408 ? "request head not received in time"
+                              : "request refused",
+                     s->req_error);
+        s->flags |= RP_F_STOP;
+        up_flush(s, s->decided);
+      }
+      cli_read_stop(s);
+      return;
+    }
+    if (cli_forward(s))
+      return;
+    if (s->cli_pos < s->cli_len &&
+        !(s->flags & (RP_F_REQ_WAIT_ANSWER | RP_F_REQ_WAIT_UPGRADE))) {
       cli_process(s);
+      continue;
+    }
+    /* Every byte read is parsed, or waits for an answer: read on while
+     * there is room (a pipelining client's next requests wait here, and a
+     * FIN or a reset from the client is seen). */
+    if (!(s->flags & RP_F_CLI_EOF)) {
+      if (cli_room(s) > 0)
+        cli_read_start(s);
+      else
+        cli_read_stop(s);
       return;
     }
-    cli_read_stop(s);
-    return;
-  }
-  if (s->flags & RP_F_REQ_WAIT_UPGRADE) {
-    cli_read_stop(s);
-    return;
-  }
-  if (!(s->flags & RP_F_CLI_EOF)) {
-    if (s->flags & (RP_F_UP_CONNECTED | RP_F_UP_FAILED))
-      cli_read_start(s);
-    return;
-  }
-  /* The client sent FIN and everything it sent is out. */
-  if ((s->flags & RP_F_UP_CONNECTED) && !(s->flags & RP_F_UP_CLOSED) &&
-      !(s->flags & RP_F_UP_SHUT)) {
-    s->flags |= RP_F_UP_SHUT;
-    s->upstream_shutdown.data = s;
-    if (uv_shutdown(&s->upstream_shutdown, (uv_stream_t *)&s->upstream,
-                    on_upstream_shutdown) != 0)
+    if (s->cli_pos < s->cli_len)
+      return; /* after the answer */
+    /* The client sent FIN and everything it sent is out. */
+    if ((s->flags & RP_F_UP_CONNECTED) && !(s->flags & RP_F_UP_CLOSED) &&
+        !(s->flags & RP_F_UP_SHUT)) {
       s->flags |= RP_F_UP_SHUT;
+      s->upstream_shutdown.data = s;
+      if (uv_shutdown(&s->upstream_shutdown, (uv_stream_t *)&s->upstream,
+                      on_upstream_shutdown) != 0)
+        s->flags |= RP_F_UP_SHUT;
+    }
+    if (s->ring_count == 0 && s->mode == UP_HEAD && held == 0 &&
+        !(s->flags & RP_F_TO_CLIENT_BUSY))
+      session_close(s);
+    return;
   }
-  if (s->ring_count == 0 && s->mode == UP_HEAD && held == 0 &&
-      !(s->flags & RP_F_TO_CLIENT_BUSY))
-    session_close(s);
 }
 
 static void on_client_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b) {
@@ -883,44 +1324,118 @@ static void on_client_read(uv_stream_t *h, ssize_t nread, const uv_buf_t *b) {
     cli_pump(s);
     return;
   }
-  s->cli_pos = 0;
-  s->cli_len = (size_t)nread;
-  cli_process(s);
+  s->cli_len += (size_t)nread;
+  cli_pump(s);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Timer, connection set-up. */
 
-static void on_timer(uv_timer_t *t) {
-  rp_session_t *s = t->data;
-  uint64_t now = uv_now(s->srv->loop), idle, limit = cfg_of(s)->timeout_ms;
+/* When the session's timer is due next, and for what. */
+static uint64_t next_due(const rp_session_t *s, due_kind_t *kind) {
+  const rp_config_t *cfg = cfg_of(s);
+  if (s->flags & RP_F_LINGERING) {
+    *kind = DUE_LINGER;
+    return s->linger_since +
+           (cfg->timeout_ms < RP_LINGER_MS ? cfg->timeout_ms : RP_LINGER_MS);
+  }
+  if (s->ring_count == 0 && s->mode == UP_HEAD &&
+      !(s->flags &
+        (RP_F_CLI_FINAL | RP_F_REQ_BROKEN | RP_F_TO_CLIENT_BUSY | RP_F_STOP))) {
+    /* Waiting for a request head. */
+    if (s->requests == 0 || s->phase == RQ_HEAD) {
+      *kind = DUE_HEAD;
+      return s->head_since + cfg->header_timeout_ms;
+    }
+    if (s->phase == RQ_IDLE) {
+      *kind = DUE_KEEPALIVE;
+      return s->idle_since + cfg->keepalive_timeout_ms;
+    }
+  }
+  if (s->ring_count > 0 && s->mode == UP_HEAD && s->phase == RQ_IDLE &&
+      !(s->flags &
+        (RP_F_STOP | RP_F_TO_CLIENT_BUSY | RP_F_CLI_FINAL | RP_F_UP_FAILED))) {
+    /* The request is out whole; its answer's head is due, however it
+     * trickles. */
+    *kind = DUE_RESPONSE;
+    return s->resp_since + cfg->timeout_ms;
+  }
+  *kind = DUE_IDLE;
+  return s->last_active + cfg->timeout_ms;
+}
+
+/* Starts the timer for next_due(), or for the shortest of the timeouts if
+ * that is sooner. Every deadline a state change starts (a request head, a
+ * response head, keep-alive, idle) is then due no sooner than the timer
+ * fires, so requests do not restart the timer: it fires, finds the
+ * deadline not reached, and starts again. */
+static void arm_timer(rp_session_t *s) {
+  const rp_config_t *cfg = cfg_of(s);
+  due_kind_t kind;
+  uint64_t due = next_due(s, &kind), now = now_of(s), tick;
   if (s->flags & RP_F_CLOSING)
     return;
-  if (s->flags & RP_F_LINGERING) {
-    session_close(s);
+  tick = cfg->header_timeout_ms;
+  if (cfg->timeout_ms < tick)
+    tick = cfg->timeout_ms;
+  if (cfg->keepalive_timeout_ms < tick)
+    tick = cfg->keepalive_timeout_ms;
+  if (due > now + tick)
+    due = now + tick;
+  if (uv_is_active((uv_handle_t *)&s->timer) && s->armed_due <= due)
+    return;
+  s->armed_due = due;
+  uv_timer_start(&s->timer, on_timer, due > now ? due - now : 0, 0);
+}
+
+static void on_timer(uv_timer_t *t) {
+  rp_session_t *s = t->data;
+  due_kind_t kind;
+  uint64_t now = now_of(s), due;
+  if (s->flags & RP_F_CLOSING)
+    return;
+  due = next_due(s, &kind);
+  if (due > now) {
+    arm_timer(s);
     return;
   }
-  idle = now - s->last_active;
-  if (idle < limit) {
-    uv_timer_start(&s->timer, on_timer, limit - idle, 0);
+  switch (kind) {
+  case DUE_HEAD:
+    /* As nginx's client_header_timeout and HAProxy's timeout
+     * http-request: a slow head does not hold a connection. A connection
+     * that sent nothing is closed without a word (as nginx does: clients
+     * open connections ahead of need). */
+    s->srv->timed_out++;
+    if (s->phase == RQ_IDLE && s->cli_len == s->cli_out)
+      break;
+    refuse_request(s, 408,
+                   "no complete request head within "
+                   "--header-timeout");
+    cli_read_stop(s);
+    cli_pump(s);
+    arm_timer(s);
     return;
-  }
-  if (!(s->flags & RP_F_STOP) && !(s->flags & RP_F_TO_CLIENT_BUSY) &&
-      !(s->flags & RP_F_CLI_FINAL) && !(s->flags & RP_F_UP_FAILED) &&
-      s->ring_count > 0 && s->mode == UP_HEAD) {
+  case DUE_RESPONSE:
     event(s, "upstream timed out", NULL);
+    s->srv->timed_out++;
     if (s->rec.active)
       s->rec.action = RP_ACTION_ABORTED;
     build_answer(s, 504, "Gateway Timeout", "upstream timed out", NULL);
     s->flags |= RP_F_STOP;
     up_flush(s, s->decided);
+    arm_timer(s);
     return;
+  case DUE_LINGER:
+  case DUE_KEEPALIVE:
+  case DUE_IDLE:
+    break;
   }
   session_close(s);
 }
 
 static void on_upstream_connect(uv_connect_t *req, int status) {
   rp_session_t *s = req->data;
+  s->flags &= ~RP_F_UP_CONNECTING;
   if (s->flags & (RP_F_CLOSING | RP_F_UP_CLOSED))
     return;
   touch(s);
@@ -928,13 +1443,14 @@ static void on_upstream_connect(uv_connect_t *req, int status) {
     event(s, "upstream unreachable", uv_strerror(status));
     s->flags |= RP_F_UP_FAILED;
     close_upstream(s);
-    cli_read_start(s);
+    cli_pump(s);
     return;
   }
   s->flags |= RP_F_UP_CONNECTED;
+  s->resp_since = now_of(s);
   uv_tcp_nodelay(&s->upstream, 1);
   up_read_start(s);
-  cli_read_start(s);
+  cli_pump(s);
 }
 
 static void free_handle(uv_handle_t *h) { free(h); }
@@ -952,12 +1468,75 @@ static void accept_failed(rp_server_t *srv) {
   uv_close((uv_handle_t *)tmp, free_handle);
 }
 
+/* --max-connections are open and a connection waits in the backlog: the
+ * connection that has waited longest for a request head gives its slot up,
+ * once it has waited RP_EVICT_AFTER_MS (nginx likewise reuses idle
+ * keep-alive connections when it runs out). A slow head gets 408 on its
+ * way out. Without this, connections that send a head one byte at a time
+ * keep every slot busy for --header-timeout, and the clients behind them
+ * wait as long (slowloris). */
+static void server_evict(rp_server_t *srv) {
+  rp_session_t *s = srv->waiting_head;
+  uint64_t now = uv_now(srv->loop);
+  if (s == NULL || srv->stopping)
+    return;
+  if (now - s->wait_since < RP_EVICT_AFTER_MS) {
+    uv_timer_start(&srv->evict_timer, on_evict_timer,
+                   s->wait_since + RP_EVICT_AFTER_MS - now, 0);
+    return;
+  }
+  srv->evicted++;
+  if (!(s->flags & (RP_F_LINGERING | RP_F_TO_CLIENT_BUSY)) &&
+      (s->phase == RQ_HEAD || s->cli_len > s->cli_out)) {
+    uv_buf_t buf;
+    build_answer(s, 408, "Request Timeout",
+                 "request head not received in "
+                 "time",
+                 NULL);
+    buf = uv_buf_init(s->answer, (unsigned)s->answer_len);
+    (void)uv_try_write((uv_stream_t *)&s->client, &buf, 1);
+  }
+  session_close(s);
+}
+
+static void on_evict_timer(uv_timer_t *t) {
+  rp_server_t *srv = t->data;
+  if (srv->accept_waiting && srv->active >= srv->cfg->max_connections)
+    server_evict(srv);
+}
+
+static void on_log_timer(uv_timer_t *t) {
+  rp_server_t *srv = t->data;
+  srv->log->now = uv_now(srv->loop);
+  if (rp_log_flush_rate(srv->log, 0) > 0)
+    uv_timer_start(&srv->log_timer, on_log_timer, RP_RATE_WINDOW_MS, 0);
+}
+
+void rp_server_init(rp_server_t *srv) {
+  /* Without it (no memory), each connection reads into its own buffer. */
+  srv->shared_read = malloc(RP_SHARED_READ_SIZE);
+  uv_timer_init(srv->loop, &srv->evict_timer);
+  uv_timer_init(srv->loop, &srv->log_timer);
+  srv->evict_timer.data = srv->log_timer.data = srv;
+}
+
+void rp_server_stop(rp_server_t *srv) {
+  if (srv->events_suppressed > 0)
+    fprintf(stderr,
+            "respcheck-proxy: %" PRIu64 " more connection events not shown\n",
+            srv->events_suppressed);
+  srv->events_suppressed = 0;
+  uv_close((uv_handle_t *)&srv->evict_timer, NULL);
+  uv_close((uv_handle_t *)&srv->log_timer, NULL);
+  srv->log->now = uv_now(srv->loop);
+  (void)rp_log_flush_rate(srv->log, 1);
+}
+
 void rp_server_on_connection(uv_stream_t *listener, int status) {
   rp_server_t *srv = listener->data;
   const rp_config_t *cfg = srv->cfg;
   rp_session_t *s;
   char *p;
-  int err;
   if (status < 0) {
     fprintf(stderr, "respcheck-proxy: accept: %s\n", uv_strerror(status));
     return;
@@ -968,6 +1547,7 @@ void rp_server_on_connection(uv_stream_t *listener, int status) {
     /* Not accepting stops libuv from polling the listener: the connection
      * waits in the kernel's backlog until a slot frees. */
     srv->accept_waiting = 1;
+    server_evict(srv);
     return;
   }
   p = malloc(srv->session_size);
@@ -986,14 +1566,16 @@ void rp_server_on_connection(uv_stream_t *listener, int status) {
   s->ring_cap = (unsigned)cfg->opts.max_pending_requests;
   p += align_up(s->ring_cap * sizeof(rp_request_t));
   s->cli_buf = p;
-  p += align_up(RP_READ_SIZE);
-  s->up_buf = p;
+  s->cli_cap = cli_cap_for(cfg);
+  p += align_up(s->cli_cap);
+  s->up_buf = s->up_data = p;
   s->hold_max = hold_max_for(&cfg->opts);
-  s->up_cap = s->hold_max + RP_READ_SIZE;
+  s->up_cap = up_cap_for(&cfg->opts);
   p += align_up(s->up_cap);
   s->rc =
       respcheck_parser_init(p, srv->parser_size, &cfg->opts, &rc_callbacks, s);
   s->mode = UP_HEAD;
+  s->phase = RQ_IDLE;
   llhttp_init(&s->req, HTTP_REQUEST, &req_settings);
   s->req.data = s;
 
@@ -1008,21 +1590,14 @@ void rp_server_on_connection(uv_stream_t *listener, int status) {
   srv->sessions = s;
   srv->active++;
   touch(s);
+  s->head_since = s->idle_since = s->last_active;
   if (s->rc == NULL || uv_accept(listener, (uv_stream_t *)&s->client) != 0) {
     session_close(s);
     return;
   }
   srv->accepted++;
   uv_tcp_nodelay(&s->client, 1);
-  uv_timer_start(&s->timer, on_timer, cfg->timeout_ms, 0);
-  s->connect_req.data = s;
-  err = uv_tcp_connect(&s->connect_req, &s->upstream,
-                       (const struct sockaddr *)&cfg->upstream_addr,
-                       on_upstream_connect);
-  if (err != 0) {
-    event(s, "upstream unreachable", uv_strerror(err));
-    s->flags |= RP_F_UP_FAILED;
-    close_upstream(s);
-    cli_read_start(s);
-  }
+  wait_enter(s);
+  arm_timer(s);
+  cli_read_start(s);
 }
