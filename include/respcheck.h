@@ -255,7 +255,9 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
      "Strict-Transport-Security is ignored over plain HTTP (said once a "      \
      "stream)")                                                                \
   XX(REASON_PHRASE_NONSTANDARD, "reason-phrase-nonstandard", OFF,              \
-     "RFC 9112 4", "reason phrase other than the registered one")
+     "RFC 9112 4", "reason phrase other than the registered one")              \
+  XX(HEAD_CONTENT, "head-content", ERROR, "RFC 9110 9.3.2",                    \
+     "content after a response to HEAD (skipped to the next status line)")
 
 typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,

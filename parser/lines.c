@@ -445,6 +445,10 @@ static void finish_head(respcheck_parser_t *p) {
 /* A response starts with "HTTP/" (RFC 9112 2.3): anything else is refused
  * at once rather than buffered up to a limit. */
 static void reject_not_http(respcheck_parser_t *p) {
+  if (p->flags & PF_AFTER_HEAD) {
+    respcheck__head_content(p);
+    return;
+  }
   p->llh.settings = &p->head_settings;
   respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
   if (p->error == RESPCHECK_E_OK) {

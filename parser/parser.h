@@ -73,7 +73,8 @@ enum phase {
   PHASE_HEAD,   /* assembling a status line and header section */
   PHASE_BODY,   /* llhttp reads the content */
   PHASE_TUNNEL, /* after 101 or a CONNECT tunnel: not HTTP any more */
-  PHASE_CLOSED  /* after a response that closes the connection */
+  PHASE_CLOSED, /* after a response that closes the connection */
+  PHASE_SKIP    /* content after a response to HEAD: to the next status line */
 };
 
 /* Fields whose presence or value the rules need, by bit: their index, as
@@ -188,6 +189,11 @@ enum known_field {
 #define PF_TVALUE_STARTED (1u << 15)
 /* The stream: strict-transport-security-plain-http is said once. */
 #define PF_STS_NOTED (1u << 16)
+/* Between messages: the last one was a final response to HEAD, so bytes
+ * that are not a status line are its content (head-content). */
+#define PF_AFTER_HEAD (1u << 17)
+/* PHASE_SKIP: the next byte starts a line. */
+#define PF_SKIP_LINE_START (1u << 18)
 
 /* Content-Range forms (RFC 9110 14.4). */
 enum content_range_form {
@@ -300,6 +306,10 @@ struct respcheck_parser {
   size_t q_len;
 
   /* Content. */
+  /* Content after a response to HEAD (PHASE_SKIP, stream.c). */
+  uint64_t head_cl_end;  /* where its Content-Length would end it, or ~0 */
+  unsigned skip_matched; /* bytes of "HTTP/" matched at a line start */
+
   size_t ext_len;       /* chunk-extension bytes of the current chunk */
   size_t trailer_bytes; /* bytes of trailer fields so far */
   size_t trailer_fields;
@@ -535,6 +545,11 @@ void respcheck__abort_message(respcheck_parser_t *p, uint64_t end);
  * reason, and the message ends at off. */
 void respcheck__fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
                            uint64_t off, const char *reason);
+
+/* stream.c: bytes that are not a status line after a response to HEAD,
+ * the message opened at head_abs with buf_len of them in buf: head-content,
+ * then they are skipped to the next status line. */
+void respcheck__head_content(respcheck_parser_t *p);
 
 /* lines.c: the line pass. */
 size_t respcheck__feed_head(respcheck_parser_t *p, const char *data,
