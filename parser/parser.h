@@ -345,11 +345,11 @@ struct respcheck_parser {
   rv_memo_t memo[MEMO_COUNT];
 
   /* The first 16 bytes of the last IMF-fixdate read ("Sun, 06 Nov 1994")
-   * and the time of that day's start, one for Date and one for the other
-   * fields: a date on the same day is read from its time of day alone
-   * (values_date.c). Zero: none yet. */
-  uint64_t date_day[2][2];
-  int64_t date_day_secs[2];
+   * and the time of that day's start: for Date, for the other fields, for
+   * cookie expiry dates. A date on the same day is read from its time of
+   * day alone (values_date.c). Zero: none yet. */
+  uint64_t date_day[3][2];
+  int64_t date_day_secs[3];
 
   char errbuf[160];
   char msg[384];

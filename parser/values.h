@@ -186,7 +186,8 @@ enum http_date_form {
 int respcheck__http_date(const char *s, size_t n, int64_t *secs,
                          const char **why);
 /* The same, with p's cache of the last IMF-fixdate's day (slot 0 for Date,
- * 1 for the others): most dates of a stream fall on the same few days. */
+ * 1 for the other fields, 2 for cookies): most dates of a stream fall on
+ * the same few days. */
 int respcheck__http_date_cached(respcheck_parser_t *p, unsigned slot,
                                 const char *s, size_t n, int64_t *secs,
                                 const char **why);

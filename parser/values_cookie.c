@@ -126,7 +126,7 @@ static const char *av_value(respcheck_parser_t *p, int av, const char *v,
   case AV_EXPIRES:
     /* expires-av = "Expires=" sane-cookie-date; sane-cookie-date =
      * rfc1123-date, the shape of IMF-fixdate. */
-    return respcheck__http_date_cached(p, 1, v + a, e - a, &secs, &why) ==
+    return respcheck__http_date_cached(p, 2, v + a, e - a, &secs, &why) ==
                    HD_IMF
                ? NULL
                : "the Expires attribute is not an rfc1123-date such as "
@@ -176,7 +176,7 @@ void respcheck__check_set_cookie(respcheck_parser_t *p,
   for (k = 0; k < p->facts.cookie_count && k < RV_COOKIES_MAX; k++) {
     const respcheck_header_t *o = &p->headers[p->cookie_at[k]];
     if (o->value.len > name_end && o->value.ptr[name_end] == '=' &&
-        memcmp(o->value.ptr, v, name_end) == 0) {
+        rv_same(o->value.ptr, v, name_end)) {
       why = "a second Set-Cookie for this cookie name";
       i = 0;
       goto out;

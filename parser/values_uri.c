@@ -55,9 +55,40 @@ enum uri_part {
   UP_QUERY     /* pchar, "/" and "?"; the fragment too */
 };
 
+/* pchar, "/" and "?" but "%" (3.3, 3.4, 3.5): a path, its query and a
+ * fragment are runs of them. */
+/* clang-format off */
+static const unsigned char uri_pq_table[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+/* clang-format on */
+
 /* The end of the run of v[i, n) that part allows; a "%" not followed by
  * two HEXDIG ends it too. */
 static size_t uri_run(const char *v, size_t i, size_t n, int part) {
+  if (part == UP_QUERY) {
+    /* The long part of most references: four bytes a step. */
+    const unsigned char *t = uri_pq_table;
+    while (i + 4 <= n &&
+           (t[(unsigned char)v[i]] & t[(unsigned char)v[i + 1]] &
+            t[(unsigned char)v[i + 2]] & t[(unsigned char)v[i + 3]]))
+      i += 4;
+  }
   for (; i < n; i++) {
     unsigned char c = (unsigned char)v[i];
     if (uri_class[c] & (UC_UNRESERVED | UC_SUB_DELIM))
@@ -155,9 +186,9 @@ static size_t uri_reference(const char *v, size_t n, const char **why) {
     }
     i = 0;
   }
-  i = uri_run(v, i, n, UP_PATH);
-  if (i < n && v[i] == '?')
-    i = uri_run(v, i + 1, n, UP_QUERY);
+  /* path [ "?" query ]: a "?" ends the path, and the query takes "?" too,
+   * so the two are one run of pchar, "/" and "?" (4.1). */
+  i = uri_run(v, i, n, UP_QUERY);
   if (i < n && v[i] == '#')
     i = uri_run(v, i + 1, n, UP_QUERY);
   if (i == n)
