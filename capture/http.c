@@ -890,6 +890,7 @@ static void server_gap(rc_flow_t *fs, const respcheck_capture_event_t *ev) {
                  ? RESPCHECK_CAPTURE_RULE_LIMIT_INDEX
                  : RESPCHECK_CAPTURE_RULE_GAP_INDEX;
   int skip = 0;
+  uint64_t fill = ev->length;
   if (fs->s == S_WAIT) {
     if (fs->flow->flags & RESPCHECK_CAPTURE_FLOW_MIDSTREAM) {
       fs->s = S_SCAN;
@@ -908,11 +909,18 @@ static void server_gap(rc_flow_t *fs, const respcheck_capture_event_t *ev) {
   if (fs->s != S_RUN)
     return;
   if (msg_open(fs) && fs->head_seen) {
+    uint64_t left =
+        fs->body <= fs->content_length ? fs->content_length - fs->body : 0;
+    /* A gap found from the client's last acknowledgement may count the
+     * server's FIN, which takes a sequence number of its own (RFC 9293
+     * 3.5) and was not captured either: one past the content is that. */
+    uint64_t slack = ev->reason == RESPCHECK_CAPTURE_GAP_ACKED ? 1 : 0;
     if ((fs->framing & RESPCHECK_FRAMING_CONTENT_LENGTH) &&
         !(fs->framing & RESPCHECK_FRAMING_NO_BODY) &&
-        fs->body <= fs->content_length &&
-        ev->length <= fs->content_length - fs->body)
+        ev->length <= left + slack) {
       skip = 1;
+      fill = ev->length <= left ? ev->length : left;
+    }
     if (fs->framing & RESPCHECK_FRAMING_CLOSE_DELIMITED)
       skip = 1;
   }
@@ -921,7 +929,7 @@ static void server_gap(rc_flow_t *fs, const respcheck_capture_event_t *ev) {
                : "; the connection is not read further");
   capture_finding(fs, rule, ev->offset, ev->frame, AT_OPEN, msg);
   if (skip) {
-    uint64_t left = ev->length;
+    uint64_t left = fill;
     if (fs->http->zeros == NULL)
       fs->http->zeros = calloc(1, RC_ZEROS);
     while (left > 0 && fs->s == S_RUN && fs->http->zeros != NULL) {

@@ -106,8 +106,8 @@ static void on_finding(void *u, const respcheck_finding_t *f) {
 static void log_head(log_t *l, char k, const respcheck_response_t *r) {
   size_t i;
   begin_line(l, k);
-  add(l, "%c #%llu @%llu+%llu %u.%u %d>%d fr=%x cl=%llu req=%d/%u.%u v=%d [",
-      k, (unsigned long long)r->index, (unsigned long long)r->offset,
+  add(l, "%c #%llu @%llu+%llu %u.%u %d>%d fr=%x cl=%llu req=%d/%u.%u v=%d [", k,
+      (unsigned long long)r->index, (unsigned long long)r->offset,
       (unsigned long long)r->head_length, r->version_major, r->version_minor,
       r->status, r->effective_status, r->framing,
       (unsigned long long)r->content_length, (int)r->request.method,

@@ -53,9 +53,10 @@
 #if defined(__GNUC__)
 #define RC_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define RC_INLINE inline __attribute__((always_inline))
-/* A function reached only to report a finding: kept out of line, so that
- * the checks that call it keep a small frame. */
-#define RC_COLD __attribute__((cold, noinline))
+/* Findings and errors are rare on the path of a response: the compiler
+ * moves the code that leads to them out of the hot functions, which keeps
+ * those small in the instruction cache (bench/README.md). */
+#define RC_COLD __attribute__((cold))
 #else
 #define RC_PRINTF(f, a)
 #define RC_INLINE inline
@@ -522,19 +523,21 @@ static inline void respcheck__fast_keep_head(respcheck_parser_t *p) {
 /* A finding of rule at offset (absolute), at the severity the options
  * give it, counted for the current message; fmt makes its message. */
 void respcheck__emit(respcheck_parser_t *p, respcheck_rule_t rule,
-                     uint64_t offset, const char *fmt, ...) RC_PRINTF(4, 5);
+                     uint64_t offset, const char *fmt, ...)
+    RC_PRINTF(4, 5) RC_COLD;
 /* A fatal finding: rule reported at offset as respcheck__emit does, then
  * err made the sticky error with reason, at the same offset. Every stop on
  * bad input goes through here, so that a finding and its error agree. */
 void respcheck__fail(respcheck_parser_t *p, respcheck_rule_t rule,
                      uint64_t offset, respcheck_errno_t err, const char *reason,
-                     const char *fmt, ...) RC_PRINTF(6, 7);
+                     const char *fmt, ...) RC_PRINTF(6, 7) RC_COLD;
 /* The sticky error without a finding (a callback asked to stop, or the
  * finding came earlier); the first error stays. */
 void respcheck__set_error(respcheck_parser_t *p, respcheck_errno_t err,
                           uint64_t offset, const char *reason);
 /* Untrusted bytes s[0, n) quoted for a message into out[0, cap). */
-const char *respcheck__quote(char *out, size_t cap, const char *s, size_t n);
+const char *respcheck__quote(char *out, size_t cap, const char *s,
+                             size_t n) RC_COLD;
 /* The end of the current message (on_message_end), with flags
  * (enum respcheck_end_flags); nothing when no message is open. */
 void respcheck__end_message(respcheck_parser_t *p, uint64_t end,

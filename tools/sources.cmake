@@ -4,6 +4,7 @@
 # compiles them into the fuzz_output harness with its own instrumentation.
 set(RESPCHECK_TOOLS_COMMON_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/common/json.c
+  ${CMAKE_CURRENT_LIST_DIR}/common/paths.c
   ${CMAKE_CURRENT_LIST_DIR}/common/record.c)
 set(RESPCHECK_OUTPUT_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cli/output.c

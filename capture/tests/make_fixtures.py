@@ -559,6 +559,20 @@ def case_acked_missing():
     write_pcap("acked-missing.pcap", [ether(p) for p in pk], LINKTYPE_ETHERNET)
 
 
+def case_acked_missing_fin():
+    """The same, and the server's FIN is not in the capture either: the
+    client's last acknowledgement counts it, one past the content."""
+    c = Conn()
+    pk = c.handshake()
+    pk += c.client(req(b"GET", b"/"))
+    s = c.server(resp(b"200 OK", b"m" * 2000), mss=1000)
+    pk += s[:-1]
+    pk.append(c.ack_from_client())
+    pk += c.close()[1:]
+    write_pcap("acked-missing-fin.pcap", [ether(p) for p in pk],
+               LINKTYPE_ETHERNET)
+
+
 def case_interleaved():
     """Three connections whose packets interleave; used with a limit of
     one open connection too."""
@@ -605,7 +619,8 @@ CASES = [case_basic, case_reordered, case_duplicated, case_conflict,
          case_wraparound, case_ipv6, case_vlan, case_links, case_pcapng,
          case_mixed_link, case_fragments, case_connect, case_upgrade,
          case_pipelined_head, case_http10, case_truncated, case_snaplen,
-         case_acked_missing, case_interleaved, case_big_hole, case_not_http]
+         case_acked_missing, case_acked_missing_fin, case_interleaved,
+         case_big_hole, case_not_http]
 
 
 def read_pcap(path):

@@ -326,6 +326,17 @@ Test(capture, acknowledged_bytes_missing_at_the_end) {
             rec->messages);
 }
 
+Test(capture, acknowledged_bytes_and_fin_missing_at_the_end) {
+  /* The client's last acknowledgement counts the uncaptured FIN too: the
+   * gap is one byte longer than what the content lacks. */
+  const tr_run_t *r = lint("acked-missing-fin.pcap");
+  const tr_record_t *rec;
+  cr_assert_eq(r->n, 1);
+  rec = expect(r, 0, 0, 200, "GET", "/", 1);
+  cr_expect_str_eq(rec->findings, "capture-gap@2000");
+  cr_expect(strstr(rec->messages, "read on") != NULL, "%s", rec->messages);
+}
+
 Test(capture, interleaved_connections) {
   const tr_run_t *r = lint("interleaved.pcap");
   cr_assert_eq(r->n, 3);
@@ -446,4 +457,85 @@ Test(capture, invalid_options) {
   respcheck_capture_options_init(&co);
   co.max_connections = 0;
   cr_expect_null(respcheck_capture_http_new(NULL, &co, NULL, NULL));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Real captures (record-captures.sh): tcpdump on loopback. */
+
+static const tr_run_t *lint_real(const char *name) {
+  char rel[256];
+  snprintf(rel, sizeof rel, "../real/%s", name);
+  return lint(rel);
+}
+
+static size_t count_rule(const tr_run_t *r, const char *id) {
+  size_t i, n = 0;
+  for (i = 0; i < r->n; i++) {
+    const char *s = r->recs[i].findings;
+    size_t len = strlen(id);
+    while ((s = strstr(s, id)) != NULL) {
+      if ((s == r->recs[i].findings || s[-1] == ' ') && s[len] == '@')
+        n++;
+      s += len;
+    }
+  }
+  return n;
+}
+
+Test(capture, real_nginx_pipelined_head) {
+  /* HEAD, GET, GET pipelined (tshark 4.0 loses the third response), then
+   * keep-alive requests, a 300 kB body, and curl. */
+  const tr_run_t *r = lint_real("nginx-pipelined-head.pcap");
+  cr_assert_eq(r->rc, 0, "%s", r->err);
+  cr_assert_eq(r->n, 8);
+  no_findings(expect(r, 0, 0, 200, "HEAD", "/", 1));
+  no_findings(expect(r, 0, 1, 200, "GET", "/docs/notes.txt", 1));
+  no_findings(expect(r, 0, 2, 404, "GET", "/missing", 1));
+  no_findings(expect(r, 1, 0, 200, "GET", "/", 1));
+  no_findings(expect(r, 1, 1, 200, "GET", "/index.html", 1));
+  no_findings(expect(r, 1, 2, 301, "GET", "/old", 1));
+  cr_expect_eq(expect(r, 2, 0, 200, "GET", "/big.txt", 1)->end_offset, 300239);
+  no_findings(expect(r, 3, 0, 200, "GET", "/docs/notes.txt", 1));
+}
+
+Test(capture, real_python_http_server_on_any) {
+  /* tcpdump -i any: Linux cooked v2. */
+  const tr_run_t *r = lint_real("python-any.pcap");
+  const tr_record_t *rec;
+  cr_assert_eq(r->rc, 0, "%s", r->err);
+  cr_assert_eq(r->n, 6);
+  rec = expect(r, 0, 0, 200, "GET", "/index.html", 1);
+  cr_expect_eq(rec->req_minor, 0);
+  no_findings(rec);
+  no_findings(expect(r, 1, 0, 200, "GET", "/docs/", 1));
+  no_findings(expect(r, 1, 1, 301, "GET", "/docs", 1));
+  no_findings(expect(r, 1, 2, 200, "HEAD", "/index.html", 1));
+  /* http.server's own reasons ("File not found", "Unsupported method")
+   * are reason-phrase-nonstandard, off by default. */
+  cr_expect_str_eq(expect(r, 1, 3, 404, "GET", "/missing", 1)->findings, "");
+  cr_expect_str_eq(expect(r, 2, 0, 501, "POST", "/", 1)->findings, "");
+}
+
+Test(capture, real_proxy_tests_pcapng) {
+  /* respcheck-proxy's crafted tests: both sides of the proxy. */
+  const tr_run_t *r = lint_real("proxy-tests.pcapng");
+  size_t i, unpaired = 0;
+  cr_assert_eq(r->rc, 0, "%s", r->err);
+  cr_assert_eq(r->n, 182);
+  for (i = 0; i < r->n; i++)
+    unpaired += !r->recs[i].has_request && r->recs[i].status >= 0;
+  /* Three responses answer no readable request: two 400s of the proxy to
+   * "G@T / HTTP/1.1" (llhttp refuses the method), and the second response
+   * a smuggling upstream sends to one request. */
+  cr_expect_eq(unpaired, 3, "%zu responses without their request", unpaired);
+  expect(r, 64, 0, 400, "", "", 1);
+  expect(r, 57, 1, 200, "", "", 1);
+  cr_expect_eq(count_rule(r, "www-authenticate-missing"), 9);
+  cr_expect_eq(count_rule(r, "status-1xx-http10"), 6);
+  /* The crafted upstream answers HEAD /401 with its 6 bytes of content:
+   * head-content (then the stream reads on), no longer a parse-error. */
+  cr_expect_eq(count_rule(r, "parse-error"), 18);
+  cr_expect_eq(count_rule(r, "head-content"), 2);
+  cr_expect_eq(count_rule(r, "header-section-too-large"), 4);
+  cr_expect_eq(count_rule(r, "capture-gap"), 0);
 }

@@ -135,6 +135,19 @@ static void check_flow(const char *name, const tr_run_t *run,
       finish = 0;
     }
   }
+  {
+    /* A gap found at the end from the client's acknowledgement may count
+     * the server's uncaptured FIN as a byte: zeros past the last record are
+     * not the server's. */
+    uint64_t last = 0, k;
+    for (i = 0; i < run->n; i++)
+      if (run->recs[i].flow == st->flow && run->recs[i].end_offset > last)
+        last = run->recs[i].end_offset;
+    for (k = last; k < end && st->bytes[k] == 0; k++)
+      ;
+    if (k == end && last < end)
+      end = last;
+  }
   if (r.nfinals == 0 && want[0] == '\0') {
     free(r.finals);
     return; /* not read as HTTP */
@@ -162,8 +175,8 @@ static int cmp_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-Test(equivalence, every_fixture) {
-  DIR *d = opendir(FIXTURES);
+static void every_capture_in(const char *dir, int min_files, int min_flows) {
+  DIR *d = opendir(dir);
   struct dirent *e;
   char *names[256];
   size_t n = 0, i, k;
@@ -173,13 +186,14 @@ Test(equivalence, every_fixture) {
       names[n++] = strdup(e->d_name);
   closedir(d);
   qsort(names, n, sizeof *names, cmp_names);
-  cr_assert_geq(n, 25, "only %zu fixtures", n);
+  cr_assert_geq(n, (size_t)min_files, "only %zu captures in %s", n, dir);
+  compared = 0;
   for (i = 0; i < n; i++) {
     char path[1024];
     tr_run_t run;
     memset(&run, 0, sizeof run);
     run.keep_streams = 1;
-    snprintf(path, sizeof path, "%s/%s", FIXTURES, names[i]);
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     tr_run_file(&run, path, NULL, NULL);
     cr_expect_str_empty(run.problem, "%s: %s", names[i], run.problem);
     for (k = 0; k < run.nstreams; k++)
@@ -187,5 +201,12 @@ Test(equivalence, every_fixture) {
     tr_free(&run);
     free(names[i]);
   }
-  cr_expect_geq(compared, 30, "only %d flows compared", compared);
+  cr_expect_geq(compared, min_flows, "only %d flows compared", compared);
+}
+
+Test(equivalence, every_fixture) { every_capture_in(FIXTURES, 25, 30); }
+
+/* The real captures (record-captures.sh): over a hundred connections. */
+Test(equivalence, every_real_capture) {
+  every_capture_in(FIXTURES "/../real", 3, 100);
 }

@@ -17,7 +17,7 @@ add_executable(respcheck_rss_probe ${CMAKE_CURRENT_LIST_DIR}/rss_probe.c)
 respcheck_warnings_relaxed(respcheck_rss_probe)
 
 set(_rc_cli_script ${CMAKE_CURRENT_LIST_DIR}/run_cli_tests.py)
-foreach(_rc_group golden json sarif cli rss)
+foreach(_rc_group golden json sarif cli inputs source config baseline rss)
   add_test(NAME cli-${_rc_group}
            COMMAND ${Python3_EXECUTABLE} ${_rc_cli_script}
                    --respcheck $<TARGET_FILE:respcheck>

@@ -13,6 +13,14 @@ Groups (all by default):
            consistent with the JSON output.
   cli      options, exit statuses, stdin, directory walking, unreadable
            files, --list-rules, --version, --quiet, --summary, --rule.
+  inputs   a directory with nothing to lint (exit 2), an empty input (a
+           note).
+  source   findings in offset order; the source line with a caret
+           (--show-source, and by default on a terminal).
+  config   --rule lists, --error-on, the configuration file (found upward,
+           --config, --no-config), its strict parser.
+  baseline --write-baseline and --baseline: fingerprints that survive
+           moved offsets, counts, a strict reader.
   rss      a 20 MiB generated capture on stdin: maximum RSS under 8 MiB
            (measured by rss_probe). Skipped, saying why, when the
            environment variable RESPCHECK_RSS_SKIP holds a reason (the
@@ -96,13 +104,24 @@ def tool_version():
 RULES_RE = re.compile(r'("rules": \[)\n.*?\n *\]', re.S)
 
 
+def file_uri(path):
+    """The file: URI respcheck gives an artifact: the absolute path, with
+    "." and ".." segments removed, every byte outside the unreserved set
+    and "/" percent-encoded (RFC 3986, RFC 8089)."""
+    import urllib.parse
+    path = os.path.join(ROOT, path) if not os.path.isabs(path) else path
+    return "file://" + urllib.parse.quote(os.path.normpath(path).encode(), safe="/-._~")
+
+
 def normalize(fmt, data, version, keep_rules=False):
-    """The output as compared: in SARIF the tool version becomes @VERSION@
-    and, unless keep_rules, the rule catalogue (the same in every log; the
-    --list-rules golden holds it) becomes @RULES@."""
+    """The output as compared: in SARIF the tool version becomes @VERSION@,
+    the checkout's file: URI file://@ROOT@ and, unless keep_rules, the rule
+    catalogue (the same in every log; the --list-rules golden holds it)
+    becomes @RULES@."""
     text = data.decode("utf-8")
     if fmt == "sarif":
         text = text.replace(json.dumps(version), '"@VERSION@"')
+        text = text.replace(json.dumps(file_uri(ROOT))[:-1] + "/", '"file://@ROOT@/')
         if not keep_rules:
             text = RULES_RE.sub(r"\1@RULES@]", text, count=1)
     return text
@@ -132,7 +151,11 @@ def group_golden(update):
         for fmt, ext in FORMATS:
             status, out, err = run(opts + ["--format=" + fmt, rel])
             check(status in (0, 1), f"{rel} {fmt}: exit {status}, stderr {err!r}")
-            check(err == "", f"{rel} {fmt}: unexpected stderr {err!r}")
+            # An empty capture gets a note (group habits); nothing else
+            # writes to stderr.
+            want_err = (f"respcheck: {rel}: note: the file is empty\n"
+                        if os.path.getsize(os.path.join(ROOT, rel)) == 0 else "")
+            check(err == want_err, f"{rel} {fmt}: unexpected stderr {err!r}")
             got = normalize(fmt, out, version)
             path = expected_name(rel, ext)
             seen.add(os.path.basename(path))
@@ -403,15 +426,38 @@ def validate_sarif(log, where):
         if not check(isinstance(locs, list) and len(locs) >= 1, f"{rw}: locations"):
             continue
         pl = locs[0].get("physicalLocation", {})
-        check(is_str(pl.get("artifactLocation", {}).get("uri")), f"{rw}: artifactLocation.uri")
+        uri = pl.get("artifactLocation", {}).get("uri")
+        # Standard input has no URI: it is described instead.
+        check(pl.get("artifactLocation") == {"description": {"text": "standard input"}} or
+              (is_str(uri) and re.fullmatch(r"file:///([A-Za-z0-9._~/-]|%[0-9A-F]{2})*", uri) is not None
+               and "/./" not in uri and "/../" not in uri),
+              f"{rw}: artifactLocation.uri {uri!r} is not an absolute file: URI")
         reg = pl.get("region", {})
         check(is_int(reg.get("byteOffset")) and reg["byteOffset"] >= 0, f"{rw}: region.byteOffset")
-        check(is_int(reg.get("startLine")) and reg["startLine"] >= 1, f"{rw}: region.startLine")
-        check(is_int(reg.get("startColumn")) and reg["startColumn"] >= 1, f"{rw}: region.startColumn")
+        # A finding whose line is gone is placed by its byte offset alone.
+        if "startLine" in reg or "startColumn" in reg:
+            check(is_int(reg.get("startLine")) and reg["startLine"] >= 1, f"{rw}: region.startLine")
+            check(is_int(reg.get("startColumn")) and reg["startColumn"] >= 1, f"{rw}: region.startColumn")
+    check(run_.get("columnKind") == "unicodeCodePoints", f"{where}: columnKind")
     inv = run_.get("invocations")
     check(isinstance(inv, list) and len(inv) == 1 and
           isinstance(inv[0].get("executionSuccessful"), bool), f"{where}: invocations")
+    for o in (inv[0].get("ruleConfigurationOverrides", []) if inv else []):
+        d, c = o.get("descriptor", {}), o.get("configuration", {})
+        check(is_int(d.get("index")) and 0 <= d["index"] < len(ids) and d.get("id") == ids[d["index"]],
+              f"{where}: override descriptor {d!r}")
+        check(set(c) <= {"enabled", "level"} and c and
+              c.get("level", "warning") in ("note", "warning", "error") and
+              isinstance(c.get("enabled", True), bool), f"{where}: override configuration {c!r}")
     return run_
+
+
+def char_column(data, offset):
+    """SARIF's startColumn with columnKind unicodeCodePoints: characters
+    from the line's start, each byte outside well-formed UTF-8 counting as
+    one (as the JSON output reads it)."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return len(json_decoding(data[start:offset])) + 1
 
 
 def group_sarif():
@@ -439,15 +485,60 @@ def group_sarif():
                   props.get("request") == o["request"],
                   f"{rel} sarif: result's source/request differ from the JSON record's")
         check(len(res) == len(flat), f"{rel} sarif: {len(res)} results, {len(flat)} findings")
+        with open(os.path.join(ROOT, rel), "rb") as f:
+            data = f.read()
         for r, f in zip(sorted(res, key=lambda r: (r["locations"][0]["physicalLocation"]["region"]["byteOffset"], r["ruleId"])),
                         sorted(flat, key=lambda f: (f["offset"], f["rule"]))):
             reg = r["locations"][0]["physicalLocation"]["region"]
             check((r["ruleId"], r["level"], reg["byteOffset"], reg["startLine"], reg["startColumn"],
                    r["message"]["text"]) ==
-                  (f["rule"], levels[f["severity"]], f["offset"], f["line"], f["column"], f["message"]),
+                  (f["rule"], levels[f["severity"]], f["offset"], f["line"],
+                   char_column(data, f["offset"]), f["message"]),
                   f"{rel} sarif: result {r['ruleId']} at {reg['byteOffset']} differs from JSON")
-            check(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == rel,
+            check(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == file_uri(rel),
                   f"{rel} sarif: uri")
+        check(all(r["level"] == levels[r["properties"]["severity"]] for r in res),
+              f"{rel} sarif: level and severity agree")
+    # Columns count characters: a finding after non-ASCII bytes.
+    data = (b"HTTP/1.1 200 OK\r\nX-A: caf\xc3\xa9 \xff\x01\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+            b"Content-Length: 0\r\n\r\n")
+    _, out, _ = run(["--format=sarif", "-"], input_bytes=data)
+    _, jout, _ = run(["--format=json", "-"], input_bytes=data)
+    res = json.loads(out)["runs"][0]["results"]
+    jf = json.loads(jout.decode().splitlines()[0])["findings"]
+    reg = res[0]["locations"][0]["physicalLocation"]["region"] if res else {}
+    check(res and jf and jf[0]["column"] == 13 and reg.get("startColumn") == 12 and
+          reg.get("byteOffset") == jf[0]["offset"],
+          f"SARIF column in characters, JSON in bytes: {reg!r} {jf!r}")
+    # Standard input has no URI: the artifact is described instead.
+    al = res[0]["locations"][0]["physicalLocation"]["artifactLocation"] if res else {}
+    check(al == {"description": {"text": "standard input"}}, f"stdin's artifactLocation: {al!r}")
+    # A rule's severity set on the command line is an override in the
+    # invocation; the rule keeps its default level.
+    s, out, _ = run(["--format=sarif", "--rule=date-missing=off", "--rule=location-missing=error",
+                     "--rule=bare-lf=warning", "examples/captures/nginx-keepalive.http"])
+    run_ = validate_sarif(json.loads(out), "overrides")
+    if run_ is not None:
+        rules = run_["tool"]["driver"]["rules"]
+        by_id = {r["id"]: (i, r) for i, r in enumerate(rules)}
+        check(by_id["date-missing"][1]["defaultConfiguration"] == {"enabled": True, "level": "note"} and
+              by_id["location-missing"][1]["defaultConfiguration"] == {"enabled": True, "level": "warning"},
+              "rules keep their default configuration")
+        ov = run_["invocations"][0].get("ruleConfigurationOverrides")
+        want = [{"descriptor": {"id": "location-missing", "index": by_id["location-missing"][0]},
+                 "configuration": {"level": "error"}},
+                {"descriptor": {"id": "date-missing", "index": by_id["date-missing"][0]},
+                 "configuration": {"enabled": False}}]
+        check(sorted(ov or [], key=lambda o: o["descriptor"]["index"]) ==
+              sorted(want, key=lambda o: o["descriptor"]["index"]),
+              f"ruleConfigurationOverrides: {ov!r}")
+    s, out, _ = run(["--format=sarif", "examples/captures/nginx-keepalive.http"])
+    check("ruleConfigurationOverrides" not in json.loads(out)["runs"][0]["invocations"][0],
+          "no overrides without --rule")
+    # A relative path with dot segments gives a clean absolute URI.
+    s, out, _ = run(["--format=sarif", "./examples/../examples/captures/broken-401-no-challenge.http"])
+    uri = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    check(uri == file_uri("examples/captures/broken-401-no-challenge.http"), f"dot segments: {uri}")
     # --list-rules in SARIF: the catalogue and no results.
     status, out, _ = run(["--list-rules", "--format=sarif"])
     check(status == 0, "--list-rules sarif exits 0")
@@ -716,6 +807,467 @@ def group_cli():
 
 
 # --------------------------------------------------------------------------
+# inputs: paths that yield nothing; source: findings in offset order, the
+# source line with a caret
+
+def display(raw):
+    """What the text output shows of raw bytes: printable ASCII as is,
+    every other byte as \\xHH."""
+    return "".join(chr(b) if 0x20 <= b < 0x7f else "\\x%02x" % b for b in raw)
+
+
+SOURCE_RE = re.compile(r"( *)(\d+) \| (.*)")
+CARET_RE = re.compile(r"( *) \| ( *)\^")
+
+
+def check_source_lines(rel, data, out, where):
+    """Each finding line placed at LINE:COLUMN is followed by the capture's
+    line LINE (escaped, possibly cut around the column with "...") and a
+    caret under COLUMN; returns the number of findings seen."""
+    lines = out.decode("ascii").splitlines()
+    i = n = 0
+    while i < len(lines):
+        t = lines[i]
+        m = re.match(r"(.*):(\d+):(\d+): (error|warning|info): ", t)
+        i += 1
+        if m is None:
+            check(False, f"{where}: line {t!r} is neither a finding nor under one")
+            continue
+        n += 1
+        ln, col = int(m.group(2)), int(m.group(3))
+        if i + 1 >= len(lines) or SOURCE_RE.fullmatch(lines[i]) is None:
+            # Only a line whose bytes are gone (far behind the read
+            # position) may come without its source.
+            continue
+        sm, cm = SOURCE_RE.fullmatch(lines[i]), CARET_RE.fullmatch(lines[i + 1] if i + 1 < len(lines) else "")
+        i += 2
+        if not check(cm is not None, f"{where}: no caret under {t!r}"):
+            continue
+        check(int(sm.group(2)) == ln, f"{where}: source line number {sm.group(2)} for {t!r}")
+        check(len(sm.group(1)) + len(sm.group(2)) == len(cm.group(1)),
+              f"{where}: the bars of {t!r} are not aligned")
+        start = 0
+        for _ in range(ln - 1):
+            start = data.index(b"\n", start) + 1
+        end = data.find(b"\n", start)
+        raw = data[start:end if end >= 0 else len(data)]
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        shown = sm.group(3)
+        caret = len(cm.group(2))
+        before = shown[:caret]
+        cut_front = before.startswith("...")
+        full_before = display(raw[:col - 1])
+        if cut_front:
+            check(full_before.endswith(before[3:]),
+                  f"{where}: {shown!r} before the caret is not the line's {full_before!r}")
+        else:
+            check(before == full_before[:len(before)] and
+                  (len(before) == len(full_before) or col - 1 > len(raw)),
+                  f"{where}: caret at {caret} of {shown!r}, column {col} of {display(raw)!r}")
+        body = shown[3:] if cut_front else shown
+        body = body[:-3] if body.endswith("...") and not display(raw).endswith("...") else body
+        check(body in display(raw), f"{where}: {shown!r} is not from the line {display(raw)!r}")
+    return n
+
+
+def group_inputs():
+    bad_file = "examples/captures/broken-401-no-challenge.http"
+
+    # A directory with no file to lint: said on stderr, exit 2, the other
+    # paths still linted.
+    tmp = tempfile.mkdtemp(prefix="respcheck-cli-")
+    try:
+        os.makedirs(os.path.join(tmp, "empty", "sub"))
+        with open(os.path.join(tmp, "empty", "notes.txt"), "w") as f:
+            f.write("not a capture\n")
+        d = os.path.join(tmp, "empty")
+        s, out, err = run([d, bad_file])
+        check(s == 2, f"directory without captures: exit {s}, want 2")
+        check(f"respcheck: {d}: no file to lint" in err and "'*.http'" in err,
+              f"directory without captures: stderr {err!r}")
+        check(b"broken-401-no-challenge.http:1:10: error" in out,
+              "directory without captures: the other paths are linted")
+        s, out, err = run(["--include=*.pcap", d])
+        check(s == 2 and "--include '*.pcap'" in err, f"with --include: {s} {err!r}")
+        s, out, err = run(["--format=sarif", d])
+        inv = json.loads(out)["runs"][0]["invocations"][0]
+        check(s == 2 and inv["executionSuccessful"] is False and
+              "no file to lint" in inv["toolExecutionNotifications"][0]["message"]["text"],
+              f"directory without captures in SARIF: {inv!r}")
+        s, out, err = run(["--summary", d])
+        check(b"unreadable" not in out, f"an empty directory is not an unreadable file: {out!r}")
+        # A directory whose captures are all in subdirectories is not empty.
+        with open(os.path.join(tmp, "empty", "sub", "a.http"), "wb") as f:
+            f.write(b"HTTP/1.1 204 No Content\r\nDate: x\r\n\r\n")
+        s, out, err = run([d])
+        check(s == 0 and err == "", f"captures in a subdirectory: {s} {err!r}")
+    finally:
+        shutil.rmtree(tmp)
+
+    # An empty input: a note, nothing else.
+    empty = "tests/cli/captures/empty.http"
+    s, out, err = run([empty])
+    check(s == 0 and out == b"" and err == f"respcheck: {empty}: note: the file is empty\n",
+          f"empty file: {s} {out!r} {err!r}")
+    s, out, err = run(["-"], input_bytes=b"")
+    check(s == 0 and out == b"" and err == "respcheck: <stdin>: note: the input is empty\n",
+          f"empty stdin: {s} {out!r} {err!r}")
+
+
+
+def group_source():
+    bad_file = "examples/captures/broken-401-no-challenge.http"
+
+    # Findings in offset order, in text and in each JSON record, whatever
+    # order the library finds them in.
+    for rel, opts in captures():
+        _, out, _ = run(opts + [rel])
+        places = [tuple(map(int, m.groups())) for m in
+                  re.finditer(rb"^.*?:(\d+):(\d+): ", out, re.M)]
+        check(places == sorted(places), f"{rel}: text findings not in offset order: {places}")
+        _, out, _ = run(opts + ["--format=json", rel])
+        for line in out.decode().splitlines():
+            offs = [f["offset"] for f in json.loads(line)["findings"]]
+            check(offs == sorted(offs), f"{rel}: JSON findings not in offset order: {offs}")
+    s, out, _ = run(["--rule=reason-phrase-nonstandard=info", "examples/captures/nginx-errors.http"])
+    check(re.search(rb":16:10: error: 405 response without Allow.*\n.*:16:14: info: reason",
+                    out) is not None, f"nginx-errors: the 405's findings in order: {out!r}")
+
+    # The source line and a caret under the column (--show-source), the
+    # same whatever the read size; bytes escaped.
+    s, out, _ = run(["--show-source", bad_file])
+    want = (b"examples/captures/broken-401-no-challenge.http:1:10: error: 401 response without "
+            b"WWW-Authenticate [www-authenticate-missing] (RFC 9110 15.5.2)\n"
+            b"    1 | HTTP/1.1 401 Unauthorized\n"
+            b"      |          ^\n")
+    check(s == 1 and out == want, f"--show-source: {out!r}")
+    for rel, opts in captures():
+        with open(os.path.join(ROOT, rel), "rb") as f:
+            data = f.read()
+        s, out, _ = run(opts + ["--show-source", rel])
+        n = check_source_lines(rel, data, out, f"{rel} --show-source")
+        _, plain, _ = run(opts + [rel])
+        check(n == len(plain.splitlines()), f"{rel}: --show-source has {n} findings")
+        check(all(32 <= b < 127 or b == 10 for b in out), f"{rel}: --show-source not printable")
+        for rs in ("1", "7", "4096"):
+            _, out2, _ = run(opts + ["--show-source", "--read-size=" + rs, rel])
+            check(out2 == out, f"{rel}: --show-source differs with --read-size={rs}")
+    # A long line is cut around the column.
+    long_line = b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 300 + b"\x01" + b"b" * 300 + b"\r\nDate: x\r\n\r\n"
+    s, out, _ = run(["--show-source", "--rule=header-value-invalid=warning", "-"], input_bytes=long_line)
+    check(check_source_lines("-", long_line, out, "long line") >= 1 and
+          re.search(rb"\| \.\.\.a+\\x01b+\.\.\.\n", out) is not None, f"long line cut: {out!r}")
+    # In colour the caret is coloured; JSON and SARIF are unchanged.
+    s, out, _ = run(["--show-source", "--color=always", bad_file])
+    check(b"\x1b[1;32m^\x1b[0m" in out, f"--show-source in colour: {out!r}")
+    for fmt in ("json", "sarif"):
+        _, a, _ = run(["--format=" + fmt, bad_file])
+        _, b, _ = run(["--format=" + fmt, "--show-source", bad_file])
+        check(a == b, f"--show-source changes {fmt}")
+    # By default the source is shown when stdout is a terminal, and
+    # --no-show-source turns it off.
+    import pty
+    for args, shown in (([], True), (["--no-show-source"], False),
+                        (["--show-source", "--no-show-source"], False)):
+        master, slave = pty.openpty()
+        try:
+            p = subprocess.Popen([RESPCHECK, "--no-progress", "--color=never"] + args + [bad_file],
+                                 cwd=ROOT, stdout=slave, stderr=subprocess.PIPE)
+            os.close(slave)
+            slave = -1
+            got = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                got += chunk
+            p.wait(timeout=TIMEOUT)
+        finally:
+            if slave >= 0:
+                os.close(slave)
+            os.close(master)
+        check((b"    1 | HTTP/1.1 401 Unauthorized" in got) == shown,
+              f"on a terminal with {args}: {got!r}")
+
+
+# --------------------------------------------------------------------------
+# config: --rule lists, --error-on, the configuration file
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+REDIRECT = (b"HTTP/1.1 302 Found\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+            b"Content-Length: 0\r\n\r\n")  # a warning
+NO_DATE = b"HTTP/1.1 204 No Content\r\n\r\n"                                # an info
+
+
+def rules_of(out):
+    return re.findall(rb"\[([a-z0-9-]+)\]", out)
+
+
+def group_config():
+    zoo = "tests/cli/captures/status-zoo.http"
+    bad_file = "examples/captures/broken-401-no-challenge.http"
+
+    # --rule takes a comma-separated list; the last setting wins.
+    s, out, _ = run(["--rule=allow-missing=off,date-missing=error,status-obsoleted=off", zoo])
+    got = rules_of(out)
+    check(s == 1 and b"allow-missing" not in got and b"status-obsoleted" not in got and
+          b"error: 200 response without Date" in out, f"--rule list: {out!r}")
+    s, out, _ = run(["--rule=date-missing=error,date-missing=off", zoo])
+    check(b"date-missing" not in rules_of(out), "--rule list: the last one wins")
+    for arg, needle in (("--rule=date-missing=off,nope=warning", "unknown rule 'nope'"),
+                        ("--rule=date-missing=off,", "'' is not ID=off|info|warning|error"),
+                        ("--rule=,date-missing=off", "'' is not ID=off|info|warning|error"),
+                        ("--rule=date-missing=off,allow-missing=loud", "severity 'loud'")):
+        s, out, err = run([arg, zoo])
+        check(s == 2 and needle in err and out == b"", f"{arg}: {s} {err!r}")
+
+    # --error-on: warnings (or anything) fail the run; the records' verdicts
+    # do not change.
+    for data, level, want in ((REDIRECT, None, 0), (REDIRECT, "error", 0), (REDIRECT, "warning", 1),
+                              (NO_DATE, "warning", 0), (NO_DATE, "info", 1)):
+        args = ["--error-on=" + level] if level else []
+        s, out, _ = run(args + ["-"], input_bytes=data)
+        check(s == want, f"--error-on={level} on {data[:20]!r}: exit {s}, want {want}")
+    s, out, _ = run(["--error-on=warning", "--format=json", "-"], input_bytes=REDIRECT)
+    check(s == 1 and json.loads(out)["verdict"] == "accept", f"--error-on keeps the verdict: {out!r}")
+    s, out, _ = run(["--error-on=warning", "--rule=location-missing=info", "-"], input_bytes=REDIRECT)
+    check(s == 0, "--error-on=warning with the warning made info")
+    s, _, err = run(["--error-on=fatal", zoo])
+    check(s == 2 and "--error-on: 'fatal' is not error, warning or info" in err, f"--error-on=fatal: {err!r}")
+
+    tmp = tempfile.mkdtemp(prefix="respcheck-cli-")
+    try:
+        proj = os.path.join(tmp, "proj")
+        write(os.path.join(proj, ".git", "HEAD"), "ref: refs/heads/main\n")
+        cap = os.path.join(proj, "caps", "deep", "a.http")
+        write(cap, REDIRECT + NO_DATE)
+        conf = os.path.join(proj, ".respcheck.toml")
+
+        def lint(*args, cwd=None):
+            e = dict(os.environ)
+            p = subprocess.run([RESPCHECK, "--format=json", *args], cwd=cwd or ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+            recs = [json.loads(l) for l in p.stdout.decode().splitlines()]
+            return p.returncode, [f["rule"] + ":" + f["severity"] for r in recs for f in r["findings"]], \
+                p.stderr.decode()
+
+        s, found, err = lint(cap)
+        check(s == 0 and found == ["location-missing:warning", "date-missing:info"],
+              f"no configuration: {s} {found} {err!r}")
+
+        # Found upward from the inputs, up to the project's root (.git).
+        write(conf, "# respcheck's settings\n"
+                    "error-on = \"warning\"  # fail on warnings\n"
+                    "\n[rules]\n"
+                    "date-missing = \"off\"\n"
+                    "'location-missing' = 'error'\n"
+                    "\"reason-phrase-mismatch\" = \"warning\"\r\n"
+                    "[limits]\n"
+                    "max-headers = 1_000\n")
+        s, found, err = lint(cap)
+        check(s == 1 and found == ["location-missing:error"], f"configuration found upward: {s} {found} {err!r}")
+        s, found, err = lint(os.path.join(proj, "caps"))
+        check(s == 1 and found == ["location-missing:error"], f"... from a directory: {s} {found}")
+        s, found, err = lint("-", cwd=os.path.join(proj, "caps"))
+        check(found == [], f"... from the working directory for stdin: {found} {err!r}")
+        # The command line wins over the file.
+        s, found, err = lint("--rule=location-missing=info,date-missing=warning", cap)
+        check(s == 1 and found == ["location-missing:info", "date-missing:warning"],
+              f"--rule over the file: {s} {found}")
+        s, found, err = lint("--error-on=error", "--rule=location-missing=warning", cap)
+        check(s == 0, f"--error-on over the file: {s}")
+        s, found, err = lint("--max-headers=1", cap)
+        check(s == 1 and "too-many-headers:error" in found, f"--max-headers over the file: {found}")
+        # --no-config, --config.
+        s, found, err = lint("--no-config", cap)
+        check(s == 0 and found == ["location-missing:warning", "date-missing:info"], f"--no-config: {found}")
+        other = os.path.join(tmp, "other.toml")
+        write(other, "[rules]\nlocation-missing = \"off\"\n")
+        s, found, err = lint("--config=" + other, cap)
+        check(s == 0 and found == ["date-missing:info"], f"--config: {s} {found}")
+        s, found, err = lint("--config", os.path.join(tmp, "missing.toml"), cap)
+        check(s == 2 and "missing.toml: cannot open" in err, f"--config missing: {s} {err!r}")
+        # --list-rules shows the severities in force; SARIF records them as
+        # overrides.
+        s, out, _ = run(["--config=" + conf, "--list-rules", "--format=json"])
+        sev = {json.loads(l)["rule"]: json.loads(l)["severity"] for l in out.decode().splitlines()}
+        check(sev.get("date-missing") == "off" and sev.get("location-missing") == "error",
+              f"--list-rules with a configuration: {sev.get('date-missing')}")
+        s, out, _ = run(["--config=" + conf, "--format=sarif", cap])
+        ov = {o["descriptor"]["id"]: o["configuration"]
+              for o in json.loads(out)["runs"][0]["invocations"][0].get("ruleConfigurationOverrides", [])}
+        check(ov.get("date-missing") == {"enabled": False} and ov.get("location-missing") == {"level": "error"},
+              f"SARIF overrides from the configuration: {ov}")
+        # Inputs in two folders: the file is looked for above both.
+        cap2 = os.path.join(proj, "caps", "b.http")
+        write(cap2, REDIRECT)
+        write(os.path.join(proj, "caps", "deep", ".respcheck.toml"), "[rules]\nlocation-missing = \"off\"\n")
+        s, found, err = lint(cap, cap2)
+        check(found.count("location-missing:error") == 2, f"the inputs' common folder: {found}")
+        s, found, err = lint(cap)
+        check(found == ["date-missing:info"], f"the nearest file: {found}")
+        os.remove(os.path.join(proj, "caps", "deep", ".respcheck.toml"))
+        # Not above the project's root.
+        os.remove(conf)
+        write(os.path.join(tmp, ".respcheck.toml"), "[rules]\nlocation-missing = \"off\"\n")
+        s, found, err = lint(cap)
+        check(found == ["location-missing:warning", "date-missing:info"], f"a file above .git is not read: {found}")
+        os.remove(os.path.join(tmp, ".respcheck.toml"))
+
+        # A strict parser: every mistake names the file and line.
+        for text, line, needle in (
+                ("[rules]\ndate-missing = \"loud\"\n", 2, "severity 'loud' is not off, info, warning or error"),
+                ("[rules]\nno-such-rule = \"off\"\n", 2, "unknown rule 'no-such-rule'"),
+                ("[limits]\nmax-foo = 3\n", 2, "unknown key 'max-foo' in [limits]"),
+                ("[limits]\nmax-headers = \"3\"\n", 2, "max-headers: a number is needed"),
+                ("[limits]\nmax-headers = 0\n", 2, "max-headers: 0 is below 1"),
+                ("[limits]\nmax-headers = 01\n", 2, "leading zero"),
+                ("[limits]\nmax-headers = -1\n", 2, "max-headers: -1 is below 1"),
+                ("[limits]\nmax-headers = 1__0\n", 2, "not a number"),
+                ("[limits]\nmax-headers = 1.5\n", 2, "not a number"),
+                ("[limits]\nmax-headers = 99999999999999999999999\n", 2, "too large (at most 1048576)"),
+                ("[limits]\nmax-held-bytes = 1000\n", 2, "max-held-bytes: 1000 is below 65536"),
+                ("[rules]\ndate-missing = off\n", 2, "expected a value"),
+                ("[rules]\ndate-missing = \"off\" x\n", 2, "unexpected 'x' after the value"),
+                ("[rules]\ndate-missing \"off\"\n", 2, "expected '=' after the key"),
+                ("[rules]\ndate-missing = \"off\n", 2, "unterminated string"),
+                ("[rules]\ndate-missing = \"o\\u0066f\"\n", 2, "escape sequences are not supported"),
+                ("[rules]\ndate-missing = [\"off\"]\n", 2, "arrays and inline tables are not supported"),
+                ("[rules]\ndate-missing = true\n", 2, "expected a value"),
+                ("[rules]\nrules.date-missing = \"off\"\n", 2, "dotted keys are not supported"),
+                ("[rules]\ndate-missing = \"off\"\ndate-missing = \"info\"\n", 3, "'date-missing' is set twice (line 2)"),
+                ("[rules]\n[rules]\n", 2, "table [rules] appears twice (line 1)"),
+                ("[output]\n", 1, "unknown table [output] (known: [rules], [limits])"),
+                ("[[rules]]\n", 1, "arrays of tables are not supported"),
+                ("[rules\n", 1, "expected ']'"),
+                ("max-headers = 3\n", 1, "unknown key 'max-headers' (rules go in [rules], limits in [limits])"),
+                ("error-on = \"fatal\"\n", 1, "error-on: 'fatal' is not error, warning or info"),
+                ("[rules]\ndate-missing = \"off\"\x01\n", 2, "control character"),
+                ("[rules]\n# caf\xe9\n", 2, "not UTF-8"),
+                ("\xef\xbb\xbf[rules]\n", 1, "a byte order mark"),
+                ("[rules]\rdate-missing = \"off\"\n", 1, "control character")):
+            write(conf, text.encode("latin-1"))
+            s, found, err = lint(cap)
+            want = f"respcheck: {conf}:{line}: "
+            check(s == 2 and err.startswith(want) and needle in err,
+                  f"configuration {text!r}: {s} {err!r}, want {want!r} and {needle!r}")
+        write(conf, b"x" * (1024 * 1024 + 1))
+        s, found, err = lint(cap)
+        check(s == 2 and "larger than 1048576 bytes" in err, f"a huge configuration: {err!r}")
+    finally:
+        shutil.rmtree(tmp)
+
+
+# --------------------------------------------------------------------------
+# baseline: --baseline, --write-baseline
+
+def read_baseline(path):
+    with open(path, encoding="ascii") as f:
+        return f.read()
+
+
+def group_baseline():
+    zoo = "tests/cli/captures/status-zoo.http"
+    errors = "examples/captures/nginx-errors.http"
+    tmp = tempfile.mkdtemp(prefix="respcheck-cli-")
+    try:
+        base = os.path.join(tmp, "baseline.txt")
+        # Writing: every finding goes to the file, none is reported.
+        s, out, err = run(["--write-baseline", base, zoo, errors])
+        check(s == 0 and out == b"" and f"respcheck: {base}: 13 findings written" in err,
+              f"--write-baseline: {s} {out!r} {err!r}")
+        text = read_baseline(base)
+        lines = text.splitlines()
+        check(lines[0] == "# respcheck baseline 1", f"baseline header: {lines[:2]}")
+        entries = [l.split("\t") for l in lines if not l.startswith("#")]
+        check(all(len(e) == 5 and re.fullmatch(r"[0-9a-f]{16}", e[2]) and int(e[3]) >= 1 for e in entries),
+              f"baseline entries: {entries[:3]}")
+        check(sum(int(e[3]) for e in entries) == 13, "baseline counts")
+        check(entries == sorted(entries, key=lambda e: (e[1], e[0], e[4], e[2])), "baseline sorted")
+        check(any(e[0] == "allow-missing" and e[1] == errors and e[4] == "HTTP/1.1 405 Not Allowed"
+                  for e in entries), f"baseline excerpt: {entries}")
+        # The same whatever the read size.
+        base1 = os.path.join(tmp, "baseline1.txt")
+        run(["--read-size=1", "--write-baseline", base1, zoo, errors])
+        check(read_baseline(base1) == text, "--write-baseline with --read-size=1")
+        # Reading: nothing left, exit 0; counted in the summary.
+        s, out, err = run(["--baseline", base, "--summary", zoo, errors])
+        check(s == 0 and out.decode().startswith("summary: 2 files") and "13 baselined" in out.decode(),
+              f"--baseline: {s} {out!r} {err!r}")
+        s, out, err = run(["--baseline", base, "--format=json", "--summary", zoo])
+        objs = [json.loads(l) for l in out.decode().splitlines()]
+        check(s == 0 and all(o["findings"] == [] for o in objs[:-1]) and
+              objs[-1]["summary"]["baselined"] == 11, f"--baseline json: {objs[-1]}")
+        # A path written another way is the same file.
+        s, out, _ = run(["--baseline", base, "./tests//cli/captures/status-zoo.http"])
+        check(s == 0 and out == b"", f"--baseline, another spelling of the path: {out!r}")
+
+        # New findings are reported; old ones, however their offsets moved,
+        # are not.
+        with open(os.path.join(ROOT, errors), "rb") as f:
+            data = f.read()
+        cap = os.path.join(tmp, "cap.http")
+        write(cap, data)
+        base2 = os.path.join(tmp, "b2.txt")
+        run(["--write-baseline", base2, cap])
+        date = b"Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+        ok = b"HTTP/1.1 200 OK\r\n" + date + b"Content-Length: 2\r\n\r\nok"
+        last = data.rindex(b"HTTP/1.1 204")  # it closes the connection
+        # "OK" for a 405 is 200's phrase: reason-phrase-mismatch.
+        write(cap, ok + data[:last] + b"HTTP/1.1 405 OK\r\n" + date + b"Content-Length: 0\r\n\r\n" +
+              data[last:])
+        s, out, _ = run(["--baseline", base2, cap])
+        got = out.decode().splitlines()
+        n = (ok + data[:last]).count(b"\n") + 1
+        check(s == 1 and len(got) == 2 and f":{n}:10: error: 405 response without Allow" in got[0] and
+              f":{n}:14: info: reason \"OK\"" in got[1], f"--baseline after a change: {got}")
+        # Counted: a second identical finding is new (the 405 again: its
+        # allow-missing; its own reason "Not Allowed" is not reported).
+        write(cap, data[:last] + data[385:699] + data[last:])
+        s, out, _ = run(["--baseline", base2, cap])
+        check(s == 1 and len(out.decode().splitlines()) == 1, f"--baseline counts: {out!r}")
+        # SARIF marks what it reports as new.
+        s, out, _ = run(["--baseline", base2, "--format=sarif", cap])
+        res = json.loads(out)["runs"][0]["results"]
+        check(len(res) == 1 and all(r.get("baselineState") == "new" for r in res), f"SARIF baselineState: {res}")
+        # --error-on with a baseline: what is left decides.
+        write(cap, data)
+        s, _, _ = run(["--baseline", base2, "--error-on=info", cap])
+        check(s == 0, "--error-on=info with everything baselined")
+
+        # A strict reader.
+        for text, line, needle in (("", 1, "not a respcheck baseline"),
+                                   ("# respcheck baseline 2\n", 1, "not a respcheck baseline"),
+                                   ("# respcheck baseline 1\nx\ty\n", 2, "expected RULE, FILE, CONTEXT, COUNT"),
+                                   ("# respcheck baseline 1\nx\ty\tzz\t1\t\n", 2, "CONTEXT"),
+                                   ("# respcheck baseline 1\nx\ty\t0123456789abcdef\t0\t\n", 2, "COUNT"),
+                                   ("# respcheck baseline 1\nx\ty\t0123456789abcdef\t1\t\n"
+                                    "x\ty\t0123456789abcdef\t1\t\n", 3, "appears twice (line 2)")):
+            write(base, text)
+            s, out, err = run(["--baseline", base, zoo])
+            want = f"respcheck: {base}:{line}: "
+            check(s == 2 and err.startswith(want) and needle in err and out == b"",
+                  f"baseline {text!r}: {s} {err!r}, want {want!r} and {needle!r}")
+        s, out, err = run(["--baseline", os.path.join(tmp, "missing"), zoo])
+        check(s == 2 and "missing: cannot open" in err, f"--baseline missing: {err!r}")
+        s, out, err = run(["--write-baseline", os.path.join(tmp, "no", "dir", "b.txt"), zoo])
+        check(s == 2 and "cannot" in err, f"--write-baseline into a missing folder: {s} {err!r}")
+    finally:
+        shutil.rmtree(tmp)
+
+
+# --------------------------------------------------------------------------
 # rss
 
 def group_rss():
@@ -756,6 +1308,8 @@ def group_rss():
 # --------------------------------------------------------------------------
 
 GROUPS = {"golden": group_golden, "json": group_json, "sarif": group_sarif,
+          "inputs": group_inputs, "source": group_source, "config": group_config,
+          "baseline": group_baseline,
           "cli": group_cli, "rss": group_rss}
 
 

@@ -38,6 +38,9 @@ BAD = [
     (["--rule=date-missing=loud"], "--rule: severity 'loud' is not off, info, warning or error"),
     (["--rule=date-missing"], "--rule: 'date-missing' is not ID=off|info|warning|error"),
     (["--rule=\x1b[2J=off"], "unknown rule '\\x1b[2J'"),
+    (["--rule=date-missing=off,nope=info"], "--rule: unknown rule 'nope'"),
+    (["--rule=date-missing=off,"], "--rule: '' is not ID=off|info|warning|error"),
+    (["--rule=date-missing=off,allow-missing"], "--rule: 'allow-missing' is not ID=off|info|warning|error"),
     (["--max-headers=0"], "--max-headers: '0' is zero; it must be at least 1"),
     (["--max-headers=12x"], "--max-headers: '12x' is not a positive decimal number"),
     (["--max-header-bytes=-5"], "--max-header-bytes: '-5' is not a positive decimal number"),
@@ -53,6 +56,7 @@ BAD = [
 
 GOOD = [
     ["--rule=date-missing=off"],
+    ["--rule=date-missing=off,allow-missing=warning"],
     ["--rule", "date-missing=error"],
     ["--rule=reason-phrase-mismatch=warning", "--rule=date-missing=info"],
     ["--max-header-bytes=1073741824"],

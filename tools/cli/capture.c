@@ -35,6 +35,8 @@ typedef struct kept_finding {
 /* A connection's response in progress. Spans are kept as offsets into
  * bytes (which may move as it grows). */
 typedef struct flow_out {
+  char client[RESPCHECK_CAPTURE_ENDPOINT_MAX];
+  char server[RESPCHECK_CAPTURE_ENDPOINT_MAX];
   int have_head;
   respcheck_response_t head;
   size_t reason_off;
@@ -89,9 +91,11 @@ static size_t keep_bytes(flow_out_t *fo, const char *p, size_t n) {
 static void *on_flow_open(void *user, const respcheck_capture_flow_t *flow) {
   flow_out_t *fo = calloc(1, sizeof *fo);
   (void)user;
-  (void)flow;
-  if (fo != NULL)
+  if (fo != NULL) {
     fo->bytes.oom = &fo->oom;
+    respcheck_capture_endpoint(flow, 0, fo->client, sizeof fo->client);
+    respcheck_capture_endpoint(flow, 1, fo->server, sizeof fo->server);
+  }
   return fo;
 }
 
@@ -174,8 +178,6 @@ static void on_message_end(void *user, const respcheck_capture_context_t *ctx,
   rc_cli_t *app = user;
   flow_out_t *fo = ctx->flow_user;
   const respcheck_capture_flow_t *flow = ctx->flow;
-  char client[RESPCHECK_CAPTURE_ENDPOINT_MAX];
-  char server[RESPCHECK_CAPTURE_ENDPOINT_MAX];
   char label[3 * RESPCHECK_CAPTURE_ENDPOINT_MAX];
   rc_source_t src;
   rc_request_info_t req;
@@ -185,19 +187,17 @@ static void on_message_end(void *user, const respcheck_capture_context_t *ctx,
     return;
   if (app->stdout_tty)
     rc_progress_clear(app);
-  respcheck_capture_endpoint(flow, 0, client, sizeof client);
-  respcheck_capture_endpoint(flow, 1, server, sizeof server);
   if (ctx->frame != 0)
     snprintf(label, sizeof label, "flow %" PRIu64 " (%s -> %s) frame %" PRIu64,
-             flow->id, client, server, ctx->frame);
+             flow->id, fo->client, fo->server, ctx->frame);
   else
     snprintf(label, sizeof label, "flow %" PRIu64 " (%s -> %s)", flow->id,
-             client, server);
+             fo->client, fo->server);
   memset(&src, 0, sizeof src);
   src.kind = "pcap";
   rc_source_number(&src, "flow", flow->id);
-  rc_source_string(&src, "client", client, strlen(client));
-  rc_source_string(&src, "server", server, strlen(server));
+  rc_source_string(&src, "client", fo->client, strlen(fo->client));
+  rc_source_string(&src, "server", fo->server, strlen(fo->server));
   if (ctx->frame != 0)
     rc_source_number(&src, "frame", ctx->frame);
   else

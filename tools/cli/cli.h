@@ -56,8 +56,9 @@ typedef struct rc_cli {
   /* The parser and line map raw streams reuse from file to file. */
   respcheck_parser_t *parser;
   rc_linemap_t *linemap;
-  int io_error;   /* exit status 2 */
-  int any_reject; /* exit status 1 */
+  uint64_t inputs_taken; /* files and standard inputs opened, or tried */
+  int io_error;          /* exit status 2 */
+  int any_reject;        /* exit status 1 */
 
   /* Progress on stderr (inputs.c). */
   int progress_tty;

@@ -124,6 +124,18 @@ static void lint_input(rc_cli_t *app, rc_input_t *in) {
       break;
     in->head_len += (size_t)n;
   }
+  if (in->head_len == 0) {
+    /* Not an error (exit 0), but worth saying: an empty capture is most
+     * often a recording that went wrong. */
+    rc_progress_clear(app);
+    if (strcmp(in->path, "-") == 0) {
+      fputs("respcheck: <stdin>: note: the input is empty\n", stderr);
+    } else {
+      fputs("respcheck: ", stderr);
+      rc_text_escaped(stderr, in->path, strlen(in->path));
+      fputs(": note: the file is empty\n", stderr);
+    }
+  }
   for (i = 0; i < NKINDS; i++) {
     if (kinds[i]->sniff == NULL || kinds[i]->sniff(in->head, in->head_len)) {
       kinds[i]->lint(app, in);
@@ -135,6 +147,7 @@ static void lint_input(rc_cli_t *app, rc_input_t *in) {
 static void lint_file(rc_cli_t *app, const char *path) {
   rc_input_t in;
   struct stat st;
+  app->inputs_taken++;
   memset(&in, 0, sizeof in);
   in.path = path;
   if (strcmp(path, "-") == 0) {
@@ -262,10 +275,59 @@ static void walk_dir(rc_cli_t *app, const char *dir, int depth) {
   free(names);
 }
 
+/* "respcheck: DIR: no file to lint (...)" on stderr and in SARIF's
+ * notifications, exit status 2: a directory that yields nothing is most
+ * often a wrong path or a wrong --include, never what was meant. */
+static void no_file_to_lint(rc_cli_t *app, const char *dir) {
+  rc_buf_t why = {NULL, 0, 0, NULL};
+  int oom = 0;
+  size_t i, n = 0;
+  const char *const *p;
+  why.oom = &oom;
+  rc_buf_str(&why, "no file to lint (");
+  if (app->include != NULL) {
+    rc_buf_str(&why, "none matches --include '");
+    rc_buf_str(&why, app->include);
+    rc_buf_str(&why, "'");
+  } else {
+    rc_buf_str(&why, "none is named like ");
+    for (i = 0; i < NKINDS; i++)
+      for (p = kinds[i]->patterns; p != NULL && *p != NULL; p++) {
+        rc_buf_str(&why, n++ > 0 ? ", '" : "'");
+        rc_buf_str(&why, *p);
+        rc_buf_str(&why, "'");
+      }
+    rc_buf_str(&why, "; --include takes others");
+  }
+  rc_buf_str(&why, ")");
+  rc_buf_put(&why, "", 1); /* rc_out_notification takes a C string */
+  if (!oom)
+    why.len--;
+  rc_progress_clear(app);
+  fputs("respcheck: ", stderr);
+  rc_text_escaped(stderr, dir, strlen(dir));
+  fputs(": ", stderr);
+  rc_text_escaped(stderr, oom ? "no file to lint" : why.p,
+                  oom ? strlen("no file to lint") : why.len);
+  fputc('\n', stderr);
+  app->io_error = 1;
+  rc_out_notification(app->out, dir, oom ? "no file to lint" : why.p);
+  rc_buf_free(&why);
+}
+
 void rc_lint_path(rc_cli_t *app, const char *path) {
   struct stat st;
-  if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+  if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    uint64_t before = app->inputs_taken;
+    rc_out_stats_t st0, st1;
+    rc_out_get_stats(app->out, &st0);
     walk_dir(app, path, 0);
-  else
+    rc_out_get_stats(app->out, &st1);
+    /* A directory that could not be read has said so already. */
+    if (app->inputs_taken == before &&
+        st1.unreadable_files == st0.unreadable_files)
+      no_file_to_lint(app, path);
+  } else {
     lint_file(app, path);
+  }
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "count.h" /* the library's own, header only */
+#include "json.h"
 
 typedef struct rc_checkpoint {
   uint64_t offset;     /* a multiple of RC_LINEMAP_BLOCK */
@@ -242,4 +243,67 @@ void rc_linemap_pin(rc_linemap_t *map, uint64_t offset) {
   pin->offset = offset;
   pin->valid = 1;
   pin->located = 0;
+}
+
+/* The bytes of offset's line around it, from the ring: the line's start
+ * comes from its column, its end is the first LF after offset (looked for
+ * one byte past RC_SNIPPET_AFTER, to tell a cut line from a short one). */
+int rc_linemap_snippet(void *ctx, uint64_t offset, rc_snippet_t *s) {
+  rc_linemap_t *map = ctx;
+  uint64_t line, column, line_start, from, to, limit, oldest, x;
+  int found = 0;
+  if (rc_linemap_locate(map, offset, &line, &column) != 0 || column == 0 ||
+      column - 1 > offset)
+    return -1;
+  oldest = map->total > map->cap ? map->total - map->cap : 0;
+  if (offset > map->total || offset < oldest)
+    return -1;
+  line_start = offset - (column - 1);
+  from = offset - line_start > RC_SNIPPET_BEFORE ? offset - RC_SNIPPET_BEFORE
+                                                 : line_start;
+  if (from < oldest)
+    from = oldest;
+  limit = map->total - offset > RC_SNIPPET_AFTER ? offset + RC_SNIPPET_AFTER + 1
+                                                 : map->total;
+  for (to = offset; to < limit; to++) {
+    if (map->ring[(size_t)(to % map->cap)] == '\n') {
+      found = 1;
+      break;
+    }
+  }
+  s->cut_before = from > line_start;
+  s->cut_after = 0;
+  if (!found) {
+    /* Cut, or the line goes on in bytes not fed yet (the stream reader
+     * feeds the map RC_SNIPPET_AFTER + 1 bytes ahead of the parser: only
+     * at the end of the stream). */
+    if (to > offset + RC_SNIPPET_AFTER) {
+      to = offset + RC_SNIPPET_AFTER;
+      s->cut_after = 1;
+    }
+  } else if (to > from && map->ring[(size_t)((to - 1) % map->cap)] == '\r') {
+    to--; /* the CR of a CRLF is part of the line end */
+  }
+  s->len = (size_t)(to - from);
+  for (x = from; x < to; x++)
+    s->bytes[x - from] = map->ring[(size_t)(x % map->cap)];
+  s->caret = offset - from < s->len ? (size_t)(offset - from) : s->len;
+  s->char_column = 0;
+  if (line_start >= oldest) {
+    /* Characters from the line's start, read as the JSON escaper reads
+     * them: a well-formed UTF-8 sequence, or one byte. */
+    uint64_t chars = 0;
+    x = line_start;
+    while (x < offset) {
+      unsigned char u[4];
+      size_t k, n = offset - x < 4 ? (size_t)(offset - x) : 4, len;
+      for (k = 0; k < n; k++)
+        u[k] = (unsigned char)map->ring[(size_t)((x + k) % map->cap)];
+      len = rc_utf8_seq_len(u, n);
+      x += len > 0 ? len : 1;
+      chars++;
+    }
+    s->char_column = chars + 1;
+  }
+  return 0;
 }

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "respcheck.h"
+#include "snippet.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -60,6 +61,9 @@ int rc_linemap_locate(void *map, uint64_t offset, uint64_t *line,
 /* Remembers the place of a recent offset, to be found after it leaves the
  * window. Keeps the last RC_LINEMAP_PINS. */
 void rc_linemap_pin(rc_linemap_t *map, uint64_t offset);
+/* rc_snippet_fn (output.h): the bytes of offset's line around it, while
+ * they are in the window; ctx is the rc_linemap_t. */
+int rc_linemap_snippet(void *map, uint64_t offset, rc_snippet_t *snippet);
 
 #ifdef __cplusplus
 }

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* Output writers of the respcheck command; see output.h for the contract. */
+#define _POSIX_C_SOURCE 200809L /* getcwd */
+
 #include "output.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "paths.h"
 #include "record.h"
 
 static void buf_json(rc_buf_t *b, const char *s, size_t len) {
@@ -20,25 +24,31 @@ static void fp_json_cstr(FILE *fp, const char *s) {
     rc_json_string(fp, s, strlen(s));
 }
 
-/* SARIF's artifactLocation.uri is a URI reference (RFC 3986): percent-encode
- * every byte outside the unreserved set and '/'. */
-static void fp_uri_json(FILE *fp, const char *path) {
-  const unsigned char *s = (const unsigned char *)path;
-  char esc[3] = {'%', 0, 0};
-  fputc('"', fp);
-  for (; *s; s++) {
-    unsigned char c = *s;
+/* SARIF's artifactLocation.uri for a path: a file: URI (RFC 8089) of the
+ * absolute path (relative ones are taken from cwd), without dot segments,
+ * with every byte outside RFC 3986's unreserved set and '/'
+ * percent-encoded. */
+static void buf_file_uri(rc_buf_t *b, const char *cwd, const char *path) {
+  rc_buf_t abs = {NULL, 0, 0, b->oom};
+  size_t i;
+  rc_path_clean(&abs, cwd, path);
+  rc_buf_str(b, "file://");
+  if (abs.len == 0 || abs.p[0] != '/')
+    rc_buf_put(b, "/", 1); /* no working directory: as if at the root */
+  for (i = 0; i < abs.len; i++) {
+    unsigned char c = (unsigned char)abs.p[i];
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
         c == '~' || c == '/') {
-      fputc(c, fp);
+      rc_buf_put(b, &abs.p[i], 1);
     } else {
+      char esc[3] = {'%', 0, 0};
       esc[1] = "0123456789ABCDEF"[c >> 4];
       esc[2] = "0123456789ABCDEF"[c & 15];
-      (void)fwrite(esc, 1, 3, fp);
+      rc_buf_put(b, esc, 3);
     }
   }
-  fputc('"', fp);
+  rc_buf_free(&abs);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -173,10 +183,12 @@ static void fp_sarif_rule(FILE *fp, const rc_out_config_t *cfg, int r) {
     fputs(",\n             \"helpUri\": ", fp);
     fp_help_uri(fp, ref);
   }
+  /* The rule's own default: what this run changes is in the invocation's
+   * ruleConfigurationOverrides (SARIF 3.20.5). */
   fprintf(fp,
           ",\n             \"defaultConfiguration\": {\"enabled\": %s, "
           "\"level\": \"%s\"},\n",
-          sev != RESPCHECK_SEVERITY_OFF ? "true" : "false", sarif_level(sev));
+          dflt != RESPCHECK_SEVERITY_OFF ? "true" : "false", sarif_level(dflt));
   fputs("             \"properties\": {\"reference\": ", fp);
   fp_json_cstr(fp, ref);
   fprintf(fp, ", \"severity\": \"%s\", \"defaultSeverity\": \"%s\"}}",
@@ -209,8 +221,31 @@ static void fp_sarif_open(FILE *fp, const rc_out_config_t *cfg) {
   fputs("          ]\n"
         "        }\n"
         "      },\n"
+        "      \"columnKind\": \"unicodeCodePoints\",\n"
         "      \"results\": [",
         fp);
+}
+
+/* The invocation's ruleConfigurationOverrides: every rule whose severity
+ * in force is not its default (--rule, a configuration file). */
+static void fp_sarif_overrides(FILE *fp, const rc_out_config_t *cfg) {
+  int r, n = 0;
+  for (r = 0; r < nrules(cfg); r++) {
+    int sev = rule_severity(cfg, r);
+    if (sev == rule_default(cfg, r))
+      continue;
+    fputs(n++ > 0 ? ",\n" : ",\n         \"ruleConfigurationOverrides\": [\n",
+          fp);
+    fputs("           {\"descriptor\": {\"id\": ", fp);
+    fp_json_cstr(fp, str_or(rule_id(cfg, r), "unknown"));
+    fprintf(fp, ", \"index\": %d}, \"configuration\": ", r);
+    if (sev == RESPCHECK_SEVERITY_OFF)
+      fputs("{\"enabled\": false}}", fp);
+    else
+      fprintf(fp, "{\"level\": \"%s\"}}", sarif_level(sev));
+  }
+  if (n > 0)
+    fputs("\n         ]", fp);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -219,11 +254,22 @@ static void fp_sarif_open(FILE *fp, const rc_out_config_t *cfg) {
 typedef struct rc_pending {
   uint64_t index;
   uint64_t offset, line, column;
+  uint64_t seq; /* arrival order, among equal offsets */
   int located;
   int rule; /* -1 when out of the catalogue */
   int severity;
   size_t id_off, id_len, ref_off, ref_len, msg_off, msg_len; /* in arena */
+  size_t end_off; /* one past its last byte in arena */
+  /* Text with show_source: the line, as it was when the finding came. */
+  int have_snip, cut_before, cut_after;
+  size_t snip_off, snip_len, caret;
 } rc_pending_t;
+
+/* A pending finding's place in the order it is written. */
+typedef struct rc_order {
+  uint64_t offset, seq;
+  size_t i;
+} rc_order_t;
 
 typedef struct rc_drop {
   uint64_t index, count;
@@ -239,6 +285,8 @@ struct rc_out {
   /* The current file. */
   char *path;
   size_t path_len;
+  char *cwd;    /* relative paths' directory, for SARIF's file: URIs */
+  rc_buf_t uri; /* SARIF: the current file's URI, as a JSON string */
   rc_locate_fn locate;
   void *locate_ctx;
   int in_file;
@@ -252,10 +300,16 @@ struct rc_out {
   int have_head;
   uint64_t head_index;
   rc_buf_t head;
-  /* JSON: findings not yet written, in arrival order. */
+  /* Findings not yet written (JSON and text), in arrival order. */
   rc_pending_t *pend;
   size_t npend, pend_cap;
+  uint64_t seq;
+  rc_order_t *order; /* scratch: the findings being written, sorted */
+  size_t order_cap;
   rc_buf_t arena;
+  /* Text: the bytes of a finding's line (rc_out_set_snippets). */
+  rc_snippet_fn snippet;
+  void *snippet_ctx;
   rc_drop_t drops[4];
   /* Scratch for one object. */
   rc_buf_t line;
@@ -282,8 +336,20 @@ rc_out_t *rc_out_new(FILE *fp, const rc_out_config_t *config) {
   out->source.oom = &out->oom;
   out->request.oom = &out->oom;
   out->label.oom = &out->oom;
-  if (out->cfg.format == RC_FORMAT_SARIF)
+  out->uri.oom = &out->oom;
+  if (out->cfg.format == RC_FORMAT_SARIF) {
+    /* Without a working directory, relative paths stay relative. */
+    size_t cap = 256;
+    while (out->cwd == NULL && cap <= ((size_t)1 << 20)) {
+      out->cwd = malloc(cap);
+      if (out->cwd == NULL || getcwd(out->cwd, cap) != NULL)
+        break;
+      free(out->cwd);
+      out->cwd = NULL;
+      cap *= 2;
+    }
     fp_sarif_open(fp, &out->cfg);
+  }
   return out;
 }
 
@@ -291,6 +357,8 @@ void rc_out_free(rc_out_t *out) {
   if (out == NULL)
     return;
   free(out->path);
+  free(out->cwd);
+  rc_buf_free(&out->uri);
   rc_buf_free(&out->head);
   rc_buf_free(&out->arena);
   rc_buf_free(&out->line);
@@ -299,6 +367,7 @@ void rc_out_free(rc_out_t *out) {
   rc_buf_free(&out->request);
   rc_buf_free(&out->label);
   free(out->pend);
+  free(out->order);
   free(out);
 }
 
@@ -312,6 +381,8 @@ static void reset_file_state(rc_out_t *out) {
   out->path_len = 0;
   out->locate = NULL;
   out->locate_ctx = NULL;
+  out->snippet = NULL;
+  out->snippet_ctx = NULL;
   out->in_file = 0;
   out->stopped = 0;
   out->source.len = 0;
@@ -340,6 +411,14 @@ void rc_out_begin_file(rc_out_t *out, const char *path, rc_locate_fn locate,
   out->locate = locate;
   out->locate_ctx = locate_ctx;
   out->in_file = 1;
+  out->uri.len = 0;
+  if (out->cfg.format == RC_FORMAT_SARIF && strcmp(path, "-") != 0) {
+    rc_buf_t tmp = {NULL, 0, 0, &out->oom};
+    rc_sink_t sink = {NULL, &out->uri};
+    buf_file_uri(&tmp, out->cwd, path);
+    rc_sink_json(&sink, tmp.p != NULL ? tmp.p : "", tmp.len);
+    rc_buf_free(&tmp);
+  }
   out->stats.files++;
   {
     rc_source_t stream = {"stream", 0, {{0}}};
@@ -348,9 +427,20 @@ void rc_out_begin_file(rc_out_t *out, const char *path, rc_locate_fn locate,
   rc_out_set_request(out, NULL);
 }
 
+void rc_out_set_snippets(rc_out_t *out, rc_snippet_fn snippet, void *ctx) {
+  out->snippet = snippet;
+  out->snippet_ctx = ctx;
+}
+
+static void text_flush(rc_out_t *out, int all, uint64_t upto);
+
 void rc_out_set_source(rc_out_t *out, const rc_source_t *src,
                        const char *label) {
   rc_sink_t sink = {NULL, &out->source};
+  /* Text lines carry the label in force: those waiting are written with
+   * the old one. */
+  if (out->in_file && out->cfg.format == RC_FORMAT_TEXT)
+    text_flush(out, 1, 0);
   /* Another stream: a parse error of the previous one stops nothing here. */
   out->stopped = 0;
   out->source.len = 0;
@@ -381,6 +471,8 @@ static void count_finding(rc_out_t *out, int rule, int severity) {
     out->rule_counts[rule]++;
   else
     out->other_rule_count++;
+  if (severity == RESPCHECK_SEVERITY_ERROR && rule < (int)RESPCHECK_RULE_COUNT)
+    out->stats.rejecting++;
   if (severity == RESPCHECK_SEVERITY_ERROR)
     out->stats.errors++;
   else if (severity == RESPCHECK_SEVERITY_WARNING)
@@ -389,24 +481,57 @@ static void count_finding(rc_out_t *out, int rule, int severity) {
     out->stats.infos++;
 }
 
-static void text_finding(rc_out_t *out, const respcheck_finding_t *f,
-                         int located, uint64_t line, uint64_t column) {
+/* Bytes at off in the arena; "" while it holds nothing (never NULL + 0). */
+static const char *arena_at(const rc_out_t *out, size_t off) {
+  return out->arena.p != NULL ? out->arena.p + off : "";
+}
+
+/* The width of bytes as rc_text_escaped prints them. */
+static size_t text_width(const char *s, size_t len) {
+  size_t i, w = 0;
+  for (i = 0; i < len; i++)
+    w += (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? 1 : 4;
+  return w;
+}
+
+/* The finding's line and a caret under its column, as gcc shows them:
+ * "   12 | HTTP/1.1 401 Unauthorized" and "      |          ^". */
+static void text_source(rc_out_t *out, const rc_pending_t *p) {
+  FILE *fp = out->fp;
+  const char *bytes = arena_at(out, p->snip_off);
+  size_t len = p->snip_len, caret = p->caret, pad;
+  int cut_before = p->cut_before, cut_after = p->cut_after, width;
+  char num[24];
+  width = snprintf(num, sizeof num, "%" PRIu64, p->line);
+  if (width < 5)
+    width = 5;
+  fprintf(fp, "%*s | ", width, num);
+  if (cut_before)
+    fputs("...", fp);
+  rc_text_escaped(fp, bytes, len);
+  if (cut_after)
+    fputs("...", fp);
+  fprintf(fp, "\n%*s | ", width, "");
+  pad = (cut_before ? 3 : 0) + text_width(bytes, caret);
+  while (pad-- > 0)
+    fputc(' ', fp);
+  fputs(out->cfg.color ? "\033[1;32m^\033[0m\n" : "^\n", fp);
+}
+
+static void text_finding(rc_out_t *out, const rc_pending_t *p) {
   FILE *fp = out->fp;
   int color = out->cfg.color;
-  const char *sev = rc_severity_name((int)f->severity);
-  const char *sevcolor =
-      (int)f->severity == RESPCHECK_SEVERITY_ERROR     ? "\033[1;31m"
-      : (int)f->severity == RESPCHECK_SEVERITY_WARNING ? "\033[1;35m"
-                                                       : "\033[1;36m";
+  const char *sev = rc_severity_name(p->severity);
+  const char *sevcolor = p->severity == RESPCHECK_SEVERITY_ERROR ? "\033[1;31m"
+                         : p->severity == RESPCHECK_SEVERITY_WARNING
+                             ? "\033[1;35m"
+                             : "\033[1;36m";
   const char *path = display_path(out);
-  const char *msg = str_or(f->message, "");
-  const char *id = str_or(f->id, "unknown");
-  const char *ref = str_or(f->reference, "");
   if (color)
     fputs("\033[1m", fp);
   rc_text_escaped(fp, path, strlen(path));
-  if (located)
-    fprintf(fp, ":%" PRIu64 ":%" PRIu64, line, column);
+  if (p->located)
+    fprintf(fp, ":%" PRIu64 ":%" PRIu64, p->line, p->column);
   if (out->label.len > 1) {
     fputs(": ", fp);
     rc_text_escaped(fp, out->label.p, out->label.len - 1);
@@ -422,20 +547,25 @@ static void text_finding(rc_out_t *out, const respcheck_finding_t *f,
   if (color)
     fputs("\033[0m", fp);
   fputc(' ', fp);
-  rc_text_escaped(fp, msg, strlen(msg));
+  rc_text_escaped(fp, arena_at(out, p->msg_off), p->msg_len);
   fputs(color ? " \033[2m[" : " [", fp);
-  rc_text_escaped(fp, id, strlen(id));
+  if (p->id_len > 0)
+    rc_text_escaped(fp, arena_at(out, p->id_off), p->id_len);
+  else
+    fputs("unknown", fp);
   fputc(']', fp);
-  if (*ref != '\0') {
+  if (p->ref_len > 0) {
     fputs(" (", fp);
-    rc_text_escaped(fp, ref, strlen(ref));
+    rc_text_escaped(fp, arena_at(out, p->ref_off), p->ref_len);
     fputc(')', fp);
   }
   if (color)
     fputs("\033[0m", fp);
-  if (!located)
-    fprintf(fp, " at byte %" PRIu64, f->offset);
+  if (!p->located)
+    fprintf(fp, " at byte %" PRIu64, p->offset);
   fputc('\n', fp);
+  if (p->have_snip && p->located)
+    text_source(out, p);
 }
 
 /* JSON rendered into b, or null when memory ran out. */
@@ -447,7 +577,8 @@ static void fp_rendered(FILE *fp, const rc_buf_t *b) {
 }
 
 static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
-                         int located, uint64_t line, uint64_t column) {
+                         int located, uint64_t line, uint64_t column,
+                         const rc_snippet_t *sn) {
   FILE *fp = out->fp;
   const char *msg = str_or(f->message, "");
   const char *path = cur_path(out);
@@ -458,12 +589,19 @@ static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
   if (rule >= 0)
     fprintf(fp, ", \"ruleIndex\": %d", rule);
   fprintf(fp, ", \"level\": \"%s\",\n", sarif_level((int)f->severity));
+  if (out->cfg.baseline_state)
+    fputs("         \"baselineState\": \"new\",\n", fp);
   fputs("         \"message\": {\"text\": ", fp);
   fp_json_cstr(fp, msg);
   fputs("},\n         \"locations\": [{\"physicalLocation\": "
-        "{\"artifactLocation\": {\"uri\": ",
+        "{\"artifactLocation\": {",
         fp);
-  fp_uri_json(fp, strcmp(path, "-") == 0 ? "stdin" : path);
+  if (strcmp(path, "-") == 0 || out->uri.len == 0)
+    fputs("\"description\": {\"text\": \"standard input\"}", fp);
+  else {
+    fputs("\"uri\": ", fp);
+    (void)fwrite(out->uri.p, 1, out->uri.len, fp);
+  }
   if (out->label.len > 1) {
     /* The offset is in a stream inside the file (a capture's connection),
      * not in the file: the label names the stream as a logical location,
@@ -476,9 +614,13 @@ static void sarif_result(rc_out_t *out, const respcheck_finding_t *f, int rule,
             "\"streamOffset\": %" PRIu64 ", \"responseIndex\": ", f->offset);
   } else {
     fprintf(fp, "}, \"region\": {\"byteOffset\": %" PRIu64, f->offset);
-    if (located)
+    /* columnKind is unicodeCodePoints: the column in characters, each byte
+     * outside well-formed UTF-8 one (as the JSON output reads it). Where
+     * the line's bytes are gone, the byte offset alone says where. */
+    uint64_t chars = column == 1 ? 1 : sn != NULL ? sn->char_column : 0;
+    if (located && chars > 0)
       fprintf(fp, ", \"startLine\": %" PRIu64 ", \"startColumn\": %" PRIu64,
-              line, column);
+              line, chars);
     fputs("}}}],\n         \"properties\": {\"responseIndex\": ", fp);
   }
   fprintf(fp, "%" PRIu64 ", \"severity\": \"%s\", \"reference\": ",
@@ -505,11 +647,6 @@ static void arena_copy(rc_out_t *out, const char *s, size_t max, size_t *off,
   *len = out->arena.len - *off;
 }
 
-/* Bytes at off in the arena; "" while it holds nothing (never NULL + 0). */
-static const char *arena_at(const rc_out_t *out, size_t off) {
-  return out->arena.p != NULL ? out->arena.p + off : "";
-}
-
 static void note_drop(rc_out_t *out, uint64_t index) {
   size_t i;
   for (i = 0; i < 4; i++) {
@@ -522,9 +659,14 @@ static void note_drop(rc_out_t *out, uint64_t index) {
   out->drops[3].count++;
 }
 
-static void json_pend(rc_out_t *out, const respcheck_finding_t *f, int rule,
-                      int located, uint64_t line, uint64_t column) {
+static void pend_add(rc_out_t *out, const respcheck_finding_t *f, int rule,
+                     int located, uint64_t line, uint64_t column,
+                     const rc_snippet_t *sn) {
   rc_pending_t *p;
+  if (out->npend >= RC_OUT_MAX_PENDING && out->cfg.format == RC_FORMAT_TEXT) {
+    /* Text drops nothing: the order is kept within each batch. */
+    text_flush(out, 1, 0);
+  }
   if (out->npend >= RC_OUT_MAX_PENDING) {
     note_drop(out, f->response_index);
     return;
@@ -541,22 +683,138 @@ static void json_pend(rc_out_t *out, const respcheck_finding_t *f, int rule,
     out->pend_cap = cap;
   }
   p = &out->pend[out->npend++];
+  memset(p, 0, sizeof *p);
   p->index = f->response_index;
   p->offset = f->offset;
   p->line = line;
   p->column = column;
+  p->seq = out->seq++;
   p->located = located;
   p->rule = rule;
   p->severity = (int)f->severity;
   arena_copy(out, f->id, 128, &p->id_off, &p->id_len);
   arena_copy(out, f->reference, 256, &p->ref_off, &p->ref_len);
   arena_copy(out, f->message, RC_OUT_MAX_MESSAGE, &p->msg_off, &p->msg_len);
+  if (out->cfg.format == RC_FORMAT_TEXT && out->cfg.show_source && sn != NULL) {
+    p->have_snip = 1;
+    p->cut_before = sn->cut_before;
+    p->cut_after = sn->cut_after;
+    p->caret = sn->caret;
+    p->snip_off = out->arena.len;
+    rc_buf_put(&out->arena, sn->bytes, sn->len);
+    p->snip_len = out->arena.len - p->snip_off;
+    if (p->snip_len != sn->len)
+      p->have_snip = 0; /* out of memory */
+  }
+  p->end_off = out->arena.len;
+}
+
+static int cmp_order(const void *a, const void *b) {
+  const rc_order_t *x = a, *y = b;
+  if (x->offset != y->offset)
+    return x->offset < y->offset ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Puts the pending findings that take() in out->order, sorted by offset
+ * (then arrival). Returns how many, or 0 when memory runs out (then the
+ * arrival order is used: take() and the arena stay as they are). */
+static size_t pend_order(rc_out_t *out, int all, uint64_t index, int upto) {
+  size_t i, n = 0;
+  if (out->npend > out->order_cap) {
+    size_t cap = out->pend_cap;
+    rc_order_t *no = realloc(out->order, cap * sizeof *no);
+    if (no == NULL) {
+      out->oom = 1;
+    } else {
+      out->order = no;
+      out->order_cap = cap;
+    }
+  }
+  for (i = 0; i < out->npend; i++) {
+    const rc_pending_t *p = &out->pend[i];
+    if (!(all || p->index == index || (upto && p->index < index)))
+      continue;
+    if (n < out->order_cap) {
+      out->order[n].offset = p->offset;
+      out->order[n].seq = p->seq;
+      out->order[n].i = i;
+    }
+    n++;
+  }
+  if (n > out->order_cap)
+    return 0;
+  if (n > 1)
+    qsort(out->order, n, sizeof *out->order, cmp_order);
+  return n;
+}
+
+/* Drops the pending findings that were written (done[i]), moving the
+ * others' strings to the front of the arena; they were appended in order,
+ * so the front never overtakes them. */
+static void pend_compact(rc_out_t *out, const unsigned char *done) {
+  size_t i, keep = 0, w = 0;
+  for (i = 0; i < out->npend; i++) {
+    rc_pending_t p = out->pend[i];
+    size_t start = p.id_off, delta;
+    if (done[i])
+      continue;
+    if (out->arena.p != NULL && start != w)
+      memmove(out->arena.p + w, out->arena.p + start, p.end_off - start);
+    delta = start - w;
+    p.id_off -= delta;
+    p.ref_off -= delta;
+    p.msg_off -= delta;
+    p.snip_off -= p.have_snip ? delta : 0;
+    p.end_off -= delta;
+    w = p.end_off;
+    out->pend[keep++] = p;
+  }
+  out->npend = keep;
+  out->arena.len = w;
+}
+
+/* Writes the pending text findings (all, or those of the responses up to
+ * index upto), in offset order. */
+static void text_flush(rc_out_t *out, int all, uint64_t upto) {
+  size_t n, k, i;
+  unsigned char *done;
+  if (out->npend == 0)
+    return;
+  done = calloc(out->npend, 1);
+  n = pend_order(out, all, upto, 1);
+  if (done == NULL) {
+    /* No memory to sort and keep the rest: write them all as they came. */
+    out->oom = 1;
+    for (i = 0; i < out->npend; i++)
+      text_finding(out, &out->pend[i]);
+    out->npend = 0;
+    out->arena.len = 0;
+    return;
+  }
+  if (n > 0) {
+    for (k = 0; k < n; k++) {
+      text_finding(out, &out->pend[out->order[k].i]);
+      done[out->order[k].i] = 1;
+    }
+  } else {
+    for (i = 0; i < out->npend; i++) {
+      const rc_pending_t *p = &out->pend[i];
+      if (all || p->index <= upto) {
+        text_finding(out, p);
+        done[i] = 1;
+      }
+    }
+  }
+  pend_compact(out, done);
+  free(done);
 }
 
 void rc_out_finding(rc_out_t *out, const respcheck_finding_t *f) {
   int rule = (int)f->rule;
-  int located = 0;
+  int located = 0, have_sn = 0;
   uint64_t line = 0, column = 0;
+  rc_snippet_t sn;
   if (!out->in_file || out->stopped)
     return;
   if (rule < 0 || rule >= (int)RESPCHECK_RULE_COUNT || f->id == NULL ||
@@ -577,18 +835,38 @@ void rc_out_finding(rc_out_t *out, const respcheck_finding_t *f) {
   if (out->locate != NULL &&
       out->locate(out->locate_ctx, f->offset, &line, &column) == 0)
     located = 1;
+  /* The finding's line, while it is at hand: under the finding in text,
+   * for SARIF's column in characters, for the filter's fingerprint. */
+  if (located && out->snippet != NULL &&
+      ((out->cfg.format == RC_FORMAT_TEXT && out->cfg.show_source) ||
+       out->cfg.format == RC_FORMAT_SARIF || out->cfg.filter != NULL) &&
+      out->snippet(out->snippet_ctx, f->offset, &sn) == 0)
+    have_sn = 1;
+  if (out->cfg.filter != NULL) {
+    rc_out_seen_t seen;
+    seen.path = cur_path(out);
+    seen.label = out->label.len > 1 ? out->label.p : NULL;
+    seen.rule = str_or(f->id, "unknown");
+    seen.severity = (int)f->severity;
+    seen.offset = f->offset;
+    seen.response_index = f->response_index;
+    seen.message = str_or(f->message, "");
+    seen.snippet = have_sn ? &sn : NULL;
+    if (!out->cfg.filter(out->cfg.filter_ctx, &seen)) {
+      out->stats.baselined++;
+      return;
+    }
+  }
   count_finding(out, rule, (int)f->severity);
   if (out->cfg.quiet && (int)f->severity != RESPCHECK_SEVERITY_ERROR)
     return;
   switch (out->cfg.format) {
-  case RC_FORMAT_TEXT:
-    text_finding(out, f, located, line, column);
-    break;
   case RC_FORMAT_SARIF:
-    sarif_result(out, f, rule, located, line, column);
+    sarif_result(out, f, rule, located, line, column, have_sn ? &sn : NULL);
     break;
+  case RC_FORMAT_TEXT:
   case RC_FORMAT_JSON:
-    json_pend(out, f, rule, located, line, column);
+    pend_add(out, f, rule, located, line, column, have_sn ? &sn : NULL);
     break;
   }
 }
@@ -600,7 +878,8 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
   rc_buf_t *b = &out->line;
   rc_sink_t sink = {NULL, &out->line};
   rc_record_t rec;
-  size_t i, keep = 0, nfind = 0;
+  size_t i, k, norder, nfind = 0;
+  unsigned char *done;
   uint64_t dropped = 0;
   int reject = 0;
   /* An object without an end decides its verdict from its findings. */
@@ -642,18 +921,19 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
   rec.complete = have_end && (end->flags & RESPCHECK_END_COMPLETE);
   b->len = 0;
   rc_record_open(&sink, &rec);
-  for (i = 0; i < out->npend; i++) {
-    rc_pending_t *p = &out->pend[i];
+  done = calloc(out->npend > 0 ? out->npend : 1, 1);
+  norder = pend_order(out, 0, index, 0);
+  for (k = 0; k < out->npend; k++) {
+    /* In offset order; in arrival order when memory ran out. */
+    size_t at = norder > 0 ? out->order[k].i : k;
+    rc_pending_t *p = &out->pend[at];
     rc_record_finding_t f;
-    if (p->index != index) {
-      if (keep != i) {
-        /* Move the kept finding's strings to the front of the arena; they
-         * were appended in order, so the front never overtakes them. */
-        out->pend[keep] = *p;
-      }
-      keep++;
+    if (norder > 0 && k >= norder)
+      break;
+    if (p->index != index)
       continue;
-    }
+    if (done != NULL)
+      done[at] = 1;
     f.rule = arena_at(out, p->id_off);
     f.rule_len = p->id_len;
     f.severity = p->severity;
@@ -668,22 +948,13 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
     rc_record_finding(&sink, &f, nfind++);
   }
   rc_record_close(&sink, dropped);
-  out->npend = keep;
-  /* Compact the arena behind the findings still pending. */
-  if (keep == 0 || out->arena.p == NULL) {
-    out->arena.len = 0;
+  if (done != NULL) {
+    pend_compact(out, done);
+    free(done);
   } else {
-    size_t w = 0;
-    for (i = 0; i < keep; i++) {
-      rc_pending_t *p = &out->pend[i];
-      size_t start = p->id_off, end_off = p->msg_off + p->msg_len;
-      memmove(out->arena.p + w, out->arena.p + start, end_off - start);
-      p->id_off = p->id_off - start + w;
-      p->ref_off = p->ref_off - start + w;
-      p->msg_off = p->msg_off - start + w;
-      w += end_off - start;
-    }
-    out->arena.len = w;
+    out->oom = 1;
+    out->npend = 0;
+    out->arena.len = 0;
   }
   if (out->cfg.quiet && !reject)
     return;
@@ -724,6 +995,8 @@ void rc_out_response_end(rc_out_t *out, const respcheck_message_end_t *end) {
       out->stats.rejected++;
     else
       out->stats.accepted++;
+    if (out->cfg.format == RC_FORMAT_TEXT)
+      text_flush(out, 0, end->index);
     return;
   }
   use_head = out->have_head && out->head_index == end->index;
@@ -742,6 +1015,8 @@ void rc_out_response_end(rc_out_t *out, const respcheck_message_end_t *end) {
 void rc_out_end_file(rc_out_t *out) {
   if (!out->in_file)
     return;
+  if (out->cfg.format == RC_FORMAT_TEXT)
+    text_flush(out, 1, 0);
   if (out->cfg.format == RC_FORMAT_JSON) {
     /* Leftovers, in index order: a head without an end, findings of a
      * response that never ended. */
@@ -779,8 +1054,12 @@ void rc_out_end_file(rc_out_t *out) {
 }
 
 void rc_out_file_error(rc_out_t *out, const char *path, const char *reason) {
-  rc_buf_t *b = &out->notes;
   out->stats.unreadable_files++;
+  rc_out_notification(out, path, reason);
+}
+
+void rc_out_notification(rc_out_t *out, const char *path, const char *reason) {
+  rc_buf_t *b = &out->notes;
   if (out->cfg.format != RC_FORMAT_SARIF)
     return;
   if (out->nnotes++ > 0)
@@ -810,10 +1089,13 @@ static void text_summary(rc_out_t *out) {
   fprintf(fp,
           ", %" PRIu64 " response%s: %" PRIu64 " accepted, %" PRIu64
           " rejected; %" PRIu64 " error%s, %" PRIu64 " warning%s, %" PRIu64
-          " info\n",
+          " info",
           s->responses, s->responses == 1 ? "" : "s", s->accepted, s->rejected,
           s->errors, s->errors == 1 ? "" : "s", s->warnings,
           s->warnings == 1 ? "" : "s", s->infos);
+  if (s->baselined > 0)
+    fprintf(fp, "; %" PRIu64 " baselined", s->baselined);
+  fputc('\n', fp);
   for (r = 0; r < nrules(&out->cfg); r++) {
     if (out->rule_counts[r] == 0)
       continue;
@@ -833,9 +1115,10 @@ static void json_summary(rc_out_t *out) {
           "{\"files\":%" PRIu64 ",\"unreadable_files\":%" PRIu64
           ",\"responses\":%" PRIu64 ",\"accepted\":%" PRIu64
           ",\"rejected\":%" PRIu64 ",\"errors\":%" PRIu64
-          ",\"warnings\":%" PRIu64 ",\"infos\":%" PRIu64 ",\"rules\":{",
+          ",\"warnings\":%" PRIu64 ",\"infos\":%" PRIu64
+          ",\"baselined\":%" PRIu64 ",\"rules\":{",
           s->files, s->unreadable_files, s->responses, s->accepted, s->rejected,
-          s->errors, s->warnings, s->infos);
+          s->errors, s->warnings, s->infos, s->baselined);
   for (r = 0; r < nrules(&out->cfg); r++) {
     if (out->rule_counts[r] == 0)
       continue;
@@ -880,6 +1163,7 @@ int rc_out_finish(rc_out_t *out) {
       (void)fwrite(out->notes.p, 1, out->notes.len, fp);
       fputs("\n         ]", fp);
     }
+    fp_sarif_overrides(fp, &out->cfg);
     fputs("}\n      ]", fp);
     if (out->cfg.summary) {
       fputs(",\n      \"properties\": {\"summary\": ", fp);
@@ -935,9 +1219,9 @@ int rc_out_list_rules(FILE *fp, const rc_out_config_t *cfg) {
     break;
   case RC_FORMAT_SARIF:
     fp_sarif_open(fp, cfg);
-    fputs("],\n      \"invocations\": [{\"executionSuccessful\": true}]\n"
-          "    }\n  ]\n}\n",
-          fp);
+    fputs("],\n      \"invocations\": [{\"executionSuccessful\": true", fp);
+    fp_sarif_overrides(fp, cfg);
+    fputs("}]\n    }\n  ]\n}\n", fp);
     break;
   }
   if (fflush(fp) != 0 || ferror(fp))

@@ -33,35 +33,48 @@
  *
  * Formats:
  *
- * - Text: one finding a line, as soon as it arrives,
+ * - Text: one finding a line,
  *   "PATH:LINE:COLUMN: SEVERITY: MESSAGE [RULE-ID] (REFERENCE)"; with a
  *   source label, "PATH:LINE:COLUMN: LABEL: SEVERITY: ...". When the
  *   locator cannot place the offset, "PATH: SEVERITY: MESSAGE [RULE-ID]
  *   (REFERENCE) at byte OFFSET". Path, label, message, rule id and
- *   reference are escaped as text (json.h).
+ *   reference are escaped as text (json.h). A response's findings are
+ *   written when it ends (rc_out_response_end: those of every response up
+ *   to it), in offset order (arrival order among equal offsets); those
+ *   left at rc_out_end_file or a new source then. With show_source, each
+ *   is followed by its line, as gcc shows one:
+ *       "   12 | HTTP/1.1 401 Unauthorized"
+ *       "      |          ^"
+ *   (escaped as text; a long line cut around the column, marked "...").
  *
  * - JSON Lines: one object per response, written at rc_out_response_end,
  *   with the members record.h describes ("file", "source", "request",
  *   "index", "offset", "end_offset", the head's, "headers", "verdict",
- *   "complete", "findings", "findings_dropped"). "findings_dropped" appears
- *   only when more than RC_OUT_MAX_PENDING findings were buffered for one
- *   response (the rest are counted, not kept: memory stays bounded). The
- *   head is rendered to JSON when it arrives (the library's spans are not
- *   kept) and findings are copied; buffers grow to the largest response
- *   seen and are reused.
+ *   "complete", "findings" (in offset order), "findings_dropped").
+ *   "findings_dropped" appears only when more than RC_OUT_MAX_PENDING
+ *   findings were buffered for one response (the rest are counted, not kept:
+ * memory stays bounded). The head is rendered to JSON when it arrives (the
+ * library's spans are not kept) and findings are copied; buffers grow to the
+ * largest response seen and are reused.
  *
  * - SARIF 2.1.0: one log with one run; tool.driver.rules is the whole rule
  *   catalogue (id, name, shortDescription, fullDescription, help,
- *   helpUri, defaultConfiguration with the severity in force, properties
- *   with the reference); each finding is one result (ruleId, ruleIndex,
- *   level, message.text, locations[0].physicalLocation with artifactLocation
- *   uri and a region with byteOffset and, when known, startLine and
- *   startColumn, and properties with the response's index, the severity,
- *   the reference, and the JSON record's "source" and "request"), written
- *   as it arrives (a finding in a stream inside the file: see
- *   rc_out_set_source). Extra rules (rc_out_config_t.extra_rules) follow
- *   the library's in the catalogue. Severity "info" is SARIF level "note".
- * Columns are counted in bytes. Files that cannot be read become
+ *   helpUri, defaultConfiguration with the rule's default severity,
+ *   properties with the reference); each finding is one result (ruleId,
+ *   ruleIndex, level, message.text, locations[0].physicalLocation with
+ *   artifactLocation uri, the file: URI of the absolute path (a
+ *   description for standard input), and a region with byteOffset and,
+ *   when known, startLine and startColumn, and properties with the
+ *   response's index, the severity, the reference, and the JSON record's
+ *   "source" and "request"), written as it arrives (a finding in a stream
+ *   inside the file: see rc_out_set_source). Extra rules
+ *   (rc_out_config_t.extra_rules) follow the library's in the catalogue.
+ *   Severity "info" is SARIF level "note". The run's columnKind is
+ *   unicodeCodePoints: the column is found from the snippet
+ *   (rc_out_set_snippets; without one, only column 1 is known).
+ *   Severities that differ from the rules' defaults are the invocation's
+ *   ruleConfigurationOverrides. Files that cannot be read, and
+ *   rc_out_notification's, become
  *   toolExecutionNotifications of the run's invocation.
  *
  * --quiet (config.quiet): findings below "error" are not printed; in JSON
@@ -86,6 +99,7 @@
 #include "linemap.h"
 #include "record.h"
 #include "respcheck.h"
+#include "snippet.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -117,11 +131,29 @@ typedef struct rc_out_rule {
 } rc_out_rule_t;
 #define RC_OUT_MAX_EXTRA_RULES 16
 
+/* A finding as the writer is about to take it, for a filter (the
+ * baseline, baseline.h). Valid during the call only. */
+typedef struct rc_out_seen {
+  const char *path;  /* as given to rc_out_begin_file ("-": stdin) */
+  const char *label; /* the source's label, or NULL */
+  const char *rule;  /* the finding's id */
+  int severity;
+  uint64_t offset, response_index;
+  const char *message;
+  const rc_snippet_t *snippet; /* its line, or NULL when not at hand */
+} rc_out_seen_t;
+/* Returns 1 to take the finding, 0 to leave it out (counted as
+ * "baselined", neither written nor counted otherwise). */
+typedef int (*rc_out_filter_fn)(void *ctx, const rc_out_seen_t *seen);
+
 typedef struct rc_out_config {
   rc_format_t format;
   int color;   /* text only: ANSI colours (the caller decides tty/NO_COLOR) */
   int quiet;   /* print errors only */
   int summary; /* write counts per rule and per verdict at rc_out_finish */
+  /* text only: under each finding, its line and a caret under its column
+   * (when rc_out_set_snippets gave a way to the bytes). */
+  int show_source;
   /* RESPCHECK_RULE_MAX severities in force (respcheck_options_t.severity),
    * shown in the SARIF rules and --list-rules; NULL: the defaults. */
   const unsigned char *severity;
@@ -130,6 +162,12 @@ typedef struct rc_out_config {
   /* Extra rules (at most RC_OUT_MAX_EXTRA_RULES are used); NULL: none. */
   const rc_out_rule_t *extra_rules;
   size_t nextra_rules;
+  /* Asked for every finding before anything else is done with it, but a
+   * parse-error still stops the file; NULL: every finding is taken. */
+  rc_out_filter_fn filter;
+  void *filter_ctx;
+  /* SARIF: results carry "baselineState": "new" (a baseline was read). */
+  int baseline_state;
 } rc_out_config_t;
 
 typedef struct rc_out rc_out_t;
@@ -139,6 +177,10 @@ typedef struct rc_out_stats {
   uint64_t files, unreadable_files;
   uint64_t responses, accepted, rejected;
   uint64_t errors, warnings, infos; /* findings by severity */
+  /* Of the errors, those of the library's rules (the others, an input
+   * kind's own, never reject a response). */
+  uint64_t rejecting;
+  uint64_t baselined; /* left out by the filter */
 } rc_out_stats_t;
 
 /* A writer to fp (not closed by the module). The config is copied; the
@@ -151,6 +193,9 @@ void rc_out_free(rc_out_t *out);
 /* Starts a file. path is copied. locate may be NULL (no line/column). */
 void rc_out_begin_file(rc_out_t *out, const char *path, rc_locate_fn locate,
                        void *locate_ctx);
+/* How to get the bytes of a finding's line (--show-source); NULL: none,
+ * as rc_out_begin_file sets it. */
+void rc_out_set_snippets(rc_out_t *out, rc_snippet_fn snippet, void *ctx);
 /* The "source" of the records from now on, and the label of text lines
  * (NULL: none); both are copied. rc_out_begin_file sets {"kind":"stream"}
  * and no label. A new source is a new stream: a parse error before it
@@ -175,6 +220,10 @@ void rc_out_end_file(rc_out_t *out);
 /* A file that could not be read (outside begin/end_file): counted, and
  * recorded in SARIF; the caller prints the message on stderr. */
 void rc_out_file_error(rc_out_t *out, const char *path, const char *reason);
+/* Something about a path that is not an unreadable file (a directory with
+ * nothing to lint): recorded in SARIF like rc_out_file_error, not counted
+ * as unreadable; the caller prints the message on stderr. */
+void rc_out_notification(rc_out_t *out, const char *path, const char *text);
 
 /* Closes the output (SARIF's closing, the summary) and flushes. Returns 0,
  * or -1 when memory ran out earlier or the stream has an error. Call once. */

@@ -39,7 +39,8 @@ static void on_message_end(void *user, const respcheck_message_end_t *end) {
   rc_cli_t *app = user;
   if (end->verdict == RESPCHECK_REJECT)
     app->any_reject = 1;
-  if (app->stdout_tty && app->config.format == RC_FORMAT_JSON)
+  /* JSON and text are written when a response ends. */
+  if (app->stdout_tty && app->config.format != RC_FORMAT_SARIF)
     rc_progress_clear(app);
   /* The next response's findings may point back here: empty lines before
    * its status line are reported from their first one. */
@@ -52,17 +53,52 @@ static const respcheck_callbacks_t callbacks = {on_finding, on_head, NULL,
 
 /* ------------------------------------------------------------------------ */
 
+/* The parser reads RC_AHEAD bytes behind the line map (all of them at the
+ * end of the input), so that a finding's line, up to RC_SNIPPET_AFTER
+ * bytes past its offset, is there when the finding comes, whatever the
+ * read size: the snippets under --show-source and the baseline's
+ * fingerprints (baseline.h) must not depend on where a read ended. */
+#define RC_AHEAD (RC_SNIPPET_AFTER + 1)
+/* Reads waiting for the parser: each at least a byte, so RC_AHEAD + 1
+ * always suffice. */
+#define RC_AHEAD_READS (RC_AHEAD + 1)
+
+typedef struct ahead {
+  struct {
+    char *p;
+    size_t n;
+    uint64_t end; /* stream offset one past it */
+  } q[RC_AHEAD_READS];
+  size_t first, len;
+} ahead_t;
+
+/* Parses the oldest waiting read; 0 to go on, -1 when nothing more of the
+ * stream is to be parsed: after a fatal finding the parser reads nothing
+ * more; after a 101 or a CONNECT tunnel the rest is not HTTP. */
+static int parse_oldest(rc_cli_t *app, ahead_t *a) {
+  char *p = a->q[a->first].p;
+  size_t n = a->q[a->first].n;
+  a->first = (a->first + 1) % RC_AHEAD_READS;
+  a->len--;
+  if (respcheck_execute(app->parser, p, n) != RESPCHECK_E_OK ||
+      respcheck_parser_in_tunnel(app->parser))
+    return -1;
+  return 0;
+}
+
 static void lint_stream(rc_cli_t *app, rc_input_t *in) {
   static const rc_source_t source = {"stream", 0, {{0}}};
   uint64_t done = 0;
-  int read_failed = 0;
+  int read_failed = 0, stopped = 0;
   unsigned n_reads = 0;
+  ahead_t a;
 
   if (app->parser == NULL) {
-    /* One parser and line map for every raw stream of the run. */
+    /* One parser and line map for every raw stream of the run. The map
+     * holds the reads the parser has not had yet, and the next one. */
     app->parser = respcheck_parser_new(&app->opts, &callbacks, app);
-    app->linemap =
-        rc_linemap_new(rc_linemap_window(&app->opts, app->read_size));
+    app->linemap = rc_linemap_new(
+        rc_linemap_window(&app->opts, 2 * app->read_size + RC_AHEAD));
     if (app->parser == NULL || app->linemap == NULL) {
       rc_cli_io_error(app, in->path, "cannot be read", ENOMEM);
       return;
@@ -71,11 +107,13 @@ static void lint_stream(rc_cli_t *app, rc_input_t *in) {
   respcheck_parser_reset(app->parser);
   rc_linemap_reset(app->linemap);
   rc_out_begin_file(app->out, in->path, rc_linemap_locate, app->linemap);
+  rc_out_set_snippets(app->out, rc_linemap_snippet, app->linemap);
   rc_out_set_source(app->out, &source, NULL);
   rc_out_set_request(app->out, &app->request);
   rc_progress_start(app, in);
 
-  for (;;) {
+  a.first = a.len = 0;
+  while (!stopped) {
     size_t room;
     char *dst = rc_linemap_next(app->linemap, &room);
     ssize_t n =
@@ -83,16 +121,21 @@ static void lint_stream(rc_cli_t *app, rc_input_t *in) {
     if (n < 0) {
       rc_cli_io_error(app, in->path, "read error", errno);
       read_failed = 1;
-      break;
+    } else if (n > 0) {
+      size_t k = (a.first + a.len++) % RC_AHEAD_READS;
+      rc_linemap_feed(app->linemap, dst, (size_t)n);
+      done += (uint64_t)n;
+      a.q[k].p = dst;
+      a.q[k].n = (size_t)n;
+      a.q[k].end = done;
     }
-    if (n == 0)
-      break;
-    rc_linemap_feed(app->linemap, dst, (size_t)n);
-    done += (uint64_t)n;
-    /* After a fatal finding the parser reads nothing more; after a 101 or a
-     * CONNECT tunnel the rest is not HTTP. */
-    if (respcheck_execute(app->parser, dst, (size_t)n) != RESPCHECK_E_OK ||
-        respcheck_parser_in_tunnel(app->parser))
+    /* What was read is parsed, up to RC_AHEAD bytes behind; at the end
+     * (or a read error), all of it. */
+    while (!stopped && a.len > 0 &&
+           (n <= 0 || a.q[a.first].end + RC_AHEAD <= done ||
+            a.len == RC_AHEAD_READS))
+      stopped = parse_oldest(app, &a) != 0;
+    if (n <= 0)
       break;
     if ((++n_reads & 15) == 0)
       rc_progress_update(app, done);

@@ -77,9 +77,7 @@ void rc_sink_i64(const rc_sink_t *s, int64_t v) {
 /* ------------------------------------------------------------------------ */
 /* Escaping. */
 
-/* Length of the well-formed UTF-8 sequence at s (Unicode 15, table 3-7:
- * no overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n) {
+size_t rc_utf8_seq_len(const unsigned char *s, size_t n) {
   unsigned char c = s[0], lo = 0x80, hi = 0xBF;
   size_t len, i;
   if (c < 0x80)
@@ -127,7 +125,7 @@ void rc_sink_json(const rc_sink_t *sink, const char *str, size_t len) {
       run++;
       continue;
     }
-    seq = c >= 0x80 ? utf8_seq_len(s + i, len - i) : 1;
+    seq = c >= 0x80 ? rc_utf8_seq_len(s + i, len - i) : 1;
     /* Passed through: well-formed UTF-8, except the C1 controls
      * (U+0080-U+009F: U+0085 ends lines for many readers, U+009B is a
      * terminal's CSI) and U+2028/U+2029 (line ends in JavaScript). */

@@ -62,6 +62,11 @@ void rc_sink_json_cstr(const rc_sink_t *s, const char *str);
 /* Text, escaped as above. */
 void rc_sink_text(const rc_sink_t *s, const char *str, size_t len);
 
+/* Length of the well-formed UTF-8 sequence at s, n > 0 bytes there
+ * (Unicode 15, table 3-7: no overlong forms, no surrogates, nothing above
+ * U+10FFFF), or 0: the unit both escapers read bytes in. */
+size_t rc_utf8_seq_len(const unsigned char *s, size_t n);
+
 /* The escapers on a FILE (the fuzz harness and the tests call these). */
 void rc_json_string(FILE *fp, const char *s, size_t len);
 void rc_text_escaped(FILE *fp, const char *s, size_t len);

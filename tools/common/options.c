@@ -60,38 +60,78 @@ uint64_t rc_parse_number(const char *prog, const char *option,
   return v;
 }
 
-static void set_rule(const char *prog, respcheck_options_t *opts,
-                     const char *value) {
-  const char *eq = strrchr(value, '=');
-  int rule, sev;
-  if (eq == NULL || eq == value)
-    rc_usage_error(prog, "--rule: '", value,
-                   "' is not ID=off|info|warning|error");
-  rule = respcheck_rule_from_id(value, (size_t)(eq - value));
-  if (rule < 0) {
-    fprintf(stderr, "%s: --rule: unknown rule '", prog);
-    rc_text_escaped(stderr, value, (size_t)(eq - value));
-    fprintf(stderr,
-            "' (see 'respcheck --list-rules')\nTry '%s --help' for more "
-            "information.\n",
-            prog);
-    exit(2);
+/* "PROG: --rule: BEFORE" the bytes (escaped) AFTER and the hint, exit 2. */
+static _Noreturn void rule_error(const char *prog, const char *before,
+                                 const char *bytes, size_t len,
+                                 const char *after) {
+  fprintf(stderr, "%s: --rule: %s", prog, before);
+  rc_text_escaped(stderr, bytes, len);
+  fprintf(stderr, "%s\nTry '%s --help' for more information.\n", after, prog);
+  exit(2);
+}
+
+/* One item of a --rule list (ID=SEVERITY, len bytes at item, no comma):
+ * the severity, and the id's bytes in *id, *id_len. */
+static int rule_item(const char *prog, const char *item, size_t len,
+                     const char **id, size_t *id_len) {
+  const char *eq = NULL;
+  char sev_name[16];
+  size_t i, n;
+  int sev = -1;
+  for (i = len; i > 0 && eq == NULL; i--)
+    if (item[i - 1] == '=')
+      eq = item + i - 1;
+  if (eq == NULL || eq == item)
+    rule_error(prog, "'", item, len, "' is not ID=off|info|warning|error");
+  n = len - (size_t)(eq + 1 - item);
+  if (n < sizeof sev_name) {
+    memcpy(sev_name, eq + 1, n);
+    sev_name[n] = '\0';
+    sev = respcheck_severity_from_name(sev_name);
   }
-  sev = respcheck_severity_from_name(eq + 1);
   if (sev < 0)
-    rc_usage_error(prog, "--rule: severity '", eq + 1,
-                   "' is not off, info, warning or error");
-  if (respcheck_options_set_severity(opts, (respcheck_rule_t)rule,
-                                     (respcheck_severity_t)sev) !=
-      RESPCHECK_E_OK)
-    rc_usage_error(prog, "--rule: cannot set '", value, "'");
+    rule_error(prog, "severity '", eq + 1, n,
+               "' is not off, info, warning or error");
+  *id = item;
+  *id_len = (size_t)(eq - item);
+  return sev;
+}
+
+void rc_rule_list(const char *prog, const char *value, rc_rule_setter_fn set,
+                  void *ctx) {
+  const char *item = value;
+  for (;;) {
+    const char *comma = strchr(item, ',');
+    size_t len = comma != NULL ? (size_t)(comma - item) : strlen(item);
+    const char *id;
+    size_t id_len;
+    int sev = rule_item(prog, item, len, &id, &id_len);
+    if (set(ctx, id, id_len, sev) != 0)
+      rule_error(prog, "unknown rule '", id, id_len,
+                 "' (see 'respcheck --list-rules')");
+    if (comma == NULL)
+      break;
+    item = comma + 1;
+  }
+}
+
+/* A rule of the library's catalogue (rc_rule_setter_fn; ctx: options). */
+static int set_library_rule(void *ctx, const char *id, size_t len, int sev) {
+  int rule = respcheck_rule_from_id(id, len);
+  if (rule < 0)
+    return -1;
+  return respcheck_options_set_severity(ctx, (respcheck_rule_t)rule,
+                                        (respcheck_severity_t)sev) ==
+                 RESPCHECK_E_OK
+             ? 0
+             : -1;
 }
 
 int rc_library_option(const char *prog, respcheck_options_t *opts, int id,
                       const char *value) {
   switch (id) {
   case RC_OPT_RULE:
-    set_rule(prog, opts, value);
+    rc_rule_list(prog, value, set_library_rule, opts);
     return 1;
   case RC_OPT_MAX_HEADER_BYTES:
     opts->max_header_bytes = (size_t)rc_parse_number(prog, "--max-header-bytes",

@@ -47,7 +47,7 @@ enum rc_library_opt {
 };
 
 #define RC_LIBRARY_OPT_HELP                                                    \
-  "      --rule=ID=off|info|warning|error  set a rule's severity "             \
+  "      --rule=ID=off|info|warning|error[,...]  set rules' severities "       \
   "(repeatable)\n"                                                             \
   "      --max-header-bytes=N      status line + header section (65536)\n"     \
   "      --max-headers=N           field lines in a section (128)\n"           \
@@ -85,6 +85,16 @@ _Noreturn void rc_usage_error(const char *prog, const char *before,
  * ("--max-headers: '0' is zero; it must be at least 1"). */
 uint64_t rc_parse_number(const char *prog, const char *option,
                          const char *value, uint64_t max);
+
+/* Sets a rule's severity (a respcheck_severity_t) by id; returns -1 when
+ * the id is unknown. */
+typedef int (*rc_rule_setter_fn)(void *ctx, const char *id, size_t len,
+                                 int severity);
+/* A --rule value, ID=SEVERITY[,ID=SEVERITY...]: set() for each item in
+ * turn. A malformed item, an unknown severity or an id set() does not
+ * know is a usage error. */
+void rc_rule_list(const char *prog, const char *value, rc_rule_setter_fn set,
+                  void *ctx);
 
 /* Applies one of the library's options (enum rc_library_opt) to opts.
  * Returns 1 when id is one of them, 0 otherwise; a bad value is a usage
