@@ -925,11 +925,13 @@ static void json_write_object(rc_out_t *out, uint64_t index, uint64_t offset,
   norder = pend_order(out, 0, index, 0);
   for (k = 0; k < out->npend; k++) {
     /* In offset order; in arrival order when memory ran out. */
-    size_t at = norder > 0 ? out->order[k].i : k;
-    rc_pending_t *p = &out->pend[at];
+    size_t at;
+    rc_pending_t *p;
     rc_record_finding_t f;
     if (norder > 0 && k >= norder)
-      break;
+      break; /* out->order has norder entries */
+    at = norder > 0 ? out->order[k].i : k;
+    p = &out->pend[at];
     if (p->index != index)
       continue;
     if (done != NULL)
