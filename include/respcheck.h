@@ -586,17 +586,28 @@ typedef struct respcheck_head_parts {
  * version-minor-unknown), 1xx (status-1xx-http10), the fields a status
  * requires (location-missing, www-authenticate-missing,
  * proxy-authenticate-missing, allow-missing, content-range-missing,
- * upgrade-missing), the framing fields (content-length-forbidden,
- * transfer-encoding-forbidden, transfer-encoding-http10, framing-conflict,
- * content-length-invalid, transfer-encoding-invalid as the value reads,
+ * content-range-missing-416, upgrade-missing), the framing fields
+ * (content-length-forbidden, transfer-encoding-forbidden,
+ * transfer-encoding-http10, framing-conflict, content-length-invalid,
+ * transfer-encoding-invalid as the value reads, transfer-encoding-unknown,
  * content-forbidden), the reason phrase (reason-phrase-invalid,
- * reason-phrase-mismatch, reason-phrase-too-long), the limits
- * (line-too-long, too-many-headers, header-section-too-large) and
- * date-missing. Each is the same function a stream's head goes through.
- * The rules about bytes never fire: parse-error, status-code-syntax,
- * status-line-syntax, header-name-invalid, header-value-invalid, obs-fold,
+ * reason-phrase-mismatch, reason-phrase-nonstandard,
+ * reason-phrase-too-long), the limits (line-too-long, too-many-headers,
+ * header-section-too-large), date-missing, and the field values:
+ * date-invalid, last-modified-invalid, expires-invalid,
+ * retry-after-invalid, http-date-obsolete, last-modified-future,
+ * singleton-field-repeated, cache-control-invalid,
+ * cache-control-argument-invalid, cache-control-conflict, etag-invalid,
+ * vary-invalid, age-invalid, content-type-invalid,
+ * content-encoding-unknown, content-range-invalid, location-invalid,
+ * set-cookie-invalid, strict-transport-security-invalid. Each is the same
+ * function a stream's head goes through. The rules about bytes never fire:
+ * parse-error, status-code-syntax, status-line-syntax,
+ * header-name-invalid, header-value-invalid, obs-fold,
  * whitespace-before-field, bare-cr, bare-lf, empty-line-before-status,
- * data-after-close, message-truncated, the chunk and trailer rules.
+ * data-after-close, message-truncated, head-content, the chunk and trailer
+ * rules; nor does strict-transport-security-plain-http, about the
+ * transport of a stream, which the caller of this function knows.
  *
  * The request context is the stream's: the next one queued with
  * respcheck_push_request (consumed by a final response, kept by a 1xx),
@@ -608,8 +619,9 @@ typedef struct respcheck_head_parts {
  * time. Callbacks, in order: on_finding for each finding, on_head (the
  * response's reason and headers point into parts; framing as RFC 9112 6.3
  * reads the fields), on_message_end (RESPCHECK_END_COMPLETE | _HEAD).
- * Offsets: a field's finding carries the field's offset, any other finding
- * and the response parts->offset. The limits measure the head as if it were
+ * Offsets: a field's finding carries the field's offset (for a field
+ * value, whichever of its bytes it is about), any other finding and the
+ * response parts->offset. The limits measure the head as if it were
  * sent as "HTTP/x.y SSS reason" CRLF, then "name: value" CRLF per field,
  * then CRLF: past max_line_length, max_headers or max_header_bytes, the
  * finding is reported, the message ends aborted without on_head, and

@@ -165,7 +165,8 @@ void respcheck__check_version(respcheck_parser_t *p, unsigned major,
     respcheck__emit(p, RESPCHECK_RULE_VERSION_INVALID, off,
                     "HTTP/%u.%u is not HTTP/1.x", major, minor);
   else if (minor > 1)
-    respcheck__emit(p, RESPCHECK_RULE_VERSION_UNKNOWN_MINOR, off + 2,
+    respcheck__emit(p, RESPCHECK_RULE_VERSION_UNKNOWN_MINOR,
+                    respcheck__part_at(p, off, 2),
                     "HTTP/1.%u: a recipient treats it as HTTP/1.1", minor);
 }
 
@@ -177,7 +178,8 @@ void respcheck__check_reason(respcheck_parser_t *p, const char *s, size_t n,
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (!respcheck__text_char[c] && !(c == '\r' && cr_reported)) {
-      respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_INVALID, off + i,
+      respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_INVALID,
+                      respcheck__part_at(p, off, i),
                       "control byte \"%s\" in the reason phrase",
                       respcheck__quote(q, sizeof(q), s + i, 1));
       break;
@@ -185,7 +187,7 @@ void respcheck__check_reason(respcheck_parser_t *p, const char *s, size_t n,
   }
   if (n > p->opts.max_reason_length)
     respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_TOO_LONG,
-                    off + p->opts.max_reason_length,
+                    respcheck__part_at(p, off, p->opts.max_reason_length),
                     "reason phrase of %zu bytes exceeds the limit of %zu", n,
                     p->opts.max_reason_length);
 }

@@ -197,6 +197,11 @@ enum known_field {
 #define PF_AFTER_HEAD (1u << 17)
 /* PHASE_SKIP: the next byte starts a line. */
 #define PF_SKIP_LINE_START (1u << 18)
+/* respcheck_check_head is checking a head given as parts: there are no
+ * bytes to point into, so a finding about a field carries the field's
+ * offset and one about the status line parts->offset (rv_at,
+ * respcheck__part_at); set and cleared by parts.c. */
+#define PF_PARTS (1u << 19)
 
 /* Content-Range forms (RFC 9110 14.4). */
 enum content_range_form {
@@ -591,6 +596,14 @@ void respcheck__check_version(respcheck_parser_t *p, unsigned major,
                               unsigned minor, uint64_t off);
 void respcheck__check_reason(respcheck_parser_t *p, const char *s, size_t n,
                              uint64_t off, int cr_reported);
+
+/* The offset of byte i of a status line part that starts at off: off + i,
+ * or off alone for a head given as parts (PF_PARTS), whose status line
+ * findings all carry parts->offset. */
+static inline uint64_t respcheck__part_at(const respcheck_parser_t *p,
+                                          uint64_t off, size_t i) {
+  return (p->flags & PF_PARTS) ? off : off + i;
+}
 
 /* fields.c: the values the rules read. */
 /* Every field of the head, classified again. */

@@ -133,9 +133,14 @@ static inline void rv_memo_keep(rv_memo_t *m, const char *v, size_t n,
   m->next = (m->next + 1) % RV_MEMO_WAYS;
 }
 
-/* The stream offset of byte i of h's value. */
+/* The stream offset of byte i of h's value. A head given as parts
+ * (PF_PARTS) has no bytes: its value lies in the caller's memory, apart
+ * from any head buffer, and a finding about a field carries the field's
+ * offset, as the caller chose it (respcheck_check_head). */
 static inline uint64_t rv_at(const respcheck_parser_t *p,
                              const respcheck_header_t *h, size_t i) {
+  if (p->flags & PF_PARTS)
+    return h->offset;
   return p->head_abs + (uint64_t)(h->value.ptr - p->hbase) + i;
 }
 
