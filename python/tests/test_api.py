@@ -50,8 +50,9 @@ class CheckTest(unittest.TestCase):
         d["request"]["method"] = "changed"  # to_dict() copies
         self.assertEqual(r.request["method"], "GET")
         rules = [f.rule for f in r.findings]
-        # In offset order, as the command writes them.
-        self.assertEqual(rules, ["allow-missing", "reason-phrase-mismatch"])
+        # nginx's "Not Allowed" names no other code or class: only
+        # reason-phrase-nonstandard, off by default.
+        self.assertEqual(rules, ["allow-missing"])
         f = r.findings[0]
         self.assertIsInstance(f, respcheck.Finding)
         self.assertEqual((f.severity, f.offset, f.line, f.column),

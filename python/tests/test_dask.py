@@ -220,8 +220,8 @@ class SplitAndWalkTest(unittest.TestCase):
         for r in got:
             tasks.add_response(summary, r)
         self.assertEqual(summary["hosts"], {
-            "a.example": {"responses": 2, "rejected": 1, "findings": 4},
-            "b.example": {"responses": 1, "rejected": 1, "findings": 3}})
+            "a.example": {"responses": 2, "rejected": 1, "findings": 3},
+            "b.example": {"responses": 1, "rejected": 1, "findings": 2}})
         done = respcheck.dask._finish_summary(summary, 1.0, 2, 3)
         page = report.render(done)
         self.assertEqual(page.count('src="data:image/png;base64,'), 3)
