@@ -148,7 +148,7 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(REASON_PHRASE_INVALID, "reason-phrase-invalid", ERROR, "RFC 9112 4",      \
      "reason phrase holds control characters")                                 \
   XX(REASON_PHRASE_MISMATCH, "reason-phrase-mismatch", INFO, "RFC 9112 4",     \
-     "reason phrase differs from the registered phrase")                       \
+     "reason phrase of another status code, or naming another class")          \
   XX(STATUS_TEMPORARY, "status-temporary", INFO, "RFC 9110 16.2.1",            \
      "status code is a temporary registration")                                \
   XX(STATUS_DEPRECATED, "status-deprecated", INFO, "RFC 9110 15.4.6",          \
@@ -201,6 +201,69 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
      "WARC revisit record: the response was not archived again; not linted")   \
   XX(CAPTURE_NOT_HTTP1, "capture-not-http1", INFO, "HAR 1.2 (httpVersion)",    \
      "browser export entry not over HTTP/1.x (h2, h3): not linted")            \
+  XX(DATE_INVALID, "date-invalid", WARNING, "RFC 9110 6.6.1, 5.6.7",           \
+     "Date not an HTTP-date, or a time that does not exist")                   \
+  XX(LAST_MODIFIED_INVALID, "last-modified-invalid", WARNING,                  \
+     "RFC 9110 8.8.2, 5.6.7",                                                  \
+     "Last-Modified not an HTTP-date, or a time that does not exist")          \
+  XX(EXPIRES_INVALID, "expires-invalid", WARNING,                              \
+     "RFC 9111 5.3; RFC 9110 5.6.7",                                           \
+     "Expires not an HTTP-date (caches read it as already expired)")           \
+  XX(RETRY_AFTER_INVALID, "retry-after-invalid", WARNING, "RFC 9110 10.2.3",   \
+     "Retry-After neither an HTTP-date nor a number of seconds")               \
+  XX(HTTP_DATE_OBSOLETE, "http-date-obsolete", WARNING, "RFC 9110 5.6.7",      \
+     "date in the obsolete RFC 850 or asctime format, not IMF-fixdate")        \
+  XX(LAST_MODIFIED_FUTURE, "last-modified-future", WARNING,                    \
+     "RFC 9110 8.8.2.1", "Last-Modified later than Date")                      \
+  XX(SINGLETON_FIELD_REPEATED, "singleton-field-repeated", ERROR,              \
+     "RFC 9110 5.3",                                                           \
+     "a singleton field (Content-Type, Date, Location, ETag...) on two lines") \
+  XX(CACHE_CONTROL_INVALID, "cache-control-invalid", WARNING,                  \
+     "RFC 9111 5.2; RFC 9110 5.6.1",                                           \
+     "Cache-Control not a list of directives (token [= token/quoted-string])") \
+  XX(CACHE_CONTROL_ARGUMENT_INVALID, "cache-control-argument-invalid",         \
+     WARNING, "RFC 9111 5.2.2",                                                \
+     "max-age, s-maxage... without delta-seconds, or an argument where none "  \
+     "is allowed")                                                             \
+  XX(CACHE_CONTROL_CONFLICT, "cache-control-conflict", WARNING,                \
+     "RFC 9111 4.2.1", "Cache-Control directives that contradict or repeat")   \
+  XX(ETAG_INVALID, "etag-invalid", WARNING, "RFC 9110 8.8.3",                  \
+     "ETag not a quoted entity-tag, with an optional W/")                      \
+  XX(VARY_INVALID, "vary-invalid", WARNING, "RFC 9110 12.5.5",                 \
+     "Vary not a list of field names or *")                                    \
+  XX(AGE_INVALID, "age-invalid", WARNING, "RFC 9111 5.1",                      \
+     "Age not a non-negative integer")                                         \
+  XX(CONTENT_TYPE_INVALID, "content-type-invalid", WARNING,                    \
+     "RFC 9110 8.3.1, 5.6.6",                                                  \
+     "Content-Type not type/subtype with token=value parameters")              \
+  XX(CONTENT_ENCODING_UNKNOWN, "content-encoding-unknown", WARNING,            \
+     "RFC 9110 8.4.1, 18.6",                                                   \
+     "Content-Encoding not a list of registered content codings")              \
+  XX(TRANSFER_ENCODING_UNKNOWN, "transfer-encoding-unknown", WARNING,          \
+     "RFC 9112 7; RFC 9110 16.2",                                              \
+     "Transfer-Encoding lists a transfer coding that is not registered")       \
+  XX(CONTENT_RANGE_INVALID, "content-range-invalid", WARNING,                  \
+     "RFC 9110 14.4, 15.3.7",                                                  \
+     "Content-Range malformed, impossible, or */length in a 206")              \
+  XX(CONTENT_RANGE_MISSING_416, "content-range-missing-416", WARNING,          \
+     "RFC 9110 15.5.17, 14.4",                                                 \
+     "416 response without a Content-Range of */length")                       \
+  XX(LOCATION_INVALID, "location-invalid", WARNING,                            \
+     "RFC 9110 10.2.2; RFC 3986 4.1", "Location not a URI-reference")          \
+  XX(SET_COOKIE_INVALID, "set-cookie-invalid", WARNING, "RFC 6265 4.1",        \
+     "Set-Cookie outside RFC 6265's grammar: name, value, attributes, "        \
+     "Expires, Max-Age")                                                       \
+  XX(STRICT_TRANSPORT_SECURITY_INVALID, "strict-transport-security-invalid",   \
+     WARNING, "RFC 6797 6.1",                                                  \
+     "Strict-Transport-Security without max-age, or malformed")                \
+  XX(STRICT_TRANSPORT_SECURITY_PLAIN_HTTP,                                     \
+     "strict-transport-security-plain-http", INFO, "RFC 6797 8.1, 7.2",        \
+     "Strict-Transport-Security is ignored over plain HTTP (said once a "      \
+     "stream)")                                                                \
+  XX(REASON_PHRASE_NONSTANDARD, "reason-phrase-nonstandard", OFF,              \
+     "RFC 9112 4", "reason phrase other than the registered one")              \
+  XX(HEAD_CONTENT, "head-content", ERROR, "RFC 9110 9.3.2",                    \
+     "content after a response to HEAD (skipped to the next status line)")     \
   XX(CONTENT_LENGTH_REPEATED, "content-length-repeated", ERROR,                \
      "RFC 9110 8.6, 5.3",                                                      \
      "Content-Length repeated with the same value (field lines or a list); "   \
@@ -537,17 +600,28 @@ typedef struct respcheck_head_parts {
  * version-minor-unknown), 1xx (status-1xx-http10), the fields a status
  * requires (location-missing, www-authenticate-missing,
  * proxy-authenticate-missing, allow-missing, content-range-missing,
- * upgrade-missing), the framing fields (content-length-forbidden,
- * transfer-encoding-forbidden, transfer-encoding-http10, framing-conflict,
- * content-length-invalid, transfer-encoding-invalid as the value reads,
+ * content-range-missing-416, upgrade-missing), the framing fields
+ * (content-length-forbidden, transfer-encoding-forbidden,
+ * transfer-encoding-http10, framing-conflict, content-length-invalid,
+ * transfer-encoding-invalid as the value reads, transfer-encoding-unknown,
  * content-forbidden), the reason phrase (reason-phrase-invalid,
- * reason-phrase-mismatch, reason-phrase-too-long), the limits
- * (line-too-long, too-many-headers, header-section-too-large) and
- * date-missing. Each is the same function a stream's head goes through.
- * The rules about bytes never fire: parse-error, status-code-syntax,
- * status-line-syntax, header-name-invalid, header-value-invalid, obs-fold,
+ * reason-phrase-mismatch, reason-phrase-nonstandard,
+ * reason-phrase-too-long), the limits (line-too-long, too-many-headers,
+ * header-section-too-large), date-missing, and the field values:
+ * date-invalid, last-modified-invalid, expires-invalid,
+ * retry-after-invalid, http-date-obsolete, last-modified-future,
+ * singleton-field-repeated, cache-control-invalid,
+ * cache-control-argument-invalid, cache-control-conflict, etag-invalid,
+ * vary-invalid, age-invalid, content-type-invalid,
+ * content-encoding-unknown, content-range-invalid, location-invalid,
+ * set-cookie-invalid, strict-transport-security-invalid. Each is the same
+ * function a stream's head goes through. The rules about bytes never fire:
+ * parse-error, status-code-syntax, status-line-syntax,
+ * header-name-invalid, header-value-invalid, obs-fold,
  * whitespace-before-field, bare-cr, bare-lf, empty-line-before-status,
- * data-after-close, message-truncated, the chunk and trailer rules.
+ * data-after-close, message-truncated, head-content, the chunk and trailer
+ * rules; nor does strict-transport-security-plain-http, about the
+ * transport of a stream, which the caller of this function knows.
  *
  * The request context is the stream's: the next one queued with
  * respcheck_push_request (consumed by a final response, kept by a 1xx),
@@ -559,8 +633,9 @@ typedef struct respcheck_head_parts {
  * time. Callbacks, in order: on_finding for each finding, on_head (the
  * response's reason and headers point into parts; framing as RFC 9112 6.3
  * reads the fields), on_message_end (RESPCHECK_END_COMPLETE | _HEAD).
- * Offsets: a field's finding carries the field's offset, any other finding
- * and the response parts->offset. The limits measure the head as if it were
+ * Offsets: a field's finding carries the field's offset (for a field
+ * value, whichever of its bytes it is about), any other finding and the
+ * response parts->offset. The limits measure the head as if it were
  * sent as "HTTP/x.y SSS reason" CRLF, then "name: value" CRLF per field,
  * then CRLF: past max_line_length, max_headers or max_header_bytes, the
  * finding is reported, the message ends aborted without on_head, and

@@ -176,8 +176,10 @@ static size_t fast_fields(respcheck_parser_t *p, const char *b, size_t fe) {
     if (kf) {
       seen |= (unsigned)kf;
       if (kf & KF_VALUE_READ) {
-        if (nread < FAST_READ_MAX)
+        if (nread < FAST_READ_MAX) {
           p->f_read[nread] = (uint32_t)(h - p->headers);
+          p->f_read_kf[nread] = (unsigned)kf;
+        }
         nread++;
       }
     }
@@ -251,17 +253,13 @@ static void fast_verify(respcheck_parser_t *p) {
 }
 #endif
 
-/* The fields the rules read, in order, as respcheck__check_known_fields does.
- */
+/* The fields the rules read, in order, as respcheck__check_known_fields
+ * does. */
 static void fast_known_fields(respcheck_parser_t *p) {
-  size_t i, n = p->f_nread <= FAST_READ_MAX ? p->f_nread : p->nheaders;
-  for (i = 0; i < n; i++) {
-    const respcheck_header_t *h =
-        &p->headers[p->f_nread <= FAST_READ_MAX ? p->f_read[i] : i];
-    enum known_field kf = respcheck__classify(h->name.ptr, h->name.len);
-    respcheck__check_field(p, h, kf);
-    p->facts.seen |= (unsigned)kf;
-  }
+  if (p->f_nread > FAST_READ_MAX)
+    respcheck__check_known_fields(p);
+  else
+    respcheck__check_fields_at(p, p->f_read, p->f_read_kf, p->f_nread);
   p->facts.seen |= p->f_seen;
 }
 

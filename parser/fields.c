@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "parser.h"
+#include "values.h"
 
 /* Inside a list value, an obs-fold's CR LF counts as whitespace too: it is
  * read as SP (RFC 9112 5.2). A bare CR is reported on its own. */
@@ -126,6 +126,8 @@ static void check_transfer_encoding(respcheck_parser_t *p, const char *v,
   size_t i = 0;
   char q[200];
   int bad = 0, twice = 0;
+  const char *unknown = NULL;
+  size_t unknown_len = 0;
 
   if (!(f->seen & KF_TRANSFER_ENCODING))
     f->te_offset = off;
@@ -159,6 +161,11 @@ static void check_transfer_encoding(respcheck_parser_t *p, const char *v,
         bad = 1; /* chunked takes no parameters (RFC 9112 7) */
     }
     f->te_codings++;
+    if (!respcheck__transfer_coding_known(v + s, name_end - s) &&
+        unknown == NULL) {
+      unknown = v + s;
+      unknown_len = name_end - s;
+    }
     if (span_is(v + s, name_end - s, "chunked", 7)) {
       /* "A sender MUST NOT apply the chunked transfer coding more than
        * once to a message body" (RFC 9112 6.1). */
@@ -177,6 +184,13 @@ static void check_transfer_encoding(respcheck_parser_t *p, const char *v,
   if (twice)
     respcheck__emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_INVALID, off,
                     "chunked is applied more than once");
+  if (unknown != NULL)
+    /* RFC 9112 7: transfer codings are registered; a recipient that does
+     * not know one cannot decode the content (a server answers such a
+     * request with 501, 6.1). */
+    respcheck__emit(p, RESPCHECK_RULE_TRANSFER_ENCODING_UNKNOWN, off,
+                    "transfer coding \"%s\" is not in the IANA registry",
+                    respcheck__quote(q, sizeof(q), unknown, unknown_len));
 }
 
 /* Connection = #connection-option (RFC 9110 7.6.1). */
@@ -213,25 +227,124 @@ static void check_content_type(respcheck_parser_t *p, const char *v, size_t n) {
     p->facts.seen |= KF_MULTIPART_BYTERANGES;
 }
 
-/* One field whose value the rules read. */
-void respcheck__check_field(respcheck_parser_t *p, const respcheck_header_t *h,
-                            enum known_field kf) {
+void respcheck__value_finding(respcheck_parser_t *p,
+                              const respcheck_header_t *h,
+                              respcheck_rule_t rule, const char *name,
+                              size_t at, const char *why) {
+  char q[200];
+  respcheck__emit(p, rule, rv_at(p, h, at), "%s \"%s\": %s", name,
+                  respcheck__quote(q, sizeof(q), h->value.ptr, h->value.len),
+                  why);
+}
+
+/* The field names the rules know, as a message names them. */
+static const char *field_name(enum known_field kf) {
   switch (kf) {
-  case KF_CONTENT_LENGTH:
+  case KF_CONTENT_TYPE:
+    return "Content-Type";
+  case KF_DATE:
+    return "Date";
+  case KF_LOCATION:
+    return "Location";
+  case KF_ETAG:
+    return "ETag";
+  case KF_LAST_MODIFIED:
+    return "Last-Modified";
+  case KF_CONTENT_RANGE:
+    return "Content-Range";
+  case KF_AGE:
+    return "Age";
+  case KF_RETRY_AFTER:
+    return "Retry-After";
+  case KF_EXPIRES:
+    return "Expires";
+  default:
+    return "Strict-Transport-Security";
+  }
+}
+
+/* The index of kf's bit (kf has one). */
+static RC_INLINE unsigned kf_index(unsigned kf) {
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctz(kf);
+#else
+  unsigned i = 0;
+  while (!(kf & 1u)) {
+    kf >>= 1;
+    i++;
+  }
+  return i;
+#endif
+}
+
+/* One field whose value the rules read, kf its known field (0: none);
+ * then p->facts.seen has kf. Dispatched on kf's bit index: a jump. */
+static RC_INLINE void check_field(respcheck_parser_t *p,
+                                  const respcheck_header_t *h, unsigned kf) {
+  if (kf == 0)
+    return;
+  if (kf & p->facts.seen & KF_SINGLETON)
+    /* "a sender MUST NOT generate multiple field lines with the same name
+     * in a message ... unless that field's definition allows multiple
+     * field line values to be recombined as a comma-separated list"
+     * (RFC 9110 5.3). */
+    respcheck__emit(p, RESPCHECK_RULE_SINGLETON_FIELD_REPEATED, h->offset,
+                    "a second %s field line: %s is a singleton field",
+                    field_name((enum known_field)kf),
+                    field_name((enum known_field)kf));
+  switch (kf_index(kf)) {
+  case KFI_CONTENT_LENGTH:
     check_content_length(p, h->value.ptr, h->value.len, h->offset);
     break;
-  case KF_TRANSFER_ENCODING:
+  case KFI_TRANSFER_ENCODING:
     check_transfer_encoding(p, h->value.ptr, h->value.len, h->offset);
     break;
-  case KF_CONNECTION:
+  case KFI_CONNECTION:
     check_connection(p, h->value.ptr, h->value.len);
     break;
-  case KF_CONTENT_TYPE:
+  case KFI_CONTENT_TYPE:
     check_content_type(p, h->value.ptr, h->value.len);
+    respcheck__check_content_type(p, h);
+    break;
+  case KFI_CONTENT_ENCODING:
+    respcheck__check_content_encoding(p, h);
+    break;
+  case KFI_CONTENT_RANGE:
+    respcheck__check_content_range(p, h);
+    break;
+  case KFI_LOCATION:
+    respcheck__check_location(p, h);
+    break;
+  case KFI_SET_COOKIE:
+    respcheck__check_set_cookie(p, h);
+    break;
+  case KFI_STRICT_TRANSPORT_SECURITY:
+    respcheck__check_sts(p, h);
+    break;
+  case KFI_DATE:
+  case KFI_LAST_MODIFIED:
+  case KFI_EXPIRES:
+    respcheck__check_date_field(p, h, (enum known_field)kf);
+    break;
+  case KFI_RETRY_AFTER:
+    respcheck__check_retry_after(p, h);
+    break;
+  case KFI_CACHE_CONTROL:
+    respcheck__check_cache_control(p, h);
+    break;
+  case KFI_AGE:
+    respcheck__check_age(p, h);
+    break;
+  case KFI_ETAG:
+    respcheck__check_etag(p, h);
+    break;
+  case KFI_VARY:
+    respcheck__check_vary(p, h);
     break;
   default:
     break;
   }
+  p->facts.seen |= kf;
 }
 
 /* The fields the rules read, once obs-folds have joined their lines. */
@@ -239,8 +352,13 @@ void respcheck__check_known_fields(respcheck_parser_t *p) {
   size_t i;
   for (i = 0; i < p->nheaders; i++) {
     const respcheck_header_t *h = &p->headers[i];
-    enum known_field kf = respcheck__classify(h->name.ptr, h->name.len);
-    respcheck__check_field(p, h, kf);
-    p->facts.seen |= (unsigned)kf;
+    check_field(p, h, (unsigned)respcheck__classify(h->name.ptr, h->name.len));
   }
+}
+
+void respcheck__check_fields_at(respcheck_parser_t *p, const uint32_t *at,
+                                const unsigned *kf, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    check_field(p, &p->headers[at[i]], kf[i]);
 }

@@ -58,6 +58,19 @@ static int on_body(llhttp_t *l, const char *data, size_t len) {
 static RC_INLINE void message_done(respcheck_parser_t *p, uint64_t end) {
   unsigned fr = p->resp.framing;
   unsigned interim = p->flags & PF_INTERIM;
+  /* A final response to HEAD has no content (RFC 9110 9.3.2): what
+   * follows it should be a status line, or content sent by mistake, which
+   * its Content-Length would end. */
+  p->flags &= ~PF_AFTER_HEAD;
+  if (!interim && p->resp.request.method == RESPCHECK_METHOD_HEAD &&
+      !(fr & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))) {
+    p->flags |= PF_AFTER_HEAD;
+    p->head_cl_end = (p->facts.seen & KF_CONTENT_LENGTH) &&
+                             p->facts.content_length_ok &&
+                             p->facts.content_length <= UINT64_MAX - end
+                         ? end + p->facts.content_length
+                         : UINT64_MAX;
+  }
   respcheck__end_message(p, end, RESPCHECK_END_COMPLETE);
   if (fr & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))
     p->phase = PHASE_TUNNEL;

@@ -91,6 +91,33 @@ static void check_status_line(respcheck_parser_t *p, size_t end, int cut) {
   char q[200];
 
   f->code_offset = at(p, 9);
+  /* Cut inside "HTTP/D.D": the rest may still have come. */
+  if (cut && end < 8 && (end < 7 || s[6] == '.'))
+    return;
+  if (end > 5 && memcmp(s, "HTTP/", 5) == 0 && s[5] >= '0' && s[5] <= '9' &&
+      (end < 8 || s[6] != '.' || s[7] < '0' || s[7] > '9')) {
+    /* HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 2.3). "HTTP/2 200"
+     * is how curl -i and other tools print an HTTP/2 or HTTP/3 response,
+     * whose status travels in a :status pseudo-header (RFC 9113 8.3.2),
+     * never in a status line. */
+    size_t k = 5;
+    while (k < end && s[k] >= '0' && s[k] <= '9')
+      k++;
+    if (k == 6 && (s[5] == '2' || s[5] == '3') && k < end && s[k] == ' ')
+      respcheck__emit(p, RESPCHECK_RULE_VERSION_INVALID, at(p, 5),
+                      "\"HTTP/%c\" is not HTTP/1.x: HTTP/%c has no status "
+                      "line; this is a tool's rendering of an HTTP/%c "
+                      "response",
+                      s[5], s[5], s[5]);
+    else {
+      while (k < end && s[k] != ' ')
+        k++;
+      respcheck__emit(p, RESPCHECK_RULE_VERSION_INVALID, at(p, 5),
+                      "\"%s\" is not an HTTP-version (HTTP/DIGIT.DIGIT)",
+                      respcheck__quote(q, sizeof(q), s, k));
+    }
+    return;
+  }
   if (end < 8 || memcmp(s, "HTTP/", 5) != 0 || s[5] < '0' || s[5] > '9' ||
       s[6] != '.' || s[7] < '0' || s[7] > '9')
     return;
@@ -157,7 +184,8 @@ void respcheck__check_version(respcheck_parser_t *p, unsigned major,
     respcheck__emit(p, RESPCHECK_RULE_VERSION_INVALID, off,
                     "HTTP/%u.%u is not HTTP/1.x", major, minor);
   else if (minor > 1)
-    respcheck__emit(p, RESPCHECK_RULE_VERSION_UNKNOWN_MINOR, off + 2,
+    respcheck__emit(p, RESPCHECK_RULE_VERSION_UNKNOWN_MINOR,
+                    respcheck__part_at(p, off, 2),
                     "HTTP/1.%u: a recipient treats it as HTTP/1.1", minor);
 }
 
@@ -169,7 +197,8 @@ void respcheck__check_reason(respcheck_parser_t *p, const char *s, size_t n,
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (!respcheck__text_char[c] && !(c == '\r' && cr_reported)) {
-      respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_INVALID, off + i,
+      respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_INVALID,
+                      respcheck__part_at(p, off, i),
                       "control byte \"%s\" in the reason phrase",
                       respcheck__quote(q, sizeof(q), s + i, 1));
       break;
@@ -177,7 +206,7 @@ void respcheck__check_reason(respcheck_parser_t *p, const char *s, size_t n,
   }
   if (n > p->opts.max_reason_length)
     respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_TOO_LONG,
-                    off + p->opts.max_reason_length,
+                    respcheck__part_at(p, off, p->opts.max_reason_length),
                     "reason phrase of %zu bytes exceeds the limit of %zu", n,
                     p->opts.max_reason_length);
 }
@@ -607,6 +636,10 @@ void respcheck__check_cut_head(respcheck_parser_t *p) {
 /* A response starts with "HTTP/" (RFC 9112 2.3): anything else is refused
  * at once rather than buffered up to a limit. */
 static void reject_not_http(respcheck_parser_t *p) {
+  if (p->flags & PF_AFTER_HEAD) {
+    respcheck__head_content(p);
+    return;
+  }
   p->llh.settings = &p->head_settings;
   respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
   if (p->error == RESPCHECK_E_OK) {

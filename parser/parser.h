@@ -81,33 +81,84 @@ enum phase {
   PHASE_BODY,    /* llhttp reads the content */
   PHASE_CHUNKED, /* chunked content, read here (chunked.c) */
   PHASE_TUNNEL,  /* after 101 or a CONNECT tunnel: not HTTP any more */
-  PHASE_CLOSED   /* after a response that closes the connection */
+  PHASE_CLOSED,  /* after a response that closes the connection */
+  PHASE_SKIP     /* content after a response to HEAD: to the next status line */
 };
 
-/* Fields whose presence or value the rules need. */
-enum known_field {
-  KF_CONTENT_LENGTH = 1 << 0,
-  KF_TRANSFER_ENCODING = 1 << 1,
-  KF_CONNECTION = 1 << 2,
-  KF_LOCATION = 1 << 3,
-  KF_WWW_AUTHENTICATE = 1 << 4,
-  KF_PROXY_AUTHENTICATE = 1 << 5,
-  KF_ALLOW = 1 << 6,
-  KF_CONTENT_RANGE = 1 << 7,
-  KF_CONTENT_TYPE = 1 << 8,
-  KF_UPGRADE = 1 << 9,
-  KF_DATE = 1 << 10,
+/* Fields whose presence or value the rules need, by bit: their index, as
+ * check_field dispatches on it, then their bit. */
+enum known_field_index {
+  KFI_CONTENT_LENGTH,
+  KFI_TRANSFER_ENCODING,
+  KFI_CONNECTION,
+  KFI_LOCATION,
+  KFI_WWW_AUTHENTICATE,
+  KFI_PROXY_AUTHENTICATE,
+  KFI_ALLOW,
+  KFI_CONTENT_RANGE,
+  KFI_CONTENT_TYPE,
+  KFI_UPGRADE,
+  KFI_DATE,
   /* Not a field: a Content-Type of multipart/byteranges (RFC 9110 14.6). */
-  KF_MULTIPART_BYTERANGES = 1 << 11
+  KFI_MULTIPART_BYTERANGES,
+  /* Fields whose values are checked (values_*.c). */
+  KFI_LAST_MODIFIED,
+  KFI_EXPIRES,
+  KFI_RETRY_AFTER,
+  KFI_CACHE_CONTROL,
+  KFI_ETAG,
+  KFI_VARY,
+  KFI_AGE,
+  KFI_SET_COOKIE,
+  KFI_CONTENT_ENCODING,
+  KFI_STRICT_TRANSPORT_SECURITY,
+  KFI_COUNT
 };
 
-/* The fields whose values respcheck__check_field reads. */
+enum known_field {
+  KF_CONTENT_LENGTH = 1 << KFI_CONTENT_LENGTH,
+  KF_TRANSFER_ENCODING = 1 << KFI_TRANSFER_ENCODING,
+  KF_CONNECTION = 1 << KFI_CONNECTION,
+  KF_LOCATION = 1 << KFI_LOCATION,
+  KF_WWW_AUTHENTICATE = 1 << KFI_WWW_AUTHENTICATE,
+  KF_PROXY_AUTHENTICATE = 1 << KFI_PROXY_AUTHENTICATE,
+  KF_ALLOW = 1 << KFI_ALLOW,
+  KF_CONTENT_RANGE = 1 << KFI_CONTENT_RANGE,
+  KF_CONTENT_TYPE = 1 << KFI_CONTENT_TYPE,
+  KF_UPGRADE = 1 << KFI_UPGRADE,
+  KF_DATE = 1 << KFI_DATE,
+  KF_MULTIPART_BYTERANGES = 1 << KFI_MULTIPART_BYTERANGES,
+  KF_LAST_MODIFIED = 1 << KFI_LAST_MODIFIED,
+  KF_EXPIRES = 1 << KFI_EXPIRES,
+  KF_RETRY_AFTER = 1 << KFI_RETRY_AFTER,
+  KF_CACHE_CONTROL = 1 << KFI_CACHE_CONTROL,
+  KF_ETAG = 1 << KFI_ETAG,
+  KF_VARY = 1 << KFI_VARY,
+  KF_AGE = 1 << KFI_AGE,
+  KF_SET_COOKIE = 1 << KFI_SET_COOKIE,
+  KF_CONTENT_ENCODING = 1 << KFI_CONTENT_ENCODING,
+  KF_STRICT_TRANSPORT_SECURITY = 1 << KFI_STRICT_TRANSPORT_SECURITY
+};
+
+/* The fields whose values fields.c reads. */
 #define KF_VALUE_READ                                                          \
-  (KF_CONTENT_LENGTH | KF_TRANSFER_ENCODING | KF_CONNECTION | KF_CONTENT_TYPE)
+  (KF_CONTENT_LENGTH | KF_TRANSFER_ENCODING | KF_CONNECTION |                  \
+   KF_CONTENT_TYPE | KF_LOCATION | KF_CONTENT_RANGE | KF_DATE |                \
+   KF_LAST_MODIFIED | KF_EXPIRES | KF_RETRY_AFTER | KF_CACHE_CONTROL |         \
+   KF_ETAG | KF_VARY | KF_AGE | KF_SET_COOKIE | KF_CONTENT_ENCODING |          \
+   KF_STRICT_TRANSPORT_SECURITY)
+
+/* Singleton fields (RFC 9110 5.5): their grammar has no list, so a second
+ * field line is an error of its own (RFC 9110 5.3); Content-Length has its
+ * own rule (RFC 9110 8.6). Strict-Transport-Security: RFC 6797 8.1. */
+#define KF_SINGLETON                                                           \
+  (KF_CONTENT_TYPE | KF_DATE | KF_LOCATION | KF_ETAG | KF_LAST_MODIFIED |      \
+   KF_CONTENT_RANGE | KF_AGE | KF_RETRY_AFTER | KF_EXPIRES |                   \
+   KF_STRICT_TRANSPORT_SECURITY)
 
 /* The fast path keeps the indexes of that many of them; past it, it looks
  * at every field again. */
-#define FAST_READ_MAX 8
+#define FAST_READ_MAX 32
 
 /* The parser's booleans: bits of its flags word, as libuv keeps a
  * handle's. */
@@ -140,6 +191,26 @@ enum known_field {
 /* The line pass checks a head strict llhttp accepted: a finding is a bug
  * (RESPCHECK_VERIFY_FAST_PATH). */
 #define PF_VERIFYING (1u << 12)
+/* The stream: strict-transport-security-plain-http is said once. */
+#define PF_STS_NOTED (1u << 16)
+/* Between messages: the last one was a final response to HEAD, so bytes
+ * that are not a status line are its content (head-content). */
+#define PF_AFTER_HEAD (1u << 17)
+/* PHASE_SKIP: the next byte starts a line. */
+#define PF_SKIP_LINE_START (1u << 18)
+/* respcheck_check_head is checking a head given as parts: there are no
+ * bytes to point into, so a finding about a field carries the field's
+ * offset and one about the status line parts->offset (rv_at,
+ * respcheck__part_at); set and cleared by parts.c. */
+#define PF_PARTS (1u << 19)
+
+/* Content-Range forms (RFC 9110 14.4). */
+enum content_range_form {
+  CR_NONE,       /* absent, or not valid */
+  CR_RANGE,      /* range-resp: incl-range "/" ( complete-length / "*" ) */
+  CR_UNSATISFIED /* unsatisfied-range: "*" "/" complete-length */
+};
+
 /* The stream ended inside the current head (respcheck_finish): its last
  * line is cut. */
 #define PF_HEAD_CUT (1u << 13)
@@ -179,14 +250,12 @@ enum trailer_state {
 #define CKF_BARE_LF_SAID (1u << 2) /* in the trailer section, once */
 #define CKF_FOLD_SAID (1u << 3)    /* obs-fold in the trailer section, once */
 #define CKF_FIELD_SEEN (1u << 4)   /* a trailer field line was read */
-#define CKF_FIELD_LINE                                                         \
-  (1u << 5)                     /* the current trailer line is a field line    \
-                                 */
-#define CKF_COLON (1u << 6)     /* its name ended with a colon */
-#define CKF_IGNORED (1u << 7)   /* it is not processed (RFC 9112 2.2) */
-#define CKF_NAME_BAD (1u << 8)  /* its name is not a token (said) */
-#define CKF_VALUE_BAD (1u << 9) /* a control byte in its value (said) */
-#define CKF_CR_SAID (1u << 10)  /* a bare CR in it (said) */
+#define CKF_FIELD_LINE (1u << 5)   /* the trailer line is a field line */
+#define CKF_COLON (1u << 6)        /* its name ended with a colon */
+#define CKF_IGNORED (1u << 7)      /* it is not processed (RFC 9112 2.2) */
+#define CKF_NAME_BAD (1u << 8)     /* its name is not a token (said) */
+#define CKF_VALUE_BAD (1u << 9)    /* a control byte in its value (said) */
+#define CKF_CR_SAID (1u << 10)     /* a bare CR in it (said) */
 
 /* What llhttp 8.1 refuses in a head the RFCs let a recipient read: the line
  * pass gives llhttp a copy with these changed (lines.c, feed_normalised). */
@@ -199,7 +268,7 @@ enum llhttp_fix {
   FIX_CONTENT_LENGTH = 1 << 2,
   /* Transfer-Encoding with Content-Length: "the Transfer-Encoding overrides
    * the Content-Length" (RFC 9112 6.3), so llhttp 8.1, which refuses the
-   * two together, is given no Content-Length line. */
+   * two together, is given each Content-Length line under another name. */
   FIX_TE_OVERRIDES = 1 << 3
 };
 
@@ -225,7 +294,49 @@ typedef struct head_facts {
    * line was read to its end. */
   int cut_status;
   int status_line_read;
+  /* Field values the semantic pass compares (values_*.c). */
+  int date_ok, lm_ok; /* the first Date, Last-Modified are valid dates */
+  int64_t date_secs, lm_secs;
+  uint64_t lm_offset;
+  int cr_form; /* enum content_range_form, of the first Content-Range */
+  uint64_t cr_offset;
+  unsigned cc_directives; /* Cache-Control directives seen (values_cache.c) */
+  unsigned cc_repeated;   /* of them, those seen more than once */
+  uint64_t cc_offset;     /* first Cache-Control field line */
+  size_t cookie_count;    /* Set-Cookie lines (values_cookie.c) */
+  /* The attributes of the last Set-Cookie line, when they were valid. */
+  const char *cookie_attrs;
+  size_t cookie_attrs_len;
 } head_facts_t;
+
+/* The Set-Cookie lines whose cookie names are compared (RFC 6265 4.1.1). */
+#define RV_COOKIES_MAX 32
+
+/* The last values of a field that were found valid, for the fields whose
+ * values repeat from response to response on a connection (values_*.c):
+ * the same bytes are valid again, with the same effect on the head's facts
+ * (extra). RV_MEMO_WAYS values a field, the oldest replaced; values longer
+ * than RV_MEMO_MAX are not kept. */
+#define RV_MEMO_MAX 48
+#define RV_MEMO_WAYS 4
+typedef struct rv_memo_way {
+  size_t len; /* 0: none */
+  unsigned extra;
+  char bytes[RV_MEMO_MAX];
+} rv_memo_way_t;
+typedef struct rv_memo {
+  rv_memo_way_t way[RV_MEMO_WAYS];
+  unsigned next; /* the way replaced next */
+} rv_memo_t;
+
+enum rv_memo_slot {
+  MEMO_CONTENT_TYPE,
+  MEMO_CACHE_CONTROL,
+  MEMO_VARY,
+  MEMO_STRICT_TRANSPORT_SECURITY,
+  MEMO_CONTENT_ENCODING,
+  MEMO_COUNT
+};
 
 struct respcheck_parser {
   llhttp_t llh;
@@ -302,6 +413,9 @@ struct respcheck_parser {
   uint64_t v_count[2], v_sum[2]; /* content bytes and their offsets: ours,
                                     llhttp's */
 #endif
+  /* Content after a response to HEAD (PHASE_SKIP, stream.c). */
+  uint64_t head_cl_end;  /* where its Content-Length would end it, or ~0 */
+  unsigned skip_matched; /* bytes of "HTTP/" matched at a line start */
 
   /* The fast path (strict llhttp only): llhttp reads the head straight
    * from the caller's buffer and its span callbacks give the fields; a head
@@ -322,7 +436,18 @@ struct respcheck_parser {
   const char *f_name_end;    /* where its name would go on, before a value */
   unsigned f_seen;           /* enum known_field, of the fields kept */
   size_t f_nread;            /* fields whose values the rules read */
-  uint32_t f_read[FAST_READ_MAX]; /* their indexes, up to FAST_READ_MAX */
+  uint32_t f_read[FAST_READ_MAX];    /* their indexes, up to FAST_READ_MAX */
+  unsigned f_read_kf[FAST_READ_MAX]; /* and which known field each is */
+
+  uint32_t cookie_at[RV_COOKIES_MAX]; /* indexes of the Set-Cookie lines */
+  rv_memo_t memo[MEMO_COUNT];
+
+  /* The first 16 bytes of the last IMF-fixdate read ("Sun, 06 Nov 1994")
+   * and the time of that day's start: for Date, for the other fields, for
+   * cookie expiry dates. A date on the same day is read from its time of
+   * day alone (values_date.c). Zero: none yet. */
+  uint64_t date_day[3][2];
+  int64_t date_day_secs[3];
 
   char errbuf[160];
   char msg[384];
@@ -374,28 +499,52 @@ static inline int respcheck__lit_is(const char *s, const char *l, size_t len) {
   return (a | respcheck__letter_bits(b)) == b;
 }
 
-/* Which known field the name n[0, len) is, or 0. */
+/* Which known field the name n[0, len) is, or 0. Names of the same length
+ * are told apart by their first letter before they are compared. */
 static RC_INLINE enum known_field respcheck__classify(const char *n,
                                                       size_t len) {
+  /* The first letter, lower-cased; read only where len > 0. */
+#define RC_C ((unsigned char)n[0] | 0x20u)
   switch (len) {
+  case 3:
+    return respcheck__lit_is(n, "age", len) ? KF_AGE : 0;
   case 4:
-    return respcheck__lit_is(n, "date", len) ? KF_DATE : 0;
+    if (RC_C == 'd')
+      return respcheck__lit_is(n, "date", len) ? KF_DATE : 0;
+    if (RC_C == 'e')
+      return respcheck__lit_is(n, "etag", len) ? KF_ETAG : 0;
+    return respcheck__lit_is(n, "vary", len) ? KF_VARY : 0;
   case 5:
     return respcheck__lit_is(n, "allow", len) ? KF_ALLOW : 0;
   case 7:
-    return respcheck__lit_is(n, "upgrade", len) ? KF_UPGRADE : 0;
+    if (RC_C == 'u')
+      return respcheck__lit_is(n, "upgrade", len) ? KF_UPGRADE : 0;
+    return respcheck__lit_is(n, "expires", len) ? KF_EXPIRES : 0;
   case 8:
     return respcheck__lit_is(n, "location", len) ? KF_LOCATION : 0;
   case 10:
-    return respcheck__lit_is(n, "connection", len) ? KF_CONNECTION : 0;
+    if (RC_C == 'c')
+      return respcheck__lit_is(n, "connection", len) ? KF_CONNECTION : 0;
+    return respcheck__lit_is(n, "set-cookie", len) ? KF_SET_COOKIE : 0;
+  case 11:
+    return respcheck__lit_is(n, "retry-after", len) ? KF_RETRY_AFTER : 0;
   case 12:
     return respcheck__lit_is(n, "content-type", len) ? KF_CONTENT_TYPE : 0;
   case 13:
+    if (RC_C == 'l')
+      return respcheck__lit_is(n, "last-modified", len) ? KF_LAST_MODIFIED : 0;
+    if (RC_C != 'c')
+      return 0;
+    if (respcheck__lit_is(n, "cache-control", len))
+      return KF_CACHE_CONTROL;
     return respcheck__lit_is(n, "content-range", len) ? KF_CONTENT_RANGE : 0;
   case 14:
     return respcheck__lit_is(n, "content-length", len) ? KF_CONTENT_LENGTH : 0;
   case 16:
-    return respcheck__lit_is(n, "www-authenticate", len) ? KF_WWW_AUTHENTICATE
+    if (RC_C == 'w')
+      return respcheck__lit_is(n, "www-authenticate", len) ? KF_WWW_AUTHENTICATE
+                                                           : 0;
+    return respcheck__lit_is(n, "content-encoding", len) ? KF_CONTENT_ENCODING
                                                          : 0;
   case 17:
     return respcheck__lit_is(n, "transfer-encoding", len) ? KF_TRANSFER_ENCODING
@@ -404,9 +553,14 @@ static RC_INLINE enum known_field respcheck__classify(const char *n,
     return respcheck__lit_is(n, "proxy-authenticate", len)
                ? KF_PROXY_AUTHENTICATE
                : 0;
+  case 25:
+    return respcheck__lit_is(n, "strict-transport-security", len)
+               ? KF_STRICT_TRANSPORT_SECURITY
+               : 0;
   default:
     return 0;
   }
+#undef RC_C
 }
 
 /* ------------------------------------------------------------------------ */
@@ -513,6 +667,11 @@ void respcheck__abort_message(respcheck_parser_t *p, uint64_t end);
 void respcheck__fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
                            uint64_t off, const char *reason);
 
+/* stream.c: bytes that are not a status line after a response to HEAD,
+ * the message opened at head_abs with buf_len of them in buf: head-content,
+ * then they are skipped to the next status line. */
+void respcheck__head_content(respcheck_parser_t *p);
+
 /* lines.c: the line pass. */
 size_t respcheck__feed_head(respcheck_parser_t *p, const char *data,
                             size_t len);
@@ -530,10 +689,21 @@ void respcheck__check_version(respcheck_parser_t *p, unsigned major,
 void respcheck__check_reason(respcheck_parser_t *p, const char *s, size_t n,
                              uint64_t off, int cr_reported);
 
+/* The offset of byte i of a status line part that starts at off: off + i,
+ * or off alone for a head given as parts (PF_PARTS), whose status line
+ * findings all carry parts->offset. */
+static inline uint64_t respcheck__part_at(const respcheck_parser_t *p,
+                                          uint64_t off, size_t i) {
+  return (p->flags & PF_PARTS) ? off : off + i;
+}
+
 /* fields.c: the values the rules read. */
-void respcheck__check_field(respcheck_parser_t *p, const respcheck_header_t *h,
-                            enum known_field kf);
+/* Every field of the head, classified again. */
 void respcheck__check_known_fields(respcheck_parser_t *p);
+/* The fields at indexes at[0, n), of the known fields kf[0, n), in order
+ * (the fast path's list of the fields whose values the rules read). */
+void respcheck__check_fields_at(respcheck_parser_t *p, const uint32_t *at,
+                                const unsigned *kf, size_t n);
 
 /* fast.c: the fast path. */
 /* The fast path's head callbacks (on_message_complete is glue.c's). */

@@ -4,8 +4,10 @@
  * a browser's HAR export, a head another parser read. The rules that need
  * no bytes run through the same functions as a stream's head: the limits
  * as the line pass counts them (message.c), the version and the reason
- * phrase (lines.c), the field values (fields.c), the status rules and the
- * framing decision (semantics.c). Nothing here decides a rule of its own.
+ * phrase (lines.c), the field values (fields.c and values_*.c), the status
+ * rules and the framing decision (semantics.c). Nothing here decides a rule
+ * of its own. Those functions place a finding by PF_PARTS: a field's
+ * finding at the field's offset, any other at parts->offset.
  */
 #include <string.h>
 
@@ -57,24 +59,16 @@ static int check_limits(respcheck_parser_t *p,
 
 static int span_ok(respcheck_span_t s) { return s.ptr != NULL || s.len == 0; }
 
-respcheck_errno_t respcheck_check_head(respcheck_parser_t *p,
-                                       const respcheck_head_parts_t *h) {
+/* The head h, checked arguments; with PF_PARTS set throughout. */
+static respcheck_errno_t check_parts(respcheck_parser_t *p,
+                                     const respcheck_head_parts_t *h) {
   respcheck_response_t *r;
   unsigned fr;
-  size_t i;
-
-  if (p == NULL || h == NULL || !span_ok(h->reason) ||
-      (h->header_count > 0 && h->headers == NULL))
-    return RESPCHECK_E_INVAL;
-  for (i = 0; i < h->header_count; i++) {
-    if (!span_ok(h->headers[i].name) || !span_ok(h->headers[i].value))
-      return RESPCHECK_E_INVAL;
-  }
 
   /* One head on its own: no stream state, no error; the request queue and
    * the response count stay. */
   p->phase = PHASE_START;
-  p->flags = 0;
+  p->flags = PF_PARTS;
   p->error = RESPCHECK_E_OK;
   p->error_reason = NULL;
   p->error_offset = 0;
@@ -128,4 +122,23 @@ respcheck_errno_t respcheck_check_head(respcheck_parser_t *p,
   }
   respcheck__end_message(p, h->offset, RESPCHECK_END_COMPLETE);
   return RESPCHECK_E_OK;
+}
+
+respcheck_errno_t respcheck_check_head(respcheck_parser_t *p,
+                                       const respcheck_head_parts_t *h) {
+  respcheck_errno_t e;
+  size_t i;
+
+  if (p == NULL || h == NULL || !span_ok(h->reason) ||
+      (h->header_count > 0 && h->headers == NULL))
+    return RESPCHECK_E_INVAL;
+  for (i = 0; i < h->header_count; i++) {
+    if (!span_ok(h->headers[i].name) || !span_ok(h->headers[i].value))
+      return RESPCHECK_E_INVAL;
+  }
+  e = check_parts(p, h);
+  /* A stream fed to this parser next (after respcheck_parser_reset) has
+   * bytes again. */
+  p->flags &= ~PF_PARTS;
+  return e;
 }

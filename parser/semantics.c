@@ -6,7 +6,7 @@
  * (RFC 9112 9.3), the check that llhttp frames the content the same way,
  * and the head handed to on_head.
  */
-#include "parser.h"
+#include "values.h"
 
 static int is_1xx(int status) { return status >= 100 && status <= 199; }
 
@@ -41,11 +41,87 @@ static const struct required_field {
     /* 15.5.8: "The proxy MUST send a Proxy-Authenticate header field". */
     {407, RESPCHECK_RULE_PROXY_AUTHENTICATE_MISSING, KF_PROXY_AUTHENTICATE,
      "Proxy-Authenticate"},
+    /* 15.5.17, 14.4: "A server generating a 416 (Range Not Satisfiable)
+     * response to a byte-range request SHOULD send a Content-Range header
+     * field with an unsatisfied-range value". */
+    {416, RESPCHECK_RULE_CONTENT_RANGE_MISSING_416, KF_CONTENT_RANGE,
+     "Content-Range"},
     /* 15.5.22: "The server MUST send an Upgrade header field". */
     {426, RESPCHECK_RULE_UPGRADE_MISSING, KF_UPGRADE, "Upgrade"},
 };
 static const struct required_field *const required_end =
     required_fields + sizeof(required_fields) / sizeof(required_fields[0]);
+
+/* The status classes (a bit per first digit) a reason phrase names by its
+ * words, ASCII case-insensitively: "Informational", "OK" or "Success",
+ * "Redirect", "Client Error", "Server Error" (RFC 9110 15.2-15.6), and
+ * "Error" alone for either error class. */
+static unsigned phrase_classes(const char *s, size_t n) {
+  unsigned cls = 0;
+  int error = 0, client = 0, server = 0;
+  size_t i = 0;
+  while (i < n) {
+    size_t w;
+    while (i < n && (unsigned)(((unsigned char)s[i] | 0x20) - 'a') > 25u)
+      i++;
+    for (w = i; i < n && (unsigned)(((unsigned char)s[i] | 0x20) - 'a') <= 25u;
+         i++)
+      ;
+#define RC_WORD(l)                                                             \
+  (i - w == sizeof(l) - 1 && respcheck__lit_is(s + w, l, i - w))
+    if (RC_WORD("informational"))
+      cls |= 1u << 1;
+    else if (RC_WORD("ok") || RC_WORD("success") || RC_WORD("successful"))
+      cls |= 1u << 2;
+    else if (RC_WORD("redirect") || RC_WORD("redirection"))
+      cls |= 1u << 3;
+    else if (RC_WORD("error"))
+      error = 1;
+    else if (RC_WORD("client"))
+      client = 1;
+    else if (RC_WORD("server"))
+      server = 1;
+#undef RC_WORD
+  }
+  if (error)
+    cls |= client ? 1u << 4 : server ? 1u << 5 : (1u << 4) | (1u << 5);
+  return cls;
+}
+
+/* A reason phrase that is not the registered one of info's code. "A
+ * client SHOULD ignore the reason-phrase content" (RFC 9112 4), so most
+ * servers' own wording ("Not Allowed", "File not found") is only
+ * reason-phrase-nonstandard (off by default); a phrase that misleads
+ * (another code's registered phrase, or words of another class: "200 Not
+ * Found", "404 OK") is reason-phrase-mismatch. */
+static void check_reason(respcheck_parser_t *p,
+                         const respcheck_status_info_t *info) {
+  const respcheck_response_t *r = &p->resp;
+  const respcheck_status_info_t *other =
+      respcheck_status_by_phrase(r->reason.ptr, r->reason.len);
+  uint64_t at = (uint64_t)(r->reason.ptr - p->hbase) + p->head_abs;
+  unsigned cls;
+  char q[200];
+
+  respcheck__quote(q, sizeof(q), r->reason.ptr, r->reason.len);
+  if (other != NULL && other->code != r->status) {
+    respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_MISMATCH, at,
+                    "reason \"%s\" is the phrase of %d, not of %d (\"%s\")", q,
+                    other->code, r->status, info->phrase);
+    return;
+  }
+  cls = phrase_classes(r->reason.ptr, r->reason.len);
+  if (cls != 0 && !(cls & (1u << (r->status / 100)))) {
+    respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_MISMATCH, at,
+                    "reason \"%s\" names another class than %dxx; the "
+                    "registered phrase of %d is \"%s\"",
+                    q, r->status / 100, r->status, info->phrase);
+    return;
+  }
+  respcheck__emit(p, RESPCHECK_RULE_REASON_PHRASE_NONSTANDARD, at,
+                  "reason \"%s\" for %d; the registered phrase is \"%s\"", q,
+                  r->status, info->phrase);
+}
 
 /* The rules of the status code (RFC 9110 15), of the fields the status
  * forbids, and of the fields it requires. With cut (the stream ended inside
@@ -56,10 +132,8 @@ static RC_INLINE void check_head_semantics(respcheck_parser_t *p, int cut) {
   const respcheck_request_t *req = respcheck__current_request(p);
   respcheck_response_t *r = &p->resp;
   int st = r->status;
-  uint64_t head = p->head_abs;
   const respcheck_status_info_t *info = r->info;
   const struct required_field *need;
-  char q[200];
 
   if (f->code_misread) {
     /* status-line-syntax said it: llhttp's number is not the code sent. */
@@ -103,12 +177,7 @@ static RC_INLINE void check_head_semantics(respcheck_parser_t *p, int cut) {
     if (r->reason.len && info->state != RESPCHECK_STATUS_RESERVED &&
         (!cut || f->status_line_read) &&
         !respcheck__phrase_matches(info, r->reason.ptr, r->reason.len))
-      respcheck__emit(
-          p, RESPCHECK_RULE_REASON_PHRASE_MISMATCH,
-          (uint64_t)(r->reason.ptr - p->hbase) + head,
-          "reason \"%s\" for %d; the registered phrase is \"%s\"",
-          respcheck__quote(q, sizeof(q), r->reason.ptr, r->reason.len), st,
-          info->phrase);
+      check_reason(p, info);
   }
 
   if (is_1xx(st)) {
@@ -162,6 +231,17 @@ static RC_INLINE void check_head_semantics(respcheck_parser_t *p, int cut) {
   if (st >= 200 && st <= 499 && !(f->seen & KF_DATE))
     respcheck__emit(p, RESPCHECK_RULE_DATE_MISSING, f->code_offset,
                     "%d response without Date", st);
+  /* "An origin server with a clock ... MUST NOT generate a Last-Modified
+   * date that is later than the server's time of message origination
+   * (Date)" (RFC 9110 8.8.2.1). */
+  if (f->cc_directives)
+    respcheck__check_cache_directives(p);
+  if (f->cr_form != CR_NONE)
+    respcheck__check_content_range_status(p, st);
+  if (f->lm_ok && f->date_ok && f->lm_secs > f->date_secs)
+    respcheck__emit(p, RESPCHECK_RULE_LAST_MODIFIED_FUTURE, f->lm_offset,
+                    "Last-Modified is %lld s later than Date",
+                    (long long)(f->lm_secs - f->date_secs));
 }
 
 /* How the response is framed (RFC 9112 6.3), and whether the connection

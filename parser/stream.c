@@ -23,6 +23,18 @@ void respcheck__open_message(respcheck_parser_t *p, uint64_t offset) {
   memset(p->counts, 0, sizeof(p->counts));
 }
 
+/* A head starts at offset, in a message opened there. */
+static void begin_head(respcheck_parser_t *p, uint64_t offset, int fast) {
+  respcheck__open_message(p, offset);
+  p->phase = PHASE_HEAD;
+  p->flags &= ~PF_HEAD_WHOLE;
+  p->head_abs = offset;
+  p->buf_len = 0;
+  p->line_start = 0;
+  p->nlines = 0;
+  p->fast = fast;
+}
+
 /* Between responses: llhttp skips CR and LF there; so do we, and say so. */
 static size_t feed_start(respcheck_parser_t *p, const char *data, size_t len,
                          uint64_t abs) {
@@ -54,15 +66,13 @@ static size_t feed_start(respcheck_parser_t *p, const char *data, size_t len,
                     "empty line before the status line");
     p->flags &= ~PF_HAVE_EMPTY;
   }
-  p->phase = PHASE_HEAD;
-  p->flags &= ~PF_HEAD_WHOLE;
-  p->head_abs = abs + i;
-  p->buf_len = 0;
-  p->line_start = 0;
-  p->nlines = 0;
-  p->fast = RESPCHECK_LLHTTP_IS_STRICT ? FAST_START : FAST_OFF;
+  begin_head(p, abs + i, RESPCHECK_LLHTTP_IS_STRICT ? FAST_START : FAST_OFF);
   return i;
 }
+
+static const char head_content[] =
+    "bytes that are not a status line after a response to HEAD: content, "
+    "which a server MUST NOT send in answer to HEAD";
 
 static size_t feed_closed(respcheck_parser_t *p, const char *data, size_t len,
                           uint64_t abs) {
@@ -73,13 +83,83 @@ static size_t feed_closed(respcheck_parser_t *p, const char *data, size_t len,
     i++;
   if (i == len)
     return len;
-  /* RFC 9112 9.6: a server that sends "close" (or a response that is
-   * not persistent) closes the connection after it. */
   respcheck__open_message(p, abs + i);
-  respcheck__emit(p, RESPCHECK_RULE_DATA_AFTER_CLOSE, abs + i,
-                  "bytes after a response that ends the connection (ignored)");
+  if ((p->flags & PF_AFTER_HEAD) && data[i] != 'H')
+    /* RFC 9110 9.3.2: "the server MUST NOT send content in the response"
+     * to HEAD; what it sent instead of closing is that content. */
+    respcheck__emit(p, RESPCHECK_RULE_HEAD_CONTENT, abs + i, "%s (ignored)",
+                    head_content);
+  else
+    /* RFC 9112 9.6: a server that sends "close" (or a response that is
+     * not persistent) closes the connection after it. */
+    respcheck__emit(
+        p, RESPCHECK_RULE_DATA_AFTER_CLOSE, abs + i,
+        "bytes after a response that ends the connection (ignored)");
   p->flags |= PF_CLOSED_REPORTED; /* the message ends with the stream */
   return len;
+}
+
+/* Reads d[0, len), at stream offset abs, of content after a response to
+ * HEAD, for the next status line: "HTTP/" at the start of a line, or where
+ * the HEAD response's Content-Length would have ended its content (a body
+ * need not end with a line end). Returns the index one past the "/" when
+ * it completes in d, else 0. Byte by byte, so that the chunking does not
+ * matter. */
+static size_t skip_scan(respcheck_parser_t *p, const char *d, size_t len,
+                        uint64_t abs) {
+  unsigned m = p->skip_matched;
+  int ls = (p->flags & PF_SKIP_LINE_START) != 0;
+  size_t i;
+  for (i = 0; i < len; i++) {
+    char c = d[i];
+    if (m > 0 && c == "HTTP/"[m]) {
+      ls = 0;
+      if (++m == 5) {
+        p->skip_matched = 0;
+        return i + 1;
+      }
+      continue;
+    }
+    m = c == 'H' && (ls || abs + i == p->head_cl_end) ? 1u : 0u;
+    ls = c == '\n';
+  }
+  p->skip_matched = m;
+  p->flags =
+      ls ? p->flags | PF_SKIP_LINE_START : p->flags & ~PF_SKIP_LINE_START;
+  return 0;
+}
+
+void respcheck__head_content(respcheck_parser_t *p) {
+  respcheck__emit(p, RESPCHECK_RULE_HEAD_CONTENT, p->head_abs,
+                  "%s; skipped to the next status line", head_content);
+  p->flags &= ~(PF_AFTER_HEAD | PF_SKIP_LINE_START);
+  p->phase = PHASE_SKIP;
+  p->skip_matched = 0;
+  /* The bytes read so far hold no whole "HTTP/": their first is not one. */
+  skip_scan(p, p->buf, p->buf_len, p->head_abs);
+}
+
+/* PHASE_SKIP: the content's message ends where the next status line
+ * starts, and that head begins. */
+static size_t feed_skip(respcheck_parser_t *p, const char *data, size_t len,
+                        uint64_t abs) {
+  size_t j = skip_scan(p, data, len, abs), k;
+  uint64_t h;
+  if (j == 0)
+    return len;
+  h = abs + j - 5;
+  respcheck__end_message(p, h, RESPCHECK_END_ABORTED);
+  if (h >= abs) {
+    p->phase = PHASE_START;
+    return (size_t)(h - abs);
+  }
+  /* "HTTP/" began in an earlier piece: the head starts with those bytes,
+   * and the line pass reads on from data[0]. */
+  begin_head(p, h, FAST_OFF);
+  for (k = 0; k < abs - h; k++)
+    p->buf[k] = "HTTP/"[k];
+  p->buf_len = k;
+  return 0;
 }
 
 /* The value of h starts on the line of its name: after the colon, only
@@ -216,6 +296,9 @@ respcheck_errno_t respcheck_execute(respcheck_parser_t *p, const char *data,
     case PHASE_CHUNKED:
       used = respcheck__feed_chunked(p, data, len, abs);
       break;
+    case PHASE_SKIP:
+      used = feed_skip(p, data, len, abs);
+      break;
     case PHASE_TUNNEL:
       if (p->cb.on_tunnel)
         p->cb.on_tunnel(p->user, data, len, abs);
@@ -259,6 +342,7 @@ respcheck_errno_t respcheck_finish(respcheck_parser_t *p) {
     respcheck__check_cut_head(p);
     break;
   case PHASE_CLOSED:
+  case PHASE_SKIP:
     respcheck__end_message(p, p->offset, RESPCHECK_END_ABORTED);
     break;
   case PHASE_CHUNKED:

@@ -58,6 +58,11 @@ respcheck_need_packages() {
   # The WARC reader (zlib) and the HAR reader (yajl).
   [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
   [ -f /usr/include/yajl/yajl_parse.h ] || missing+=(libyajl-dev)
+  # The Python package (python/), built for and tested with Debian's
+  # /usr/bin/python3: its headers, Dask distributed, matplotlib.
+  ls /usr/include/python3*/Python.h >/dev/null 2>&1 || missing+=(python3-dev)
+  /usr/bin/python3 -c 'import distributed' 2>/dev/null || missing+=(python3-distributed)
+  /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
   # The differential test's third client.
   command -v node >/dev/null || missing+=(nodejs)
   for p in "${missing[@]}"; do

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * respcheck_check_head: a response head given as parts. Each rule that
- * needs no bytes fires from parts, and has a near miss; no rule about bytes
- * ever fires; the request context, the limits, the callbacks and the
- * errors behave as the header says; and on every test vector whose head is
- * well-formed, the parts of the head a stream read give the same findings
- * as the stream did (the .md files of tests/vectors/,
+ * needs no bytes (the field-value rules among them) fires from parts, and
+ * has a near miss; no rule about bytes ever fires; the request context,
+ * the limits, the offsets, the callbacks and the errors behave as the
+ * header says; and on every test vector whose head is well-formed, the
+ * parts of the head a stream read give the same findings as the stream
+ * did, about the same field (the .md files of tests/vectors/,
  * RESPCHECK_TEST_VECTORS).
  */
 #include <criterion/criterion.h>
@@ -126,8 +127,12 @@ typedef struct rule_case {
   const char *near;
 } rule_case_t;
 
+/* A valid Date (RFC 9110 5.6.7), where a case wants none of the date
+ * rules. */
+#define DATE "Sun, 06 Nov 1994 08:49:37 GMT"
+
 Test(parts, each_rule_without_bytes) {
-#define D "|Date: x"
+#define D "|Date: " DATE
   static const rule_case_t cases[] = {
       {RESPCHECK_RULE_STATUS_CLASS_INVALID, 1, 1, 0, "99 X" D, 1, 1, 0,
        "100 Continue"},
@@ -147,6 +152,8 @@ Test(parts, each_rule_without_bytes) {
       {RESPCHECK_RULE_STATUS_1XX_HTTP10, 1, 1, 1, "103 Early Hints", 1, 0, 1,
        "200 OK" D},
       {RESPCHECK_RULE_VERSION_INVALID, 2, 0, 0, "200 OK" D, 1, 1, 0,
+       "200 OK" D},
+      {RESPCHECK_RULE_VERSION_INVALID, 0, 9, 0, "200 OK" D, 1, 0, 0,
        "200 OK" D},
       {RESPCHECK_RULE_VERSION_UNKNOWN_MINOR, 1, 2, 0, "200 OK" D, 1, 1, 0,
        "200 OK" D},
@@ -189,8 +196,10 @@ Test(parts, each_rule_without_bytes) {
        "206 Partial Content|Content-Type: multipart/byteranges; boundary=x" D},
       {RESPCHECK_RULE_UPGRADE_MISSING, 1, 1, 0, "101 Switching Protocols", 1, 1,
        0, "101 Switching Protocols|Upgrade: websocket"},
-      {RESPCHECK_RULE_REASON_PHRASE_MISMATCH, 1, 1, 0, "404 Nope" D, 1, 1, 0,
+      {RESPCHECK_RULE_REASON_PHRASE_MISMATCH, 1, 1, 0, "404 OK" D, 1, 1, 0,
        "404 not found" D},
+      {RESPCHECK_RULE_REASON_PHRASE_MISMATCH, 1, 1, 0, "200 Not Found" D, 1, 1,
+       0, "200 Fine" D},
       {RESPCHECK_RULE_REASON_PHRASE_INVALID, 1, 1, 0, "200 O\x01K" D, 1, 1, 0,
        "200 O\x80K" D},
       {RESPCHECK_RULE_REASON_PHRASE_INVALID, 1, 1, 0, "200 O\rK" D, 1, 1, 0,
@@ -198,13 +207,75 @@ Test(parts, each_rule_without_bytes) {
       {RESPCHECK_RULE_DATE_MISSING, 1, 1, 0, "200 OK", 1, 1, 0, "200 OK" D},
       {RESPCHECK_RULE_DATE_MISSING, 1, 1, 0, "404 Not Found", 1, 1, 0,
        "500 Internal Server Error"},
+      /* The field values (values_*.c): the same checks as a stream's. */
+      {RESPCHECK_RULE_CONTENT_RANGE_MISSING_416, 1, 1, 0,
+       "416 Range Not Satisfiable" D, 1, 1, 0,
+       "416 Range Not Satisfiable|Content-Range: bytes */10" D},
+      {RESPCHECK_RULE_CONTENT_RANGE_MISSING_416, 1, 1, 0,
+       "416 Range Not Satisfiable|Content-Range: bytes 0-1/10" D, 1, 1, 0,
+       "206 Partial Content|Content-Range: bytes 0-1/10" D},
+      {RESPCHECK_RULE_CONTENT_RANGE_INVALID, 1, 1, 0,
+       "206 Partial Content|Content-Range: bytes 5-1/10" D, 1, 1, 0,
+       "206 Partial Content|Content-Range: bytes 1-5/10" D},
+      {RESPCHECK_RULE_DATE_INVALID, 1, 1, 0, "200 OK|Date: yesterday", 1, 1, 0,
+       "200 OK" D},
+      {RESPCHECK_RULE_DATE_INVALID, 1, 1, 0,
+       "200 OK|Date: Mon, 06 Nov 1994 08:49:37 GMT", 1, 1, 0, "200 OK" D},
+      {RESPCHECK_RULE_HTTP_DATE_OBSOLETE, 1, 1, 0,
+       "200 OK|Date: Sunday, 06-Nov-94 08:49:37 GMT", 1, 1, 0, "200 OK" D},
+      {RESPCHECK_RULE_LAST_MODIFIED_INVALID, 1, 1, 0,
+       "200 OK|Last-Modified: soon" D, 1, 1, 0,
+       "200 OK|Last-Modified: " DATE D},
+      {RESPCHECK_RULE_LAST_MODIFIED_FUTURE, 1, 1, 0,
+       "200 OK|Last-Modified: Sun, 06 Nov 1994 08:49:38 GMT" D, 1, 1, 0,
+       "200 OK|Last-Modified: " DATE D},
+      {RESPCHECK_RULE_EXPIRES_INVALID, 1, 1, 0, "200 OK|Expires: 0" D, 1, 1, 0,
+       "200 OK|Expires: " DATE D},
+      {RESPCHECK_RULE_RETRY_AFTER_INVALID, 1, 1, 0,
+       "503 Service Unavailable|Retry-After: -1" D, 1, 1, 0,
+       "503 Service Unavailable|Retry-After: 120" D},
+      {RESPCHECK_RULE_SINGLETON_FIELD_REPEATED, 1, 1, 0,
+       "200 OK|Content-Type: text/html|Content-Type: text/html" D, 1, 1, 0,
+       "200 OK|Content-Type: text/html|Vary: a|Vary: b" D},
+      {RESPCHECK_RULE_CACHE_CONTROL_INVALID, 1, 1, 0,
+       "200 OK|Cache-Control: no-cache;private" D, 1, 1, 0,
+       "200 OK|Cache-Control: no-cache, private" D},
+      {RESPCHECK_RULE_CACHE_CONTROL_ARGUMENT_INVALID, 1, 1, 0,
+       "200 OK|Cache-Control: max-age=soon" D, 1, 1, 0,
+       "200 OK|Cache-Control: max-age=60" D},
+      {RESPCHECK_RULE_CACHE_CONTROL_CONFLICT, 1, 1, 0,
+       "200 OK|Cache-Control: public|Cache-Control: private" D, 1, 1, 0,
+       "200 OK|Cache-Control: public|Cache-Control: max-age=60" D},
+      {RESPCHECK_RULE_ETAG_INVALID, 1, 1, 0, "200 OK|ETag: abc" D, 1, 1, 0,
+       "200 OK|ETag: W/\"abc\"" D},
+      {RESPCHECK_RULE_VARY_INVALID, 1, 1, 0, "200 OK|Vary: a/b" D, 1, 1, 0,
+       "200 OK|Vary: accept, *" D},
+      {RESPCHECK_RULE_AGE_INVALID, 1, 1, 0, "200 OK|Age: -1" D, 1, 1, 0,
+       "200 OK|Age: 0" D},
+      {RESPCHECK_RULE_CONTENT_TYPE_INVALID, 1, 1, 0,
+       "200 OK|Content-Type: text" D, 1, 1, 0,
+       "200 OK|Content-Type: text/html; charset=\"utf-8\"" D},
+      {RESPCHECK_RULE_CONTENT_ENCODING_UNKNOWN, 1, 1, 0,
+       "200 OK|Content-Encoding: utf-8" D, 1, 1, 0,
+       "200 OK|Content-Encoding: gzip, br" D},
+      {RESPCHECK_RULE_TRANSFER_ENCODING_UNKNOWN, 1, 1, 0,
+       "200 OK|Transfer-Encoding: zip, chunked" D, 1, 1, 0,
+       "200 OK|Transfer-Encoding: gzip, chunked" D},
+      {RESPCHECK_RULE_LOCATION_INVALID, 1, 1, 0, "302 Found|Location: /a b" D,
+       1, 1, 0, "302 Found|Location: /a%20b" D},
+      {RESPCHECK_RULE_SET_COOKIE_INVALID, 1, 1, 0, "200 OK|Set-Cookie: a b=c" D,
+       1, 1, 0, "200 OK|Set-Cookie: a=b; Path=/; HttpOnly" D},
+      {RESPCHECK_RULE_STRICT_TRANSPORT_SECURITY_INVALID, 1, 1, 0,
+       "200 OK|Strict-Transport-Security: includeSubDomains" D, 1, 1, 0,
+       "200 OK|Strict-Transport-Security: max-age=60; includeSubDomains" D},
   };
 #undef D
   size_t i;
+  respcheck_options_t o;
+  got_t g;
   for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     const rule_case_t *c = &cases[i];
     respcheck_request_t r10 = {RESPCHECK_METHOD_GET, 1, 0};
-    got_t g;
     check(&g, NULL, c->req10 ? &r10 : NULL, c->major, c->minor, c->fires);
     cr_expect(fired(&g, c->rule), "%s does not fire for \"%s\"",
               respcheck_rule_id(c->rule), c->fires);
@@ -212,6 +283,18 @@ Test(parts, each_rule_without_bytes) {
     cr_expect(!fired(&g, c->rule), "%s fires for the near miss \"%s\"",
               respcheck_rule_id(c->rule), c->near);
   }
+  /* reason-phrase-nonstandard is off by default (a server's own wording):
+   * on, it fires from parts too. */
+  respcheck_options_init(&o);
+  o.severity[RESPCHECK_RULE_REASON_PHRASE_NONSTANDARD] =
+      RESPCHECK_SEVERITY_INFO;
+  check(&g, &o, NULL, 1, 1, "405 Not Allowed|Allow: GET|Date: " DATE);
+  cr_expect(fired(&g, RESPCHECK_RULE_REASON_PHRASE_NONSTANDARD));
+  cr_expect(!fired(&g, RESPCHECK_RULE_REASON_PHRASE_MISMATCH));
+  check(&g, &o, NULL, 1, 1, "405 Method Not Allowed|Allow: GET|Date: " DATE);
+  cr_expect_eq(g.n, 0);
+  check(&g, NULL, NULL, 1, 1, "405 Not Allowed|Allow: GET|Date: " DATE);
+  cr_expect_eq(g.n, 0);
 }
 
 /* Bytes a stream would be judged by: none of those rules fires here. */
@@ -231,14 +314,18 @@ Test(parts, no_rule_about_bytes) {
       RESPCHECK_RULE_DATA_AFTER_CLOSE,
       RESPCHECK_RULE_MESSAGE_TRUNCATED,
       RESPCHECK_RULE_CHUNK_EXTENSION_TOO_LONG,
+      RESPCHECK_RULE_HEAD_CONTENT,
+      /* About the transport of a stream, which parts do not have. */
+      RESPCHECK_RULE_STRICT_TRANSPORT_SECURITY_PLAIN_HTTP,
   };
   static const char *const heads[] = {
-      "200 OK|Bad Name: x|Date: x",
-      "200 OK|X: a\r\n b|Date: x",
-      "200 OK|X: nul\x01|Date: x",
-      "200 OK|Content-Length: 10|Date: x",
-      "200 OK|Connection: close|Date: x",
-      "200 OK|Transfer-Encoding: chunked|Trailer: Content-Length|Date: x",
+      "200 OK|Bad Name: x|Date: " DATE,
+      "200 OK|X: a\r\n b|Date: " DATE,
+      "200 OK|X: nul\x01|Date: " DATE,
+      "200 OK|Content-Length: 10|Date: " DATE,
+      "200 OK|Connection: close|Date: " DATE,
+      "200 OK|Transfer-Encoding: chunked|Trailer: Content-Length|Date: " DATE,
+      "200 OK|Strict-Transport-Security: max-age=60|Date: " DATE,
       "1000 Big",
   };
   size_t i, k;
@@ -262,7 +349,7 @@ Test(parts, offsets_and_callbacks) {
   cb.on_head = on_head;
   cb.on_message_end = on_end;
   p = respcheck_parser_new(NULL, &cb, &g);
-  make(&hd, 1, 1, "204 Nothing|Content-Length: 0|Date: x");
+  make(&hd, 1, 1, "204 Not Found|Content-Length: 0|Date: " DATE);
   hd.parts.offset = 7;
   memset(&g, 0, sizeof(g));
   cr_assert_eq(respcheck_check_head(p, &hd.parts), RESPCHECK_E_OK);
@@ -284,7 +371,7 @@ Test(parts, offsets_and_callbacks) {
   cr_expect_eq(g.end_verdict, RESPCHECK_REJECT);
   cr_expect_eq(g.end_flags, RESPCHECK_END_COMPLETE | RESPCHECK_END_HEAD);
   /* The next head is the next response. */
-  make(&hd, 1, 1, "200 OK|Content-Length: 5|Date: x");
+  make(&hd, 1, 1, "200 OK|Content-Length: 5|Date: " DATE);
   memset(&g, 0, sizeof(g));
   cr_assert_eq(respcheck_check_head(p, &hd.parts), RESPCHECK_E_OK);
   cr_expect_eq(g.n, 0);
@@ -294,6 +381,90 @@ Test(parts, offsets_and_callbacks) {
   cr_expect(g.head.framing & RESPCHECK_FRAMING_KEEP_ALIVE);
   cr_expect_eq(g.head.verdict, RESPCHECK_ACCEPT);
   cr_expect_eq(respcheck_parser_response_count(p), 2);
+
+  /* A field value's finding carries its field's offset, whatever byte of
+   * the value it is about (the value is the caller's memory, not bytes of
+   * a head); so do the findings read from values once the status is known
+   * (cache-control-conflict, content-range-missing-416,
+   * last-modified-future). */
+  make(&hd, 1, 1,
+       "416 OK|Date: yesterday|Cache-Control: public|Cache-Control: private, "
+       "max-age=x|ETag: \"a\" b|Content-Range: bytes 0-1/10|Set-Cookie: a b|"
+       "Last-Modified: Sun, 06 Nov 1994 08:49:38 GMT");
+  hd.parts.offset = 7;
+  memset(&g, 0, sizeof(g));
+  cr_assert_eq(respcheck_check_head(p, &hd.parts), RESPCHECK_E_OK);
+  {
+    static const struct {
+      respcheck_rule_t rule;
+      uint64_t offset;
+    } want[] = {
+        {RESPCHECK_RULE_DATE_INVALID, 100},
+        {RESPCHECK_RULE_CACHE_CONTROL_ARGUMENT_INVALID, 102},
+        {RESPCHECK_RULE_ETAG_INVALID, 103},
+        {RESPCHECK_RULE_SET_COOKIE_INVALID, 105},
+        {RESPCHECK_RULE_CACHE_CONTROL_CONFLICT, 101},
+        {RESPCHECK_RULE_CONTENT_RANGE_MISSING_416, 104},
+        {RESPCHECK_RULE_REASON_PHRASE_MISMATCH, 7},
+    };
+    size_t i, k;
+    for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+      for (k = 0; k < g.n && g.rules[k] != want[i].rule; k++)
+        ;
+      cr_expect_lt(k, g.n, "%s does not fire", respcheck_rule_id(want[i].rule));
+      if (k < g.n)
+        cr_expect_eq(g.offsets[k], want[i].offset, "%s at %llu, not %llu",
+                     respcheck_rule_id(want[i].rule),
+                     (unsigned long long)g.offsets[k],
+                     (unsigned long long)want[i].offset);
+    }
+    /* last-modified-future needs a valid Date: this one is not. */
+    cr_expect(!fired(&g, RESPCHECK_RULE_LAST_MODIFIED_FUTURE));
+  }
+  make(&hd, 1, 1,
+       "200 OK|Date: " DATE "|Last-Modified: Sun, 06 Nov 1994 08:49:38 GMT");
+  memset(&g, 0, sizeof(g));
+  cr_assert_eq(respcheck_check_head(p, &hd.parts), RESPCHECK_E_OK);
+  cr_assert_eq(g.n, 1);
+  cr_expect_eq(g.rules[0], RESPCHECK_RULE_LAST_MODIFIED_FUTURE);
+  cr_expect_eq(g.offsets[0], 101);
+
+  /* Findings about the status line carry parts->offset, whichever byte of
+   * the version or the reason they are about. */
+  make(&hd, 1, 7, "200 O\x01K|Date: " DATE);
+  hd.parts.offset = 7;
+  memset(&g, 0, sizeof(g));
+  cr_assert_eq(respcheck_check_head(p, &hd.parts), RESPCHECK_E_OK);
+  cr_assert_eq(g.n, 2);
+  cr_expect_eq(g.rules[0], RESPCHECK_RULE_VERSION_UNKNOWN_MINOR);
+  cr_expect_eq(g.offsets[0], 7);
+  cr_expect_eq(g.rules[1], RESPCHECK_RULE_REASON_PHRASE_INVALID);
+  cr_expect_eq(g.offsets[1], 7);
+  respcheck_parser_free(p);
+}
+
+/* After heads given as parts, the same parser reads a stream (reset
+ * between, as the header asks) with byte offsets again. */
+Test(parts, then_a_stream) {
+  static const char resp[] = "HTTP/1.1 200 OK\r\nDate: yesterday\r\n"
+                             "Content-Length: 0\r\n\r\n";
+  got_t g;
+  head_t hd;
+  respcheck_callbacks_t cb = {0};
+  respcheck_parser_t *p;
+  cb.on_finding = on_finding;
+  p = respcheck_parser_new(NULL, &cb, &g);
+  make(&hd, 1, 1, "200 OK|Date: yesterday");
+  memset(&g, 0, sizeof(g));
+  cr_assert_eq(respcheck_check_head(p, &hd.parts), RESPCHECK_E_OK);
+  cr_assert_eq(g.n, 1);
+  cr_expect_eq(g.offsets[0], 100);
+  respcheck_parser_reset(p);
+  memset(&g, 0, sizeof(g));
+  cr_assert_eq(respcheck_execute(p, resp, sizeof(resp) - 1), RESPCHECK_E_OK);
+  cr_assert_eq(g.n, 1);
+  cr_expect_eq(g.rules[0], RESPCHECK_RULE_DATE_INVALID);
+  cr_expect_eq(g.offsets[0], 23); /* the value's first byte */
   respcheck_parser_free(p);
 }
 
@@ -418,6 +589,7 @@ typedef struct vlog {
   respcheck_request_t reqs[16];
   uint64_t head_offset[16];
   uint64_t first_field[16];
+  uint64_t head_end[16];
   unsigned framing[16];
   int nheads;
   int bytes_bad;
@@ -448,6 +620,13 @@ static int byte_rule(respcheck_rule_t r) {
   default:
     return 0;
   }
+}
+
+/* Rules about the stream a head came in, not about the head: a head given
+ * as parts has none. */
+static int stream_rule(respcheck_rule_t r) {
+  return r == RESPCHECK_RULE_HEAD_CONTENT ||
+         r == RESPCHECK_RULE_STRICT_TRANSPORT_SECURITY_PLAIN_HTTP;
 }
 
 static void v_finding(void *u, const respcheck_finding_t *f) {
@@ -499,27 +678,37 @@ static int v_head(void *u, const respcheck_response_t *r) {
   v->head_offset[v->nheads] = r->offset;
   v->first_field[v->nheads] =
       r->header_count ? r->headers[0].offset : r->offset + r->head_length;
+  v->head_end[v->nheads] = r->offset + r->head_length;
   v->nheads++;
   return 0;
 }
 
-/* Findings of response index i, as "rule@S" for the status line and
- * "rule@offset" for the rest, sorted into a string. */
+/* Findings of a head, as "rule@S" for the status line, "rule@F<i>" for
+ * field line i (a stream's finding points at a byte of the line, a part's
+ * at the field: the same field either way), "rule@offset" for the rest,
+ * sorted into a string. */
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void describe(char *out, size_t cap, const got_t *g, size_t from,
-                     size_t to, uint64_t head, uint64_t first_field) {
+                     size_t to, const head_t *hd, uint64_t head,
+                     uint64_t first_field, uint64_t head_end) {
   char items[64][64];
   char *ptrs[64];
   size_t i, n = 0, o = 0;
   for (i = from; i < to && n < 64; i++) {
-    if (byte_rule(g->rules[i]))
+    uint64_t at = g->offsets[i];
+    if (byte_rule(g->rules[i]) || stream_rule(g->rules[i]))
       continue;
-    if (g->offsets[i] >= head && g->offsets[i] < first_field)
+    if (at >= head && at < first_field)
       snprintf(items[n], 64, "%s@S", respcheck_rule_id(g->rules[i]));
-    else
+    else if (at >= first_field && at < head_end) {
+      size_t k = 0;
+      while (k + 1 < hd->parts.header_count && hd->h[k + 1].offset <= at)
+        k++;
+      snprintf(items[n], 64, "%s@F%zu", respcheck_rule_id(g->rules[i]), k);
+    } else
       snprintf(items[n], 64, "%s@%llu", respcheck_rule_id(g->rules[i]),
                (unsigned long long)g->offsets[i]);
     ptrs[n] = items[n];
@@ -557,6 +746,9 @@ Test(parts, same_findings_as_the_stream_on_every_vector) {
       o.max_line_length = vec->limits.line;
     if (vec->limits.reason)
       o.max_reason_length = vec->limits.reason;
+    for (k = 0; k < RESPCHECK_RULE_COUNT; k++)
+      if (vec->severity_set[k])
+        o.severity[k] = vec->severity[k];
     o.default_request.method = vec->method;
     if (vec->request_10)
       o.default_request.version_minor = 0;
@@ -585,9 +777,10 @@ Test(parts, same_findings_as_the_stream_on_every_vector) {
       cr_assert_eq(respcheck_check_head(pp, &v.heads[k].parts), RESPCHECK_E_OK,
                    "%s:%u", vec->file, vec->line);
       respcheck_parser_free(pp);
-      describe(a, sizeof(a), &v.stream, 0, f, v.head_offset[k],
-               v.first_field[k]);
-      describe(b, sizeof(b), &g, 0, g.n, v.head_offset[k], v.first_field[k]);
+      describe(a, sizeof(a), &v.stream, 0, f, &v.heads[k], v.head_offset[k],
+               v.first_field[k], v.head_end[k]);
+      describe(b, sizeof(b), &g, 0, g.n, &v.heads[k], v.head_offset[k],
+               v.first_field[k], v.head_end[k]);
       cr_expect_str_eq(b, a, "%s:%u (%s): parts [%s], stream [%s]", vec->file,
                        vec->line, vec->name, b, a);
       cr_expect_eq(g.head.framing, v.framing[k], "%s:%u: framing %x, stream %x",

@@ -175,6 +175,9 @@ static void options_for(const rc_vector_t *v, respcheck_options_t *o) {
     o->max_reason_length = v->limits.reason;
   if (v->limits.chunk_ext)
     o->max_chunk_extension = v->limits.chunk_ext;
+  for (size_t r = 0; r < RESPCHECK_RULE_COUNT; r++)
+    if (v->severity_set[r])
+      o->severity[r] = v->severity[r];
   o->default_request.method = v->method;
   if (v->request_10)
     o->default_request.version_minor = 0;
@@ -641,6 +644,17 @@ Test(fixtures, malformed_fixtures_are_errors) {
       {CASE "```context\nrequest GET\nrequest HEAD\n",
        "bad.md:4: a second request line"},
       {CASE "```context\nrequest GET HTTP/1.1 x\n",
+       "bad.md:3: unexpected \"x\""},
+      {CASE "```context\nseverity no-such-rule info\n",
+       "bad.md:3: unknown rule \"no-such-rule\""},
+      {CASE "```context\nseverity date-missing loud\n",
+       "bad.md:3: unknown severity \"loud\""},
+      {CASE "```context\nseverity date-missing\n",
+       "bad.md:3: severity date-missing needs a level"},
+      {CASE "```context\nseverity date-missing off\nseverity date-missing "
+            "info\n",
+       "bad.md:4: the severity of date-missing given twice"},
+      {CASE "```context\nseverity date-missing off x\n",
        "bad.md:3: unexpected \"x\""},
       {CASE HTTP OK CASE HTTP OK, "bad.md:8: case a is already in bad.md:1"},
       {"## A\n", "bad.md:1: a case name is"},

@@ -200,13 +200,38 @@ static int context_line(reader_t *r, const char *s, size_t n) {
                     "\"%.*s\"",
                     (int)xl, x);
     }
+  } else if (is_word(w, wl, "severity")) {
+    char id[64], level[16];
+    int rule, sev;
+    if (!next_word(&p, end, &x, &xl) || xl >= sizeof(id))
+      return fail(r, "severity needs a rule and a level: severity RULE "
+                     "off|info|warning|error");
+    memcpy(id, x, xl);
+    id[xl] = '\0';
+    rule = respcheck_rule_from_id(id, xl);
+    if (rule < 0)
+      return fail(r, "unknown rule \"%s\"", id);
+    if (v->severity_set[rule])
+      return fail(r, "the severity of %s given twice", id);
+    if (!next_word(&p, end, &x, &xl) || xl >= sizeof(level))
+      return fail(r,
+                  "severity %s needs a level: off, info, warning or "
+                  "error",
+                  id);
+    memcpy(level, x, xl);
+    level[xl] = '\0';
+    sev = respcheck_severity_from_name(level);
+    if (sev < 0)
+      return fail(r, "unknown severity \"%s\"", level);
+    v->severity[rule] = (unsigned char)sev;
+    v->severity_set[rule] = 1;
   } else {
     for (k = 0; k < sizeof(limit_keys) / sizeof(limit_keys[0]); k++)
       if (is_word(w, wl, limit_keys[k].key))
         break;
     if (k == sizeof(limit_keys) / sizeof(limit_keys[0]))
       return fail(r,
-                  "unknown context line \"%.*s\": request, "
+                  "unknown context line \"%.*s\": request, severity, "
                   "max_header_bytes, max_headers, max_line_length, "
                   "max_reason_length or max_chunk_extension",
                   (int)wl, w);

@@ -55,6 +55,9 @@ typedef struct rc_vector {
   respcheck_method_t method; /* of the request answered */
   int request_10;            /* the request was HTTP/1.0 */
   rc_limits_t limits;
+  /* Severities set by "severity RULE LEVEL" (severity_set[rule] is 1). */
+  unsigned char severity[RESPCHECK_RULE_COUNT];
+  unsigned char severity_set[RESPCHECK_RULE_COUNT];
   /* Every error and warning finding, in order. */
   rc_finding_t expect[RC_FINDINGS_MAX];
   size_t expect_count;

@@ -168,6 +168,19 @@ def firefox():
             entry("http://example.test/c", "HTTP/1.1", 200, "OK",
                   [date, {"name": "Content-Length", "value": "5"},
                    {"name": "Content-Length", "value": "6"}]),
+            # 4: field values checked as a stream's are, each finding at
+            # its field (1 + i); Strict-Transport-Security valid, and over
+            # https: no note about plain HTTP.
+            entry("https://example.test/v", "HTTP/1.1", 200, "OK",
+                  [date, {"name": "Cache-Control", "value": "max-age=soon"},
+                   {"name": "ETag", "value": "abc"},
+                   {"name": "Set-Cookie", "value": "a b=c"},
+                   {"name": "Strict-Transport-Security",
+                    "value": "max-age=60"},
+                   {"name": "Date", "value": DATE}]),
+            # 5: a 416 without Content-Range (RFC 9110 15.5.17).
+            entry("http://example.test/r", "HTTP/1.1", 416,
+                  "Range Not Satisfiable", [date]),
         ],
     }}
 

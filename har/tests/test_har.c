@@ -267,6 +267,17 @@ Test(har, firefox_export) {
   static const char *const ws[] = {"  F upgrade-missing @0 #0 error\n", NULL};
   static const char *const cl[] = {"  F content-length-invalid @3 #0 error\n",
                                    NULL};
+  /* The field-value rules apply to parts: each finding at 1 + the field's
+   * index. */
+  static const char *const values[] = {
+      "  F cache-control-argument-invalid @2 #0 warning\n",
+      "  F etag-invalid @3 #0 warning\n",
+      "  F set-cookie-invalid @4 #0 warning\n",
+      "  F singleton-field-repeated @6 #0 error\n", NULL};
+  static const char *const not_values[] = {"strict-transport-security",
+                                           "date-invalid", NULL};
+  static const char *const range[] = {
+      "  F content-range-missing-416 @0 #0 warning\n", NULL};
   run_file(&t, "firefox.har", 0, NULL);
   cr_expect_eq(t.err, RESPCHECK_HAR_E_OK, "%s", t.reason);
   expect_entry(&t, 0, clean, none);
@@ -274,6 +285,8 @@ Test(har, firefox_export) {
   expect_entry(&t, 2, ws, NULL);
   expect_entry(&t, 3, cl, NULL);
   MSG(&t, "Content-Length 6 differs from the earlier 5");
+  expect_entry(&t, 4, values, not_values);
+  expect_entry(&t, 5, range, NULL);
   done(&t);
 }
 

@@ -22,8 +22,8 @@ DATE = b"Date: Mon, 01 Jan 2024 00:00:00 GMT\r\n"
 BIG_BODY = bytes((i * 7 + i // 251) % 256 for i in range(1 << 20))
 
 
-def ok(body, extra=b""):
-    return (b"HTTP/1.1 200 OK\r\n" + DATE + b"Content-Type: text/plain\r\n" +
+def ok(body, extra=b"", ctype=b"text/plain"):
+    return (b"HTTP/1.1 200 OK\r\n" + DATE + b"Content-Type: " + ctype + b"\r\n" +
             extra + b"Content-Length: " + str(len(body)).encode() +
             b"\r\n\r\n" + body)
 
@@ -42,7 +42,7 @@ def chunked(chunks, trailer=b""):
 RESPONSES = {
     "/valid": ok(b"valid body\n"),
     "/valid-chunked": chunked([b"first chunk\n", b"x" * 5000, b"last\n"]),
-    "/big": ok(BIG_BODY, b"Content-Type: application/octet-stream\r\n"),
+    "/big": ok(BIG_BODY, ctype=b"application/octet-stream"),
     # Rules, one response each.
     "/401": (b"HTTP/1.1 401 Unauthorized\r\n" + DATE +
              b"Content-Length: 6\r\n\r\ndenied"),

@@ -99,13 +99,14 @@ static void on_finding(void *user, const respcheck_finding_t *f) {
   run->n++;
 }
 
-/* The example read with its case's request and limits, the rule at its
- * default severity (so that it fires whatever the configuration says).
- * Returns -1 when a parser cannot be had. */
+/* The example read with its case's request, limits and severities, every
+ * other rule at its default (so that it fires whatever the configuration
+ * says). Returns -1 when a parser cannot be had. */
 static int run_example(const rc_explain_case_t *c, int rule, run_t *run) {
   respcheck_options_t opts;
   respcheck_callbacks_t cb;
   respcheck_parser_t *p;
+  size_t i;
   memset(run, 0, sizeof *run);
   run->rule = rule;
   memset(&cb, 0, sizeof cb);
@@ -124,6 +125,11 @@ static int run_example(const rc_explain_case_t *c, int rule, run_t *run) {
     opts.max_reason_length = c->max_reason_length;
   if (c->max_chunk_extension)
     opts.max_chunk_extension = c->max_chunk_extension;
+  for (i = 0; i < c->nseverity; i++)
+    if (respcheck_options_set_severity(
+            &opts, (respcheck_rule_t)c->severity[i].rule,
+            (respcheck_severity_t)c->severity[i].severity) != 0)
+      return -1;
   p = respcheck_parser_new(&opts, &cb, run);
   if (p == NULL)
     return -1;
@@ -147,9 +153,10 @@ static void place(const rc_explain_case_t *c, uint64_t offset, uint64_t *line,
 }
 
 /* "(the response to a HEAD request, --max-line-length=20)": what differs
- * from a GET over HTTP/1.1 with the default limits; "" when nothing. */
+ * from a GET over HTTP/1.1 with the default limits and severities; ""
+ * when nothing. */
 static void context(const rc_explain_case_t *c, char *buf, size_t cap) {
-  size_t n = 0;
+  size_t n = 0, i;
   int k;
 #define RC_ADD(...)                                                            \
   do {                                                                         \
@@ -173,6 +180,10 @@ static void context(const rc_explain_case_t *c, char *buf, size_t cap) {
   if (c->max_chunk_extension)
     RC_ADD("%s--max-chunk-extension=%zu", n ? ", " : "",
            c->max_chunk_extension);
+  for (i = 0; i < c->nseverity; i++)
+    RC_ADD("%s--rule=%s=%s", n ? ", " : "",
+           respcheck_rule_id((respcheck_rule_t)c->severity[i].rule),
+           rc_severity_name(c->severity[i].severity));
 #undef RC_ADD
 }
 
@@ -256,7 +267,7 @@ static void show_bytes(FILE *fp, const rc_explain_case_t *c) {
 static int text_example(FILE *fp, const rule_info_t *ri,
                         const rc_explain_case_t *c, int should_fire) {
   run_t run;
-  char ctx[160];
+  char ctx[320];
   size_t i;
   context(c, ctx, sizeof ctx);
   fprintf(fp, "\n%s (tests/vectors/%s, case %s%s%s):\n",
@@ -328,7 +339,7 @@ static int explain_text(FILE *fp, const rule_info_t *ri,
 static int json_example(FILE *fp, const rule_info_t *ri,
                         const rc_explain_case_t *c, int should_fire) {
   run_t run;
-  char ctx[160];
+  char ctx[320];
   size_t i;
   int rc = 0;
   context(c, ctx, sizeof ctx);

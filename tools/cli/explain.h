@@ -18,6 +18,11 @@
 
 #include "output.h"
 
+/* A severity a case sets: respcheck_rule_t, respcheck_severity_t. */
+typedef struct rc_explain_severity {
+  int rule, severity;
+} rc_explain_severity_t;
+
 /* A test vector's case, as an example. */
 typedef struct rc_explain_case {
   const char *file; /* the fixture, "status-fields.md" */
@@ -29,6 +34,10 @@ typedef struct rc_explain_case {
   /* Limits (respcheck_options_t's names); 0: the default. */
   size_t max_header_bytes, max_headers, max_line_length, max_reason_length,
       max_chunk_extension;
+  /* Its "severity RULE LEVEL" lines, nseverity of them (a rule off by
+   * default fires only where a case turns it on). */
+  const rc_explain_severity_t *severity;
+  size_t nseverity;
 } rc_explain_case_t;
 
 typedef struct rc_explain {

@@ -12,11 +12,12 @@
  * warning or info line names it; not a "-near" case when there is another)
  * and the near miss most like it (a case that lists the rule as absent:
  * the one whose bytes start like the firing case's for longest, then a
- * "-near" one, then the shortest), so that the two differ in what makes the
- * rule fire. A malformed page (a section without an explanation or a quote, a
- * section twice, a bad id) stops the build, naming the line; a rule with
- * no section yet, or a section that names no rule, is left to the tests
- * (cli-explain), which fail on it.
+ * "-near" one, then the shortest; not one whose context turns the rule
+ * off), so that the two differ in what makes the rule fire. The examples
+ * carry their case's severity lines, which --explain applies. A malformed page
+ * (a section without an explanation or a quote, a section twice, a bad id)
+ * stops the build, naming the line; a rule with no section yet, or a section
+ * that names no rule, is left to the tests (cli-explain), which fail on it.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -219,16 +220,41 @@ static size_t common_prefix(const rc_vector_t *a, const rc_vector_t *b) {
 }
 
 static void put_case(FILE *out, const char *var, const rc_vector_t *v) {
+  size_t r, nsev = 0;
+  for (r = 0; r < RESPCHECK_RULE_COUNT; r++)
+    if (v->severity_set[r]) {
+      if (nsev == 0)
+        fprintf(out, "static const rc_explain_severity_t %s_severity[] = {",
+                var);
+      fprintf(out, "%s{%zu, %d}", nsev ? ", " : "", r, (int)v->severity[r]);
+      nsev++;
+    }
+  if (nsev > 0)
+    fputs("};\n", out);
   fprintf(out, "static const rc_explain_case_t %s = {\n    ", var);
   put_literal(out, v->file, strlen(v->file));
   fputs(", ", out);
   put_literal(out, v->name, strlen(v->name));
   fputs(",\n    ", out);
   put_literal(out, v->data, v->len);
-  fprintf(out, ",\n    %zu, %d, %d, %zu, %zu, %zu, %zu, %zu};\n", v->len,
+  fprintf(out, ",\n    %zu, %d, %d, %zu, %zu, %zu, %zu, %zu, ", v->len,
           (int)v->method, v->request_10, v->limits.header_bytes,
           v->limits.headers, v->limits.line, v->limits.reason,
           v->limits.chunk_ext);
+  if (nsev > 0)
+    fprintf(out, "%s_severity, %zu};\n", var, nsev);
+  else
+    fputs("NULL, 0};\n", out);
+}
+
+/* The rule is on in the case: its context sets it to a severity other than
+ * off, or leaves it at a default that is not off. A near miss where the
+ * context turns the rule off says nothing about the bytes. */
+static int rule_on(const rc_vector_t *v, int rule) {
+  if (v->severity_set[rule])
+    return v->severity[rule] != (unsigned char)RESPCHECK_SEVERITY_OFF;
+  return respcheck_rule_default_severity((respcheck_rule_t)rule) !=
+         RESPCHECK_SEVERITY_OFF;
 }
 
 int main(int argc, char **argv) {
@@ -271,7 +297,7 @@ int main(int argc, char **argv) {
     for (k = 0; k < set.count; k++) {
       const rc_vector_t *v = &set.v[k];
       size_t c = f != NULL ? common_prefix(v, f) : 0;
-      if (!v->absent[r])
+      if (!v->absent[r] || !rule_on(v, r))
         continue;
       if (nm == NULL || c > best_common ||
           (c == best_common &&
@@ -322,7 +348,7 @@ int main(int argc, char **argv) {
       int has_f = 0, has_n = 0;
       for (i = 0; i < set.count; i++) {
         has_f |= fires(&set.v[i], rule);
-        has_n |= set.v[i].absent[rule] != 0;
+        has_n |= set.v[i].absent[rule] != 0 && rule_on(&set.v[i], rule);
       }
       fprintf(out, ",\n     ");
       if (has_f)

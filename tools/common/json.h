@@ -40,6 +40,8 @@ typedef struct rc_buf {
   int *oom;
 } rc_buf_t;
 
+/* Room for more bytes after len: 0, or -1 with *oom set. */
+int rc_buf_reserve(rc_buf_t *b, size_t more);
 void rc_buf_put(rc_buf_t *b, const void *s, size_t n);
 void rc_buf_str(rc_buf_t *b, const char *s);
 void rc_buf_free(rc_buf_t *b);
