@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Line coverage of parser/*.c reached by the fuzz harnesses' corpora: builds
 # the standalone replay harnesses with clang source-based coverage
 # (-fprofile-instr-generate -fcoverage-mapping), replays the corpora and

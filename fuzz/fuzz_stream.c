@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_stream: arbitrary bytes fed to one parser in chunks, with options,
  * request contexts and callbacks chosen by the configuration block

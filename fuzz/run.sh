@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs every libFuzzer harness for SECONDS each and reports executions,
 # exec/s, coverage (cov: edges, ft: features) and any crash, leak, timeout
 # or out-of-memory input. Exits non-zero when any harness fails.

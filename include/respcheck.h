@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * respcheck: a streaming validator for HTTP/1.x response streams.
  *
