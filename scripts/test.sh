@@ -26,6 +26,12 @@ fi
 [ "${#cfiles[@]}" -gt 0 ] || { echo "format check: no C file found" >&2; exit 1; }
 (cd "$root" && clang-format --dry-run --Werror "${cfiles[@]}")
 echo "${#cfiles[@]} C files formatted as .clang-format says"
+# A merge's conflict markers left in any tracked file (a README included).
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1 &&
+  git -C "$root" grep -n -E '^(<<<<<<< |>>>>>>> |\|\|\|\|\|\|\| )' -- ':!fuzz/corpus' ':!fuzz/regressions'; then
+  echo "conflict markers left by a merge (above)" >&2
+  exit 1
+fi
 
 echo "== gcc, -Werror"
 cmake -S "$root" -B "$out/gcc" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo \
