@@ -64,6 +64,11 @@ RESPONSES = {
                b"Content-Length: 5\r\n\r\nhello"),
     "/trailer": chunked([b"body\n"], b"Content-Length: 5\r\n"),
     "/nodate": (b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes"),
+    # LF-only line ends: a recipient may read them (RFC 9112 2.2), a client
+    # that does not would frame the rest otherwise: "hello" is the content
+    # for one, "Transfer-Encoding: chunked" a field for the other.
+    "/lf-only": (b"HTTP/1.1 200 OK\n" + DATE.replace(b"\r\n", b"\n") +
+                 b"Content-Length: 5\n\nhello"),
     "/bigheader": (b"HTTP/1.1 200 OK\r\n" + DATE +
                    b"".join(b"X-Filler-%d: %s\r\n" % (i, b"f" * 1000)
                             for i in range(70)) +

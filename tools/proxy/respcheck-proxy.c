@@ -45,6 +45,8 @@ static const char usage_text[] =
     "log\n" RC_LIBRARY_OPT_HELP
     "      --max-pending-requests=N  the library's request queue (32); the\n"
     "                                proxy sends one request at a time\n"
+    "  Here bare-lf is an error by default (a client that reads only CR LF\n"
+    "  would see other fields than were checked); --rule=bare-lf=warning.\n"
     "\n"
     "Requests (a head is read whole before anything is sent on):\n"
     "      --max-request-header-bytes=N  request line + header section\n"
@@ -293,6 +295,12 @@ static void parse_args(app_t *app, int argc, char **argv) {
   int nops;
   cl.ctx = app;
   respcheck_options_init(&cfg->opts);
+  /* A linter may read LF-only line ends (RFC 9112 2.2 lets a recipient),
+   * but a proxy forwards the head as it came to clients that may not: one
+   * that reads only CR LF sees other fields, and other framing, than the
+   * proxy checked. So bare-lf rejects here unless --rule says otherwise. */
+  (void)respcheck_options_set_severity(&cfg->opts, RESPCHECK_RULE_BARE_LF,
+                                       RESPCHECK_SEVERITY_ERROR);
   cfg->max_connections = 256;
   /* nginx's client_header_timeout and HAProxy's "timeout http-request" are
    * in the same range; keep-alive as nginx's keepalive_timeout (75 s). */
