@@ -324,6 +324,7 @@ void respcheck__value_masks(respcheck_parser_t *p) {
   p->read_kf = value;
   if (sev[RESPCHECK_RULE_SINGLETON_FIELD_REPEATED] != RESPCHECK_SEVERITY_OFF)
     p->read_kf |= KF_SINGLETON;
+  p->class_run = respcheck__class_runner(-1);
 }
 
 /* The finding for a second line of a singleton field: "a sender MUST NOT

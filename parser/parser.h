@@ -268,6 +268,8 @@ enum rv_memo_slot {
   MEMO_COUNT
 };
 
+struct rv_class; /* a byte class (values.h) */
+
 struct respcheck_parser {
   llhttp_t llh;
   llhttp_settings_t head_settings; /* while a head is fed */
@@ -355,6 +357,10 @@ struct respcheck_parser {
   unsigned read_kf;
   void (*value_check[KFI_COUNT])(respcheck_parser_t *p,
                                  const respcheck_header_t *h);
+  /* The way long values are read a byte class at a time, for this CPU
+   * (values_scan.c). */
+  size_t (*class_run)(const struct rv_class *c, const char *v, size_t i,
+                      size_t n);
 
   uint32_t cookie_at[RV_COOKIES_MAX]; /* indexes of the Set-Cookie lines */
   rv_memo_t memo[MEMO_COUNT];
@@ -613,7 +619,8 @@ static inline uint64_t respcheck__part_at(const respcheck_parser_t *p,
 }
 
 /* fields.c: the values the rules read. */
-/* read_kf and value_check from the options' severities. */
+/* read_kf, value_check and class_run, from the options' severities and
+ * the CPU. */
 void respcheck__value_masks(respcheck_parser_t *p);
 /* Every field of the head, classified again. */
 void respcheck__check_known_fields(respcheck_parser_t *p);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
+#include "values.h"
 
 /* The rules of issue 15 that read field values (include/respcheck.h). */
 static const char *const value_rules[] = {
@@ -135,4 +135,70 @@ Test(value_masks, all_value_rules_off) {
 #endif
   cr_expect(p->facts.seen & KF_DATE, "a field is still seen");
   respcheck_parser_free(p);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Byte classes read with SIMD (parser/values_scan.c): every way this CPU
+ * can run gives the scalar reading's run, for every byte value at every
+ * place of values of every length up to 200. */
+
+#define TEST_CLASS(c)                                                          \
+  ((c) == 0x21 || ((c) >= 0x23 && (c) <= 0x2b) ||                              \
+   ((c) >= 0x2d && (c) <= 0x3a) || ((c) >= 0x3c && (c) <= 0x5b) ||             \
+   ((c) >= 0x5d && (c) <= 0x7e))
+static const rv_class_t test_class = RV_CLASS(TEST_CLASS);
+
+static size_t reference_run(const char *v, size_t i, size_t n) {
+  while (i < n && TEST_CLASS((unsigned char)v[i]))
+    i++;
+  return i;
+}
+
+Test(class_run, tables_match_the_predicate) {
+  unsigned b;
+  for (b = 0; b < 256; b++)
+    cr_expect_eq(rv_in_class(&test_class, (char)b), b < 0x80 && TEST_CLASS(b),
+                 "byte 0x%02x", b);
+}
+
+/* Lengths around the 16- and 32-byte steps and their tails, and two long
+ * ones. */
+static int tested_length(size_t n) { return n <= 70 || n == 100 || n == 200; }
+
+Test(class_run, every_level_agrees_with_the_reference) {
+  static const size_t starts[] = {0, 1, 13, 31, 33};
+  char v[200];
+  size_t n, at, i, k;
+  unsigned b;
+  int level;
+  for (i = 0; i < sizeof(v); i++)
+    v[i] = (char)('a' + i % 26);
+  for (level = 0; level <= 2; level++) {
+    rv_class_run_t run = respcheck__class_runner(level);
+    for (n = 0; n <= sizeof(v); n++) {
+      if (!tested_length(n))
+        continue;
+      /* A run to the end, from every start. */
+      for (i = 0; i <= n; i++)
+        cr_assert_eq(run(&test_class, v, i, n), n, "level %d n %zu i %zu",
+                     level, n, i);
+      /* One byte of every value at every place, read from places before
+       * it. */
+      for (at = 0; at < n; at++) {
+        for (b = 0; b < 256; b++) {
+          char keep = v[at];
+          v[at] = (char)b;
+          for (k = 0; k < sizeof(starts) / sizeof(starts[0]); k++) {
+            i = starts[k];
+            if (i <= at && run(&test_class, v, i, n) != reference_run(v, i, n))
+              cr_assert_fail("level %d n %zu at %zu byte 0x%02x from %zu: %zu, "
+                             "not %zu",
+                             level, n, at, b, i, run(&test_class, v, i, n),
+                             reference_run(v, i, n));
+          }
+          v[at] = keep;
+        }
+      }
+    }
+  }
 }
