@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Counts the allocations the whole process makes, the shared libraries'
  * (libhtp) included: malloc, calloc and realloc defined here interpose the C

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the benchmark's files: the allocation counter. */
 #ifndef RESPCHECK_BENCH_H
 #define RESPCHECK_BENCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_parse: times bare llhttp, respcheck and libhtp on one corpus, in one
  * run, whole buffer and in 1460-byte pieces (one TCP segment's payload).

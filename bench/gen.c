@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_gen: writes the benchmark corpus, one HTTP/1.1 response stream.
  *

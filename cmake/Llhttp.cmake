@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Finds llhttp. Order: an installed llhttp (CMake package, then pkg-config),
 # unless RESPCHECK_PREFER_LLHTTP_SOURCES; else the C sources Debian's
 # node-llhttp installs (RESPCHECK_LLHTTP_SOURCE_DIR), compiled here in strict

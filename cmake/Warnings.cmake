@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A curated warning set (after curl's PickyWarnings), -Werror behind RESPCHECK_WERROR.
 function(respcheck_warnings target)
   if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")

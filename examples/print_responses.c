@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A minimal embedding example: prints each response and its findings.
  * Usage: print_responses [FILE...] (standard input without arguments). */
 #include <stdio.h>

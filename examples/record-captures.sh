@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Records the "real server" captures in examples/captures/ from nginx and
 # Python's http.server running on loopback. Documentation of provenance:
 # CI never runs it (the captures are committed; dates and versions in them

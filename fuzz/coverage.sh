@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Line coverage of parser/*.c reached by the fuzz harnesses' corpora: builds
 # the standalone replay harnesses with clang source-based coverage
 # (-fprofile-instr-generate -fcoverage-mapping), replays the corpora and
@@ -8,14 +9,15 @@
 #
 #   --corpus DIR  replay DIR/NAME/corpus (what fuzz/run.sh left in its build
 #                 dir) or DIR/NAME; default: the committed fuzz/corpus/NAME
-#   BUILD_DIR     default /tmp/respcheck-fuzz-coverage
+#   BUILD_DIR     default /tmp/respcheck-fuzz-coverage-HASH (this checkout's;
+#                 fuzz/build_dir.sh)
 # fuzz/regressions/NAME is always replayed too.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 corpus_root=""
-build=/tmp/respcheck-fuzz-coverage
+build=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --corpus) corpus_root=$2; shift ;;
@@ -25,6 +27,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+. "$here/build_dir.sh"
+build=$(rc_fuzz_build_dir coverage.sh respcheck-fuzz-coverage "$root" "$build")
 
 cc=${CC:-clang}
 ver=$("$cc" --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -1)

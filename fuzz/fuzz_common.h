@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The configuration block that starts every fuzz_stream and fuzz_split
  * input: RCF_CONFIG_SIZE bytes that choose the parser's options, request

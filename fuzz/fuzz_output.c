@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_output: the command's output writers (tools/cli/output.c) on arbitrary
  * bytes. The input (fuzz_common.h, RCF_OUT_*) picks the format and options

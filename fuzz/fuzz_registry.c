@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_registry: every registry, rule-catalogue and name function over
  * arbitrary integers and strings, each checked against the others and

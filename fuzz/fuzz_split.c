@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_split: the same bytes, parsed in one call and in other chunkings,
  * must give the same responses and findings (respcheck.h: "the findings and

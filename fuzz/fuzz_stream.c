@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_stream: arbitrary bytes fed to one parser in chunks, with options,
  * request contexts and callbacks chosen by the configuration block
@@ -48,7 +49,8 @@ typedef struct state {
   size_t chunk_len;
   uint64_t chunk_abs;
   int in_call;
-  int dead;  /* a sticky error or finish: no callback may run */
+  int in_finish; /* in respcheck_finish */
+  int dead;      /* a sticky error or finish: no callback may run */
   int fatal; /* a fatal finding in this call: only its message end follows */
   int fatal_end_seen;
   int parse_error_seen, limit_seen, te_invalid_seen;
@@ -186,6 +188,8 @@ static void on_finding(void *u, const respcheck_finding_t *f) {
   if (!s->have_finding || f->offset > s->max_finding)
     s->max_finding = f->offset;
   s->have_finding = 1;
+  if (f->rule == RESPCHECK_RULE_MESSAGE_TRUNCATED)
+    CHECK(s->in_finish, "message-truncated before the end of the stream");
   if (f->rule == RESPCHECK_RULE_TRANSFER_ENCODING_INVALID ||
       f->rule == RESPCHECK_RULE_TRAILER_FIELD_FORBIDDEN)
     s->te_invalid_seen = 1;
@@ -753,9 +757,9 @@ static void run_stream(state_t *s, const uint8_t *data, size_t len) {
     }
   }
   if (!(c->flags & RCF_F_NO_FINISH)) {
-    s->in_call = 1;
+    s->in_call = s->in_finish = 1;
     ret = respcheck_finish(s->p);
-    s->in_call = 0;
+    s->in_call = s->in_finish = 0;
     after_call(s, ret, was, "finish");
     CHECK(respcheck_parser_response_count(s->p) == s->ends ||
               (c->flags & RCF_F_NULL_ALL),

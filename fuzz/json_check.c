@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A strict JSON checker (json_check.h): recursive descent over RFC 8259. */
 #include "json_check.h"
 

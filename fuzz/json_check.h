@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A strict JSON checker for the output harness: RFC 8259 grammar, strings
  * of well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing

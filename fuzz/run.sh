@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs every libFuzzer harness for SECONDS each and reports executions,
 # exec/s, coverage (cov: edges, ft: features) and any crash, leak, timeout
 # or out-of-memory input. Exits non-zero when any harness fails.
@@ -7,7 +8,11 @@
 #
 #   SECONDS     per harness (default 60)
 #   BUILD_DIR   clang build with -DRESPCHECK_BUILD_FUZZERS=ON
-#               (default /tmp/respcheck-fuzz; scripts/test.sh passes one)
+#               (default /tmp/respcheck-fuzz-HASH, HASH naming this
+#               checkout: two clones never share it; scripts/test.sh
+#               passes one). A BUILD_DIR whose CMake cache was made from
+#               another source tree is refused (exit 2); the default one
+#               is replaced by a fresh folder then.
 #   --only NAME       run one harness (stream, split, registry, output,
 #                     capture, warc, har);
 #                     may be repeated
@@ -21,7 +26,8 @@
 #                     are then per core)
 #   --loose           llhttp compiled in loose mode (RESPCHECK_LLHTTP_STRICT
 #                     off; the layer must not depend on strict mode);
-#                     default BUILD_DIR /tmp/respcheck-fuzz-loose
+#                     default BUILD_DIR /tmp/respcheck-fuzz-loose-HASH
+#   --print-build-dir print the build folder this run would use, and exit
 #
 # The committed corpus is copied to BUILD_DIR/run/NAME/corpus first, so a run
 # does not grow it unless --update-corpus is given. Crash inputs land in
@@ -32,11 +38,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 secs=60
-build=/tmp/respcheck-fuzz
 coverage=0
 update=0
 jobs=1
 strict=ON
+print_dir=0
 only=()
 pos=()
 while [ $# -gt 0 ]; do
@@ -45,7 +51,8 @@ while [ $# -gt 0 ]; do
     --update-corpus) update=1 ;;
     --only) only+=("$2"); shift ;;
     --jobs) jobs=$2; shift ;;
-    --loose) strict=OFF; build=/tmp/respcheck-fuzz-loose ;;
+    --loose) strict=OFF ;;
+    --print-build-dir) print_dir=1 ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) pos+=("$1") ;;
@@ -53,8 +60,17 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ ${#pos[@]} -ge 1 ] && secs=${pos[0]}
-[ ${#pos[@]} -ge 2 ] && build=${pos[1]}
 case "$secs" in ''|*[!0-9]*) echo "run.sh: SECONDS must be a number" >&2; exit 2 ;; esac
+
+# The build folder belongs to this checkout (build_dir.sh).
+. "$here/build_dir.sh"
+flavour=respcheck-fuzz
+[ "$strict" = OFF ] && flavour=respcheck-fuzz-loose
+build=$(rc_fuzz_build_dir run.sh "$flavour" "$root" "${pos[1]:-}")
+if [ "$print_dir" = 1 ]; then
+  echo "$build"
+  exit 0
+fi
 
 harnesses=(stream split registry output capture warc har)
 [ ${#only[@]} -gt 0 ] && harnesses=("${only[@]}")

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A main() for the harnesses without libFuzzer: runs LLVMFuzzerTestOneInput
  * once on every file named, and on every file of every folder named (in name

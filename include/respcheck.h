@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * respcheck: a streaming validator for HTTP/1.x response streams.
  *
@@ -60,7 +61,7 @@ typedef struct respcheck_span {
 
 #define RESPCHECK_ERRNO_MAP(XX)                                                \
   XX(0, OK, "success")                                                         \
-  XX(1, PARSE, "the tokenizer refused the bytes")                              \
+  XX(1, PARSE, "the bytes are not HTTP/1.x syntax")                            \
   XX(2, LIMIT, "a configured limit was exceeded")                              \
   XX(3, CALLBACK, "a callback asked to stop")                                  \
   XX(4, INVAL, "invalid argument")                                             \
@@ -101,7 +102,8 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
  */
 #define RESPCHECK_RULE_MAP(XX)                                                 \
   XX(PARSE_ERROR, "parse-error", ERROR, "RFC 9112 2.2",                        \
-     "the tokenizer (llhttp) refused the bytes; the stream cannot be read on") \
+     "the bytes are not HTTP/1.x syntax (llhttp refused the head, or "         \
+     "respcheck the chunked content); the stream cannot be read on")           \
   XX(STATUS_CLASS_INVALID, "status-class-invalid", ERROR, "RFC 9110 15",       \
      "status code below 100 or above 599")                                     \
   XX(STATUS_UNREGISTERED, "status-unregistered", WARNING,                      \
@@ -164,9 +166,10 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(OBS_FOLD, "obs-fold", ERROR, "RFC 9112 5.2",                              \
      "obsolete line folding in a field value")                                 \
   XX(WHITESPACE_BEFORE_FIELD, "whitespace-before-field", ERROR,                \
-     "RFC 9112 2.2", "whitespace between the status line and the first field") \
+     "RFC 9112 2.2",                                                           \
+     "whitespace before the first field of a header or trailer section")       \
   XX(BARE_CR, "bare-cr", ERROR, "RFC 9112 2.2",                                \
-     "CR not followed by LF in the status line or header section")             \
+     "CR not followed by LF in the status line, header or trailer section")    \
   XX(BARE_LF, "bare-lf", WARNING, "RFC 9112 2.2",                              \
      "line ended by LF without CR")                                            \
   XX(EMPTY_LINE_BEFORE_STATUS, "empty-line-before-status", WARNING,            \
@@ -186,7 +189,7 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(TOO_MANY_HEADERS, "too-many-headers", ERROR, "RFC 9110 5.4",              \
      "more header fields than the limit")                                      \
   XX(LINE_TOO_LONG, "line-too-long", ERROR, "RFC 9110 5.4; RFC 9112 2.3",      \
-     "status line or field line longer than the limit")                        \
+     "status line, field line or chunk-size line longer than the limit")       \
   XX(REASON_PHRASE_TOO_LONG, "reason-phrase-too-long", ERROR, "RFC 9112 4",    \
      "reason phrase longer than the limit")                                    \
   XX(CHUNK_EXTENSION_TOO_LONG, "chunk-extension-too-long", ERROR,              \
@@ -261,7 +264,15 @@ RESPCHECK_EXTERN int respcheck_severity_from_name(const char *name);
   XX(REASON_PHRASE_NONSTANDARD, "reason-phrase-nonstandard", OFF,              \
      "RFC 9112 4", "reason phrase other than the registered one")              \
   XX(HEAD_CONTENT, "head-content", ERROR, "RFC 9110 9.3.2",                    \
-     "content after a response to HEAD (skipped to the next status line)")
+     "content after a response to HEAD (skipped to the next status line)")     \
+  XX(CONTENT_LENGTH_REPEATED, "content-length-repeated", ERROR,                \
+     "RFC 9110 8.6, 5.3",                                                      \
+     "Content-Length repeated with the same value (field lines or a list); "   \
+     "read as one")                                                            \
+  XX(CHUNK_EXTENSION_BWS, "chunk-extension-bws", ERROR,                        \
+     "RFC 9112 7.1.1; RFC 9110 5.6.3",                                         \
+     "whitespace (BWS) around \";\" or \"=\" in a chunk extension; read "      \
+     "without it")
 
 typedef enum respcheck_rule {
 #define RESPCHECK_XX(name, id, sev, ref, summary) RESPCHECK_RULE_##name,
@@ -438,10 +449,12 @@ typedef struct respcheck_message_end {
   respcheck_verdict_t verdict; /* of the whole message */
   unsigned error_count, warning_count, info_count;
   /* The head: the one on_head had (RESPCHECK_END_HEAD); for a message
-   * stopped inside its head after the tokenizer read its status line, what
-   * was read before the error: version, status, reason, effective_status,
-   * info, the field lines wholly before it, framing 0, verdict reject;
-   * otherwise NULL. Valid until the callback returns. */
+   * stopped inside its head after its status line was read (the tokenizer
+   * refused a later byte, or the stream ended, after the code's three
+   * digits), what was read before: version, status, reason (as far as it
+   * went), effective_status, info, the field lines wholly before the stop,
+   * framing 0, the message's verdict; otherwise NULL. Valid until the
+   * callback returns. */
   const respcheck_response_t *response;
 } respcheck_message_end_t;
 
@@ -466,9 +479,11 @@ typedef struct respcheck_callbacks {
 typedef struct respcheck_options {
   size_t max_header_bytes; /* status line + header section; and trailers */
   size_t max_headers;      /* field lines in a header section */
-  size_t max_line_length;  /* status line or one field line, without CRLF */
+  size_t max_line_length;  /* status line, one field line (of the header or
+                              trailer section) or chunk-size line, without
+                              CRLF */
   size_t max_reason_length;
-  size_t max_chunk_extension;  /* bytes of extensions in one chunk header */
+  size_t max_chunk_extension;  /* bytes after the size in a chunk-size line */
   size_t max_pending_requests; /* request contexts that can be queued */
   respcheck_request_t default_request;        /* when the queue is empty */
   unsigned char severity[RESPCHECK_RULE_MAX]; /* respcheck_severity_t */

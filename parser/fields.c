@@ -21,39 +21,100 @@ static int span_is(const char *s, size_t n, const char *l, size_t len) {
   return n == len && respcheck__lit_is(s, l, len);
 }
 
-/* Content-Length = 1*DIGIT (RFC 9110 8.6). */
+/* The decimal number at v[i, n): its end (i when there is none), and its
+ * value in *out; *ok cleared when it overflows. */
+static RC_INLINE size_t decimal(const char *v, size_t i, size_t n,
+                                uint64_t *out, int *ok) {
+  uint64_t value = 0;
+  for (; i < n; i++) {
+    unsigned d = (unsigned)((unsigned char)v[i] - '0');
+    if (d > 9)
+      break;
+    if (value > (UINT64_MAX - d) / 10)
+      *ok = 0;
+    else
+      value = value * 10 + d;
+  }
+  *out = value;
+  return i;
+}
+
+/* After the number value at v[0, i): the rest of a list of it,
+ * *( OWS "," OWS 1*DIGIT ) with the same number each time; 1 when v[i, n)
+ * is that. */
+static int same_number_again(const char *v, size_t i, size_t n,
+                             uint64_t value) {
+  int ok = 1;
+  while (ok && i < n) {
+    uint64_t next;
+    size_t e;
+    while (i < n && respcheck__is_ows(v[i]))
+      i++;
+    if (i == n || v[i] != ',')
+      return 0;
+    i++;
+    while (i < n && respcheck__is_ows(v[i]))
+      i++;
+    e = decimal(v, i, n, &next, &ok);
+    ok &= e > i && next == value;
+    i = e;
+  }
+  return ok;
+}
+
+/* Content-Length = 1*DIGIT (RFC 9110 8.6). Also read, as 8.6 allows a
+ * recipient to, the same number repeated: as a list ("42, 42") or on
+ * several field lines (which RFC 9110 5.3 forbids a sender to send, and
+ * which combine to such a list); content-length-repeated says so, and
+ * llhttp 8.1, which refuses both, is given the first value alone. */
 static void check_content_length(respcheck_parser_t *p, const char *v, size_t n,
                                  uint64_t off) {
   head_facts_t *f = &p->facts;
   uint64_t value = 0;
-  size_t i;
+  size_t e;
   char q[200];
-  int ok = n > 0;
+  int ok = 1, list = 0;
 
-  for (i = 0; ok && i < n; i++) {
-    unsigned d = (unsigned)((unsigned char)v[i] - '0');
-    if (d > 9 || value > (UINT64_MAX - d) / 10)
-      ok = 0;
-    else
-      value = value * 10 + d;
+  if (!(f->seen & KF_CONTENT_LENGTH))
+    f->cl_offset = off;
+  e = decimal(v, 0, n, &value, &ok);
+  ok &= e > 0;
+  if (ok && e < n) {
+    ok = same_number_again(v, e, n, value);
+    list = 1;
   }
   if (!ok) {
     respcheck__emit(p, RESPCHECK_RULE_CONTENT_LENGTH_INVALID, off,
                     "Content-Length \"%s\" is not a decimal number",
                     respcheck__quote(q, sizeof(q), v, n));
     f->content_length_ok = 0;
-  } else if (f->seen & KF_CONTENT_LENGTH) {
+    f->llhttp_fix &= ~(unsigned)FIX_CONTENT_LENGTH;
+    return;
+  }
+  if (f->seen & KF_CONTENT_LENGTH) {
     if (f->content_length_ok && value != f->content_length) {
       respcheck__emit(p, RESPCHECK_RULE_CONTENT_LENGTH_INVALID, off,
                       "Content-Length %llu differs from the earlier %llu",
                       (unsigned long long)value,
                       (unsigned long long)f->content_length);
       f->content_length_ok = 0;
+      f->llhttp_fix &= ~(unsigned)FIX_CONTENT_LENGTH;
+      return;
     }
+    list = 1;
   } else {
     f->content_length = value;
     f->content_length_ok = 1;
-    f->cl_offset = off;
+  }
+  if (!f->content_length_ok)
+    return;
+  if (list) {
+    if (!f->cl_repeated)
+      respcheck__emit(p, RESPCHECK_RULE_CONTENT_LENGTH_REPEATED, off,
+                      "Content-Length %llu is repeated; read as one",
+                      (unsigned long long)value);
+    f->cl_repeated = 1;
+    f->llhttp_fix |= FIX_CONTENT_LENGTH;
   }
 }
 

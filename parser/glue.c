@@ -55,33 +55,7 @@ static int on_body(llhttp_t *l, const char *data, size_t len) {
   return 0;
 }
 
-static int on_chunk_extension(llhttp_t *l, const char *data, size_t len) {
-  respcheck_parser_t *p = respcheck__from_llhttp(l);
-  size_t max = p->opts.max_chunk_extension;
-  if (len > max - p->ext_len) {
-    uint64_t off = respcheck__feed_offset(p, data) + (max - p->ext_len);
-    respcheck__fail(p, RESPCHECK_RULE_CHUNK_EXTENSION_TOO_LONG, off,
-                    RESPCHECK_E_LIMIT, "chunk extension too long",
-                    "chunk extensions longer than the limit of %zu bytes", max);
-    return -1;
-  }
-  p->ext_len += len;
-  return 0;
-}
-
-static int on_chunk_header(llhttp_t *l) {
-  respcheck_parser_t *p = respcheck__from_llhttp(l);
-  if (p->phase == PHASE_HEAD) {
-    respcheck__fail(p, RESPCHECK_RULE_PARSE_ERROR, p->head_abs,
-                    RESPCHECK_E_PARSE, respcheck__head_mismatch, "%s",
-                    respcheck__head_mismatch);
-    return -1;
-  }
-  p->ext_len = 0;
-  return 0;
-}
-
-static void after_message(respcheck_parser_t *p, uint64_t end) {
+static RC_INLINE void message_done(respcheck_parser_t *p, uint64_t end) {
   unsigned fr = p->resp.framing;
   unsigned interim = p->flags & PF_INTERIM;
   /* A final response to HEAD has no content (RFC 9110 9.3.2): what
@@ -105,6 +79,24 @@ static void after_message(respcheck_parser_t *p, uint64_t end) {
   else
     p->phase = PHASE_CLOSED;
   p->llh.settings = &p->head_settings;
+}
+
+void respcheck__message_done(respcheck_parser_t *p, uint64_t end) {
+  message_done(p, end);
+}
+
+/* llhttp completed a message at end. A chunked response's is its head
+ * alone (on_headers_complete told llhttp it has no body): its content is
+ * read by chunked.c, and the message goes on. */
+static void after_message(respcheck_parser_t *p, uint64_t end) {
+  if ((p->flags & PF_HEAD_DELIVERED) &&
+      (p->resp.framing & RESPCHECK_FRAMING_CHUNKED)) {
+    p->llh.settings = &p->head_settings;
+    p->phase = PHASE_CHUNKED;
+    respcheck__chunked_begin(p);
+    return;
+  }
+  message_done(p, end);
 }
 
 /* Reports llhttp's refusal (unless one of our callbacks caused it). */
@@ -174,14 +166,12 @@ void respcheck__init_llhttp(respcheck_parser_t *p) {
   p->head_settings.on_headers_complete = on_headers_complete;
   p->head_settings.on_message_complete = on_message_complete;
 
+  /* Content framed by Content-Length or by the close; chunked content is
+   * chunked.c's. */
   llhttp_settings_init(&p->body_settings);
   p->body_settings.on_headers_complete = on_headers_complete;
   p->body_settings.on_message_complete = on_message_complete;
   p->body_settings.on_body = on_body;
-  p->body_settings.on_chunk_header = on_chunk_header;
-  p->body_settings.on_chunk_extension_name = on_chunk_extension;
-  p->body_settings.on_chunk_extension_value = on_chunk_extension;
-  respcheck__trailer_settings(&p->body_settings);
 
   llhttp_settings_init(&p->fast_settings);
   respcheck__fast_settings(&p->fast_settings);

@@ -81,14 +81,19 @@ static inline size_t find_byte(const char *d, size_t i, size_t n, char c) {
 
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ]
  * (RFC 9112 4). The shape llhttp itself refuses ("HTTP/" and the version
- * digits) is left to it. */
-static void check_status_line(respcheck_parser_t *p, size_t end) {
+ * digits) is left to it. With cut, the stream ended after s[0, end): what
+ * the missing bytes could still change is not reported. The status code,
+ * once its three digits are read, goes to facts.cut_status. */
+static void check_status_line(respcheck_parser_t *p, size_t end, int cut) {
   const char *s = p->buf;
   head_facts_t *f = &p->facts;
   size_t i = 8, nsp = 0, nd = 0, rs;
   char q[200];
 
   f->code_offset = at(p, 9);
+  /* Cut inside "HTTP/D.D": the rest may still have come. */
+  if (cut && end < 8 && (end < 7 || s[6] == '.'))
+    return;
   if (end > 5 && memcmp(s, "HTTP/", 5) == 0 && s[5] >= '0' && s[5] <= '9' &&
       (end < 8 || s[6] != '.' || s[7] < '0' || s[7] > '9')) {
     /* HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 2.3). "HTTP/2 200"
@@ -120,10 +125,17 @@ static void check_status_line(respcheck_parser_t *p, size_t end) {
    * the raw bytes, before llhttp accepts or refuses them. */
   respcheck__check_version(p, (unsigned)(s[5] - '0'), (unsigned)(s[7] - '0'),
                            at(p, 5));
+  /* HTTP/1.x, x > 1, is read as HTTP/1.1 (RFC 9110 6.2); llhttp 8.1 refuses
+   * it. */
+  if (s[5] == '1' && s[7] > '1')
+    f->llhttp_fix |= FIX_VERSION;
+  f->version_minor = s[7] - '0';
   while (i < end && (s[i] == ' ' || s[i] == '\t')) {
     i++;
     nsp++;
   }
+  if (cut && i == end)
+    return;
   f->code_offset = at(p, i);
   if (nsp != 1 || s[8] != ' ') {
     respcheck__emit(p, RESPCHECK_RULE_STATUS_LINE_SYNTAX, at(p, 8),
@@ -132,11 +144,17 @@ static void check_status_line(respcheck_parser_t *p, size_t end) {
   }
   while (i + nd < end && s[i + nd] >= '0' && s[i + nd] <= '9')
     nd++;
+  if (cut && i + nd == end && nd < 3)
+    return;
   if (nd != 3)
     respcheck__emit(p, RESPCHECK_RULE_STATUS_CODE_SYNTAX, at(p, i),
                     "status code has %zu digits; it must be exactly 3", nd);
+  else if (!f->code_misread)
+    f->cut_status = (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + s[i + 2] - '0';
   i += nd;
   if (i == end) {
+    if (cut)
+      return;
     /* "A server MUST send the space that separates the status-code from
      * the reason-phrase even when the reason-phrase is absent." */
     respcheck__emit(
@@ -150,6 +168,7 @@ static void check_status_line(respcheck_parser_t *p, size_t end) {
     respcheck__emit(p, RESPCHECK_RULE_STATUS_CODE_SYNTAX, at(p, i),
                     "byte \"%s\" after the status code where SP belongs",
                     respcheck__quote(q, sizeof(q), s + i, 1));
+    f->cut_status = -1;
     return;
   }
   rs = i + 1;
@@ -275,42 +294,71 @@ static void check_odd_name(respcheck_parser_t *p, size_t s, size_t c) {
   }
 }
 
+/* The byte checks of one field line's content b[ls, ce). With cut, the
+ * stream ended inside it: a name not yet followed by a colon is checked
+ * as far as it goes. */
+static void check_field_bytes(respcheck_parser_t *p, size_t ls, size_t ce,
+                              int cut) {
+  const char *b = p->buf;
+  const char *colon;
+  size_t c, i = ls, vs, ve;
+  char q[200];
+
+  if (respcheck__is_ows(b[ls])) {
+    check_value_bytes(p, ls, ce); /* an obs-fold, or ignored whitespace */
+    return;
+  }
+  colon = memchr(b + ls, ':', ce - ls);
+  c = colon ? (size_t)(colon - b) : ce;
+  while (i < c && respcheck__token_char[(unsigned char)b[i]])
+    i++;
+  if (colon == NULL) {
+    check_bare_cr(p, ls, ce);
+    while (cut && i < c && b[i] == '\r')
+      i++;
+    if (cut && i < c)
+      respcheck__emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, i),
+                      "byte \"%s\" is not allowed in a field name",
+                      respcheck__quote(q, sizeof(q), b + i, 1));
+    return;
+  }
+  if (i < c)
+    check_odd_name(p, ls, c);
+  vs = c + 1;
+  ve = ce;
+  while (vs < ve && respcheck__is_ows(b[vs]))
+    vs++;
+  while (ve > vs && respcheck__is_ows(b[ve - 1]))
+    ve--;
+  check_value_bytes(p, vs, ve);
+}
+
+/* The content end of the line cut by the end of the stream: a CR at its
+ * end may be the first half of a line end. */
+static size_t cut_line_end(const respcheck_parser_t *p) {
+  size_t e = p->buf_len;
+  return e > p->line_start && p->buf[e - 1] == '\r' ? e - 1 : e;
+}
+
 /*
  * The byte-level checks of the field lines: names are tokens, values hold
  * no control byte, no bare CR (RFC 9110 5.1, 5.5; RFC 9112 2.2). llhttp in
  * strict mode refuses every head where one of these fires, so with it they
- * run only to explain a refusal; otherwise they run on every head.
+ * run only to explain a refusal; otherwise they run on every head. With
+ * PF_HEAD_CUT, also on the line the end of the stream cut.
  */
 void respcheck__check_line_bytes(respcheck_parser_t *p) {
   const char *b = p->buf;
-  size_t line, ls = p->line_ends[0];
+  size_t line, ls = p->nlines ? p->line_ends[0] : 0;
   for (line = 1; line < p->nlines; line++) {
     size_t e = p->line_ends[line] - 1, ce = e;
     if (ce > ls && b[ce - 1] == '\r')
       ce--;
-    if (respcheck__is_ows(b[ls])) {
-      check_value_bytes(p, ls, ce); /* an obs-fold, or ignored whitespace */
-    } else {
-      const char *colon = memchr(b + ls, ':', ce - ls);
-      size_t c = colon ? (size_t)(colon - b) : ce, i = ls, vs, ve;
-      while (i < c && respcheck__token_char[(unsigned char)b[i]])
-        i++;
-      if (colon == NULL) {
-        check_bare_cr(p, ls, ce);
-      } else {
-        if (i < c)
-          check_odd_name(p, ls, c);
-        vs = c + 1;
-        ve = ce;
-        while (vs < ve && respcheck__is_ows(b[vs]))
-          vs++;
-        while (ve > vs && respcheck__is_ows(b[ve - 1]))
-          ve--;
-        check_value_bytes(p, vs, ve);
-      }
-    }
+    check_field_bytes(p, ls, ce, 0);
     ls = e + 1;
   }
+  if ((p->flags & PF_HEAD_CUT) && p->nlines > 0 && cut_line_end(p) > ls)
+    check_field_bytes(p, ls, cut_line_end(p), 1);
 }
 
 /* A field line's shape: name, colon, value without its surrounding
@@ -343,6 +391,11 @@ static void check_field_line(respcheck_parser_t *p, size_t s, size_t e) {
   h->value.ptr = b + vs;
   h->value.len = ve - vs;
   h->offset = at(p, s);
+  /* Whitespace after a Content-Length value: OWS (RFC 9110 5.6.3), which
+   * llhttp 8.1 refuses when it holds HTAB; given the value alone (undone
+   * by respcheck__check_known_fields if the value is not a number). */
+  if (ve < e && respcheck__classify(b + s, c - s) == KF_CONTENT_LENGTH)
+    p->facts.llhttp_fix |= FIX_CONTENT_LENGTH;
 }
 
 /* An obs-fold line continues the previous field's value (RFC 9112 5.2). */
@@ -367,14 +420,18 @@ static void check_fold_line(respcheck_parser_t *p, size_t s, size_t e) {
   }
 }
 
-/* The lines of an assembled head: status line, field lines, obs-folds. */
+/* The lines of an assembled head: status line, field lines, obs-folds.
+ * With PF_HEAD_CUT the stream ended inside the head: its last line is the
+ * one cut, [line_start, buf_len), checked as far as it goes and not kept as
+ * a field (nor is a field that an obs-fold there continues). */
 void respcheck__check_head_lines(respcheck_parser_t *p) {
   const char *b = p->buf;
   size_t n = p->buf_len, ls = 0, line;
-  int bare_lf = 0;
+  int bare_lf = 0, cut = (p->flags & PF_HEAD_CUT) != 0;
   char q[200];
 
   memset(&p->facts, 0, sizeof(p->facts));
+  p->facts.cut_status = -1;
   p->nheaders = 0;
   p->resp.reason.ptr = b;
   p->resp.reason.len = 0;
@@ -382,20 +439,30 @@ void respcheck__check_head_lines(respcheck_parser_t *p) {
   /* respcheck__feed_head found the line ends already; the head's last line is
    * the empty one. */
   for (line = 0; line <= p->nlines; line++) {
+    int last_cut = cut && line == p->nlines;
     size_t e = line < p->nlines ? p->line_ends[line] - 1 : n - 1, ce = e;
-    if (ce > ls && b[ce - 1] == '\r')
+    if (last_cut) {
+      e = n;
+      ce = cut_line_end(p);
+      if (ce == ls)
+        break;
+    } else if (ce > ls && b[ce - 1] == '\r')
       ce--;
     else if (!bare_lf) {
       respcheck__emit(p, RESPCHECK_RULE_BARE_LF, at(p, e),
                       "line ends with LF without CR (first such line)");
       bare_lf = 1;
+      /* RFC 9112 2.2: a recipient MAY read LF alone as a line end; llhttp
+       * 8.1 refuses it after a field value. */
+      p->facts.llhttp_fix |= FIX_BARE_LF;
     }
     /* "A sender MUST NOT generate a bare CR ... A recipient of such a bare
      * CR MUST consider that element to be invalid" (RFC 9112 2.2): field
      * lines are searched for one as their bytes are checked. */
     if (line == 0) {
       check_bare_cr(p, ls, ce);
-      check_status_line(p, ce);
+      check_status_line(p, ce, last_cut);
+      p->facts.status_line_read = !last_cut;
     } else if (ce == ls) {
       break; /* the empty line that ends the head */
     } else if (respcheck__is_ows(b[ls])) {
@@ -407,7 +474,14 @@ void respcheck__check_head_lines(respcheck_parser_t *p) {
             respcheck__quote(q, sizeof(q), b + ls, ce - ls));
       } else {
         check_fold_line(p, ls, ce);
+        if (last_cut)
+          p->nheaders--; /* its value may go on */
       }
+    } else if (last_cut) {
+      size_t c = find_byte(b, ls, ce, ':');
+      if (c == ls)
+        respcheck__emit(p, RESPCHECK_RULE_HEADER_NAME_INVALID, at(p, ls),
+                        "empty field name");
     } else {
       check_field_line(p, ls, ce);
     }
@@ -429,6 +503,76 @@ void respcheck__unfold(respcheck_parser_t *p) {
   }
 }
 
+/* Feeds llhttp s[0, n), which stands for the head bytes ending at stream
+ * offset end; returns 0 when llhttp read it all and goes on, -1 otherwise
+ * (the head ended early, or llhttp stopped: p->error says which). */
+static int feed_piece(respcheck_parser_t *p, const char *s, size_t n,
+                      uint64_t end, uint64_t *stop) {
+  size_t used = respcheck__run_llhttp(p, s, n, end - n);
+  *stop = end - n + used;
+  if (p->error != RESPCHECK_E_OK || used != n)
+    return -1;
+  return 0;
+}
+
+/*
+ * Gives llhttp the head in buf with what llhttp 8.1 refuses and the RFCs
+ * let a recipient read (enum llhttp_fix) changed: every line ends with
+ * CR LF, HTTP/1.x (x > 1) reads HTTP/1.1, the first Content-Length line
+ * has its value alone and the others (digits alone, as they were read) are
+ * left out, or, where Transfer-Encoding overrides it, each Content-Length
+ * field gets another name. Nothing is left out that llhttp would refuse:
+ * everything else is the bytes of buf, in the pieces between, and llhttp
+ * checks them as it would the head itself. Each piece is fed with the stream
+ * offset of the bytes it stands for, so that where llhttp ends the head, or
+ * refuses a byte, maps to the stream. Returns where llhttp stopped; p->flags
+ * says whether it read the head to its end.
+ */
+static uint64_t feed_normalised(respcheck_parser_t *p) {
+  const char *b = p->buf;
+  uint64_t h = p->head_abs, stop = h;
+  unsigned fix = p->facts.llhttp_fix;
+  size_t line, ls = 0;
+  for (line = 0; line <= p->nlines; line++) {
+    size_t e = line < p->nlines ? p->line_ends[line] - 1 : p->buf_len - 1;
+    size_t ce = e > ls && b[e - 1] == '\r' ? e - 1 : e, from = ls;
+    if (line == 0 && (fix & FIX_VERSION)) {
+      if (feed_piece(p, "HTTP/1.1", 8, h + 8, &stop) != 0)
+        return stop;
+      from = 8;
+    } else if (line > 0 && (fix & (FIX_CONTENT_LENGTH | FIX_TE_OVERRIDES)) &&
+               !respcheck__is_ows(b[ls])) {
+      size_t c = ls;
+      while (c < ce && b[c] != ':')
+        c++;
+      if (c < ce && respcheck__classify(b + ls, c - ls) == KF_CONTENT_LENGTH) {
+        if (fix & FIX_TE_OVERRIDES) {
+          /* Another name of the same length: llhttp still checks the
+           * value's bytes, as those of a field it does not know. */
+          if (feed_piece(p, "xxxxxxxxxxxxxx", c - ls, h + c, &stop) != 0)
+            return stop;
+          from = c;
+        } else if (h + ls != p->facts.cl_offset) {
+          ls = e + 1; /* a repetition (of digits alone), read as one */
+          continue;
+        } else {
+          /* name ":" OWS, then the digits of the value. */
+          ce = c + 1;
+          while (ce < e && respcheck__is_ows(b[ce]))
+            ce++;
+          while (ce < e && b[ce] >= '0' && b[ce] <= '9')
+            ce++;
+        }
+      }
+    }
+    if (feed_piece(p, b + from, ce - from, h + ce, &stop) != 0 ||
+        feed_piece(p, "\r\n", 2, h + e + 1, &stop) != 0)
+      return stop;
+    ls = e + 1;
+  }
+  return stop;
+}
+
 /* The head is complete in buf: check it, then let llhttp read it whole. */
 static void finish_head(respcheck_parser_t *p) {
   size_t used;
@@ -443,7 +587,10 @@ static void finish_head(respcheck_parser_t *p) {
   respcheck__check_line_bytes(p);
 #endif
   p->llh.settings = &p->head_settings;
-  used = respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
+  if (p->facts.llhttp_fix)
+    used = (size_t)(feed_normalised(p) - p->head_abs);
+  else
+    used = respcheck__run_llhttp(p, p->buf, p->buf_len, p->head_abs);
   if (p->error != RESPCHECK_E_OK)
     return;
   if (!(p->flags & PF_HEAD_DONE) || used != p->buf_len) {
@@ -457,6 +604,33 @@ static void finish_head(respcheck_parser_t *p) {
   }
   if (!(p->flags & PF_MSG_DONE))
     p->phase = PHASE_BODY;
+}
+
+/* The stream ended inside the head: buf holds it so far, every line ended
+ * within the limits (the fast path has not looked for the line ends: they
+ * are found here). Reports what the bytes read already show, as a whole
+ * head would be checked, then respcheck__head_cut says the rest. */
+void respcheck__check_cut_head(respcheck_parser_t *p) {
+  if (p->fast != FAST_OFF) {
+    size_t i;
+    p->nlines = 0;
+    p->line_start = 0;
+    for (i = 0; i < p->buf_len; i++) {
+      if (p->buf[i] == '\n') {
+        p->line_ends[p->nlines++] = (uint32_t)(i + 1);
+        p->line_start = i + 1;
+      }
+    }
+    p->fast = FAST_OFF;
+  }
+  p->flags |= PF_HEAD_CUT;
+  p->hbase = p->buf;
+  respcheck__check_head_lines(p);
+  respcheck__check_known_fields(p);
+  respcheck__check_framing_fields(p);
+  respcheck__check_line_bytes(p);
+  p->flags &= ~PF_HEAD_CUT;
+  respcheck__head_cut(p);
 }
 
 /* A response starts with "HTTP/" (RFC 9112 2.3): anything else is refused

@@ -15,7 +15,10 @@
  *   RFC 9112), then handed to llhttp in one piece.
  *
  * Neither the findings nor llhttp's reading depend on how the stream was
- * chunked. Bodies go to llhttp straight from the caller's buffer.
+ * chunked. Content framed by Content-Length or by the close goes to llhttp
+ * straight from the caller's buffer; chunked content is read here
+ * (chunked.c, trailers.c), llhttp having been told the message ends with
+ * its head.
  *
  * The stages, one file each:
  *   api.c        the public functions: respcheck_execute's loop over the
@@ -28,7 +31,8 @@
  *   semantics.c  once llhttp has read a head: status-specific rules, the
  *                framing decision (RFC 9112 6.3), on_head
  *   glue.c       llhttp: its settings, callbacks, results and refusals
- *   trailers.c   the trailer section's callbacks and limits
+ *   chunked.c    chunked content: chunk-size lines, extensions, data
+ *   trailers.c   the trailer section, checked as a header section is
  *   message.c    findings, the sticky error, the end of each message
  *   parts.c      a head given as parts (respcheck_check_head): the same
  *                rules, without the bytes
@@ -72,12 +76,13 @@ enum fast_mode {
 };
 
 enum phase {
-  PHASE_START,  /* between responses: skipping empty lines */
-  PHASE_HEAD,   /* assembling a status line and header section */
-  PHASE_BODY,   /* llhttp reads the content */
-  PHASE_TUNNEL, /* after 101 or a CONNECT tunnel: not HTTP any more */
-  PHASE_CLOSED, /* after a response that closes the connection */
-  PHASE_SKIP    /* content after a response to HEAD: to the next status line */
+  PHASE_START,   /* between responses: skipping empty lines */
+  PHASE_HEAD,    /* assembling a status line and header section */
+  PHASE_BODY,    /* llhttp reads the content */
+  PHASE_CHUNKED, /* chunked content, read here (chunked.c) */
+  PHASE_TUNNEL,  /* after 101 or a CONNECT tunnel: not HTTP any more */
+  PHASE_CLOSED,  /* after a response that closes the connection */
+  PHASE_SKIP     /* content after a response to HEAD: to the next status line */
 };
 
 /* Fields whose presence or value the rules need, by bit: their index, as
@@ -186,10 +191,6 @@ enum known_field {
 /* The line pass checks a head strict llhttp accepted: a finding is a bug
  * (RESPCHECK_VERIFY_FAST_PATH). */
 #define PF_VERIFYING (1u << 12)
-/* The trailer field being read. */
-#define PF_TFIELD_STARTED (1u << 13)
-#define PF_TNAME_BAD (1u << 14)
-#define PF_TVALUE_STARTED (1u << 15)
 /* The stream: strict-transport-security-plain-http is said once. */
 #define PF_STS_NOTED (1u << 16)
 /* Between messages: the last one was a final response to HEAD, so bytes
@@ -210,11 +211,73 @@ enum content_range_form {
   CR_UNSATISFIED /* unsatisfied-range: "*" "/" complete-length */
 };
 
+/* The stream ended inside the current head (respcheck_finish): its last
+ * line is cut. */
+#define PF_HEAD_CUT (1u << 13)
+
+/* Where chunked.c is in chunked content (RFC 9112 7.1): a state a byte. */
+enum chunk_state {
+  CK_SIZE_FIRST,  /* the first byte of a chunk-size line */
+  CK_SIZE,        /* HEXDIG of the chunk size */
+  CK_BWS,         /* whitespace after the size or an extension: ";" next */
+  CK_NAME_FIRST,  /* after ";": BWS, then an extension name */
+  CK_NAME,        /* tchar of an extension name */
+  CK_AFTER_NAME,  /* whitespace after a name: "=" or ";" next */
+  CK_VALUE_FIRST, /* after "=": BWS, then a token or a quoted-string */
+  CK_TOKEN,       /* tchar of a token value */
+  CK_QUOTED,      /* inside a quoted-string value */
+  CK_QUOTED_PAIR, /* after a backslash in it */
+  CK_QUOTED_END,  /* after its closing DQUOTE */
+  CK_SIZE_LF,     /* the LF of the chunk-size line */
+  CK_DATA,        /* chunk data */
+  CK_DATA_CR,     /* the CR LF after chunk data */
+  CK_DATA_LF,
+  CK_TRAILERS /* the trailer section, read by trailers.c */
+};
+
+/* Where trailers.c is in a trailer section's line. */
+enum trailer_state {
+  TR_LINE_START, /* a field line, or the empty line that ends the section */
+  TR_END_LF,     /* CR at a line's start: the LF that ends the section */
+  TR_NAME,       /* a field name */
+  TR_VALUE,      /* a field value (or a line that is not processed) */
+  TR_CR          /* a CR inside a line: LF ends it, anything else is bare */
+};
+
+/* The chunked content's booleans (ck_flags), for the current message. */
+#define CKF_BWS_SAID (1u << 0)     /* chunk-extension-bws is said once */
+#define CKF_LLHTTP_NO (1u << 1)    /* llhttp 8.1 refuses a byte read (verify) */
+#define CKF_BARE_LF_SAID (1u << 2) /* in the trailer section, once */
+#define CKF_FOLD_SAID (1u << 3)    /* obs-fold in the trailer section, once */
+#define CKF_FIELD_SEEN (1u << 4)   /* a trailer field line was read */
+#define CKF_FIELD_LINE (1u << 5)   /* the trailer line is a field line */
+#define CKF_COLON (1u << 6)        /* its name ended with a colon */
+#define CKF_IGNORED (1u << 7)      /* it is not processed (RFC 9112 2.2) */
+#define CKF_NAME_BAD (1u << 8)     /* its name is not a token (said) */
+#define CKF_VALUE_BAD (1u << 9)    /* a control byte in its value (said) */
+#define CKF_CR_SAID (1u << 10)     /* a bare CR in it (said) */
+
+/* What llhttp 8.1 refuses in a head the RFCs let a recipient read: the line
+ * pass gives llhttp a copy with these changed (lines.c, feed_normalised). */
+enum llhttp_fix {
+  FIX_BARE_LF = 1 << 0, /* a line ends with LF alone: CR LF (RFC 9112 2.2) */
+  FIX_VERSION = 1 << 1, /* HTTP/1.x, x > 1: HTTP/1.1 (RFC 9110 6.2) */
+  /* Content-Length with HTAB after its value (RFC 9110 5.6.3), or repeated
+   * with the same value (RFC 9110 8.6): the first field line, its value
+   * alone. */
+  FIX_CONTENT_LENGTH = 1 << 2,
+  /* Transfer-Encoding with Content-Length: "the Transfer-Encoding overrides
+   * the Content-Length" (RFC 9112 6.3), so llhttp 8.1, which refuses the
+   * two together, is given each Content-Length line under another name. */
+  FIX_TE_OVERRIDES = 1 << 3
+};
+
 /* What the syntax pass learned of a head, for the semantic pass. */
 typedef struct head_facts {
   unsigned seen; /* enum known_field */
   uint64_t content_length;
   int content_length_ok; /* every Content-Length valid and equal */
+  int cl_repeated;       /* content-length-repeated was said */
   uint64_t cl_offset;    /* first Content-Length field line */
   uint64_t te_offset;    /* first Transfer-Encoding field line */
   unsigned te_codings;   /* transfer codings listed */
@@ -224,6 +287,13 @@ typedef struct head_facts {
   int obs_fold;
   uint64_t code_offset; /* of the status code (or where it should be) */
   int code_misread;     /* bad spacing: llhttp's status is not the code */
+  unsigned llhttp_fix;  /* enum llhttp_fix */
+  int version_minor;    /* as sent */
+  /* A head cut by the end of the stream: the status code of its status
+   * line, once three digits were read (-1 before), and whether the status
+   * line was read to its end. */
+  int cut_status;
+  int status_line_read;
   /* Field values the semantic pass compares (values_*.c). */
   int date_ok, lm_ok; /* the first Date, Last-Modified are valid dates */
   int64_t date_secs, lm_secs;
@@ -315,19 +385,39 @@ struct respcheck_parser {
   size_t q_first;
   size_t q_len;
 
-  /* Content. */
+  /* Chunked content (chunked.c, trailers.c), read a byte at a time but
+   * for the data: each state holds across calls. */
+  unsigned char ck_state;  /* enum chunk_state */
+  unsigned char tr_state;  /* enum trailer_state */
+  unsigned char tr_resume; /* the state a CR interrupted (TR_CR) */
+  unsigned ck_flags;       /* CKF_* */
+  uint64_t ck_size;        /* the chunk size being read, then what is left */
+  size_t ck_digits;        /* its HEXDIG, leading zeros too */
+  size_t ext_len;          /* chunk-extension bytes of the current chunk */
+  uint64_t ck_bws_at;      /* where the current whitespace run began */
+  size_t trailer_bytes;    /* bytes of the trailer section so far */
+  size_t trailer_fields;   /* its field lines so far */
+  uint64_t tline_offset;   /* the current trailer line's first byte */
+  size_t tline_len;        /* its bytes so far, CR LF aside */
+  size_t tname_len;        /* its field name's length so far */
+  char tname[24];          /* the name's first bytes, lower-cased */
+#if RESPCHECK_VERIFY_FAST_PATH
+  /* A second llhttp reads the chunked content too: both must frame it
+   * alike (chunked.c, verify_*). */
+  llhttp_t vllh;
+  llhttp_settings_t v_settings;
+  int v_state;       /* 0 reading, 1 done, 2 refused, -1 off */
+  uint64_t v_end;    /* where it ended the message */
+  const char *v_ptr; /* the buffer it reads, at stream offset */
+  uint64_t v_abs;
+  int v_done;                    /* respcheck ended the message ... */
+  uint64_t v_our_end;            /* ... there */
+  uint64_t v_count[2], v_sum[2]; /* content bytes and their offsets: ours,
+                                    llhttp's */
+#endif
   /* Content after a response to HEAD (PHASE_SKIP, stream.c). */
   uint64_t head_cl_end;  /* where its Content-Length would end it, or ~0 */
   unsigned skip_matched; /* bytes of "HTTP/" matched at a line start */
-
-  size_t ext_len;       /* chunk-extension bytes of the current chunk */
-  size_t trailer_bytes; /* bytes of trailer fields so far */
-  size_t trailer_fields;
-  uint64_t tfield_offset;
-  size_t tname_len;
-  char tname[24];
-  uint64_t tvalue_offset;
-  size_t tvalue_len;
 
   /* The fast path (strict llhttp only): llhttp reads the head straight
    * from the caller's buffer and its span callbacks give the fields; a head
@@ -599,6 +689,8 @@ void respcheck__head_content(respcheck_parser_t *p);
 size_t respcheck__feed_head(respcheck_parser_t *p, const char *data,
                             size_t len);
 void respcheck__check_head_lines(respcheck_parser_t *p);
+/* The stream ended inside a head: its lines as far as they go. */
+void respcheck__check_cut_head(respcheck_parser_t *p);
 void respcheck__check_line_bytes(respcheck_parser_t *p);
 void respcheck__unfold(respcheck_parser_t *p);
 /* The HTTP-version's digits (RFC 9112 2.3, RFC 9110 6.2), the version at
@@ -633,8 +725,10 @@ void respcheck__check_fields_at(respcheck_parser_t *p, const uint32_t *at,
 /* The fast path's head callbacks (on_message_complete is glue.c's). */
 void respcheck__fast_settings(llhttp_settings_t *s);
 
-/* semantics.c: the head once llhttp has read it. */
+/* semantics.c: the head once llhttp has read it; a head cut by the end of
+ * the stream. */
 int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l);
+void respcheck__head_cut(respcheck_parser_t *p);
 /* Its two passes, also run on heads given as parts (parts.c): the rules
  * of p->resp's status, version and known fields (p->facts), and the
  * framing decision (enum respcheck_framing). */
@@ -647,13 +741,27 @@ void respcheck__open_message(respcheck_parser_t *p, uint64_t offset);
  * status line: the record keeps what was read before (PF_HEAD_KEPT). */
 void respcheck__keep_refused_head(respcheck_parser_t *p, uint64_t off);
 
-/* trailers.c: the trailer section's callbacks, in the content's
- * settings. */
-void respcheck__trailer_settings(llhttp_settings_t *s);
+/* chunked.c: chunked content, from the byte after the head. */
+void respcheck__chunked_begin(respcheck_parser_t *p);
+size_t respcheck__feed_chunked(respcheck_parser_t *p, const char *data,
+                               size_t len, uint64_t abs);
+/* The trailer section ended at end: so does the message. */
+void respcheck__chunked_done(respcheck_parser_t *p, uint64_t end);
+/* A fatal syntax error in chunked content (parse-error), at off. */
+void respcheck__chunked_fail(respcheck_parser_t *p, uint64_t off,
+                             const char *what);
+
+/* trailers.c: the trailer section, after the last chunk; returns the bytes
+ * it read (the message ends at its last LF). */
+size_t respcheck__feed_trailers(respcheck_parser_t *p, const char *data,
+                                size_t len, uint64_t abs);
 
 /* glue.c: driving llhttp. */
 extern const char respcheck__head_mismatch[];
 void respcheck__init_llhttp(respcheck_parser_t *p);
+/* The current message was read to its end at stream offset end: it ends,
+ * and the stream goes on as its framing says. */
+void respcheck__message_done(respcheck_parser_t *p, uint64_t end);
 size_t respcheck__llhttp_stopped(respcheck_parser_t *p, llhttp_errno_t e,
                                  const char *ptr, size_t len, uint64_t abs);
 
@@ -665,12 +773,15 @@ static inline void respcheck__check_framing_fields(respcheck_parser_t *p) {
                     p->facts.te_offset,
                     "Transfer-Encoding lists no transfer coding");
   if ((p->facts.seen & KF_CONTENT_LENGTH) &&
-      (p->facts.seen & KF_TRANSFER_ENCODING))
+      (p->facts.seen & KF_TRANSFER_ENCODING)) {
+    if (p->facts.te_codings)
+      p->facts.llhttp_fix |= FIX_TE_OVERRIDES;
     respcheck__emit(p, RESPCHECK_RULE_FRAMING_CONFLICT,
                     p->facts.cl_offset > p->facts.te_offset
                         ? p->facts.cl_offset
                         : p->facts.te_offset,
                     "Content-Length and Transfer-Encoding in one response");
+  }
 }
 
 /* What llhttp_execute(ptr, len) returned: the bytes it consumed. */

@@ -123,7 +123,11 @@ static void check_reason(respcheck_parser_t *p,
                   r->status, info->phrase);
 }
 
-static RC_INLINE void check_head_semantics(respcheck_parser_t *p) {
+/* The rules of the status code (RFC 9110 15), of the fields the status
+ * forbids, and of the fields it requires. With cut (the stream ended inside
+ * the head), only what the bytes read already show: a reason phrase
+ * compared only once its line ended, no field missing. */
+static RC_INLINE void check_head_semantics(respcheck_parser_t *p, int cut) {
   const head_facts_t *f = &p->facts;
   const respcheck_request_t *req = respcheck__current_request(p);
   respcheck_response_t *r = &p->resp;
@@ -171,6 +175,7 @@ static RC_INLINE void check_head_semantics(respcheck_parser_t *p) {
       break;
     }
     if (r->reason.len && info->state != RESPCHECK_STATUS_RESERVED &&
+        (!cut || f->status_line_read) &&
         !respcheck__phrase_matches(info, r->reason.ptr, r->reason.len))
       check_reason(p, info);
   }
@@ -215,6 +220,8 @@ static RC_INLINE void check_head_semantics(respcheck_parser_t *p) {
     respcheck__emit(p, RESPCHECK_RULE_CONTENT_FORBIDDEN, f->code_offset,
                     "205 response with content");
 
+  if (cut)
+    return;
   for (need = required_fields; need < required_end && need->status <= st;
        need++) {
     if (need->status == st && !(f->seen & need->any))
@@ -274,7 +281,7 @@ static RC_INLINE unsigned decide_framing(respcheck_parser_t *p) {
  * head calls the static ones, which the compiler keeps inline there: once a
  * head, the hot path does not pay for a call across files. */
 void respcheck__check_head_semantics(respcheck_parser_t *p) {
-  check_head_semantics(p);
+  check_head_semantics(p, 0);
 }
 
 unsigned respcheck__decide_framing(respcheck_parser_t *p) {
@@ -346,9 +353,14 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
     p->flags &= ~PF_VERIFYING;
 #endif
   }
-  respcheck__response_head(p, l->http_major, l->http_minor, l->status_code,
-                           p->nheaders);
-  check_head_semantics(p);
+  respcheck__response_head(p, l->http_major,
+                           /* An HTTP/1.x with x > 1 was read as HTTP/1.1
+                            * (RFC 9110 6.2); the head says what was sent. */
+                           (p->facts.llhttp_fix & FIX_VERSION)
+                               ? (unsigned)p->facts.version_minor
+                               : l->http_minor,
+                           l->status_code, p->nheaders);
+  check_head_semantics(p, 0);
   fr = decide_framing(p);
   /* A head read where it lay stays there only if the response ends in the
    * same call: its spans must outlive on_head, up to on_message_end. */
@@ -368,11 +380,6 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
   if (is_1xx(r->status) && r->status != 101)
     p->flags |= PF_INTERIM;
   p->flags |= PF_HEAD_DELIVERED;
-  p->ext_len = 0;
-  p->trailer_bytes = 0;
-  p->trailer_fields = 0;
-  p->flags &= ~(PF_TFIELD_STARTED | PF_TVALUE_STARTED);
-  p->tvalue_len = 0;
   l->settings = &p->body_settings;
   if (p->cb.on_head && p->cb.on_head(p->user, r) != 0) {
     respcheck__set_error(p, RESPCHECK_E_CALLBACK, p->head_abs + p->buf_len,
@@ -389,5 +396,37 @@ int respcheck__head_complete(respcheck_parser_t *p, llhttp_t *l) {
   }
   if (fr & (RESPCHECK_FRAMING_UPGRADE | RESPCHECK_FRAMING_TUNNEL))
     return 2;
-  return (fr & RESPCHECK_FRAMING_NO_BODY) ? 1 : 0;
+  /* Chunked content is read by chunked.c: for llhttp the message ends with
+   * its head (which it has read to the same end, and framed as chunked
+   * too: check_tokenizer_framing). */
+  return (fr & (RESPCHECK_FRAMING_NO_BODY | RESPCHECK_FRAMING_CHUNKED)) ? 1 : 0;
+}
+
+/* The stream ended inside a head whose lines lines.c has checked as far as
+ * they go (respcheck__check_cut_head): what the status line says, then
+ * message-truncated, and the message's end, whose record keeps the status
+ * line and the complete field lines once the version and code were read
+ * (PF_HEAD_KEPT, as for a head llhttp refuses; on_head is not called:
+ * there is no head to act on). */
+void respcheck__head_cut(respcheck_parser_t *p) {
+  respcheck_response_t *r = &p->resp;
+  int known = p->facts.cut_status >= 0;
+  if (known) {
+    respcheck__response_head(p, (unsigned)(p->buf[5] - '0'),
+                             (unsigned)p->facts.version_minor,
+                             p->facts.cut_status, p->nheaders);
+    check_head_semantics(p, 1);
+  }
+  respcheck__emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
+                  "the stream ended inside the header section");
+  if (known) {
+    if (p->facts.obs_fold)
+      respcheck__unfold(p);
+    r->framing = 0;
+    r->content_length = 0;
+    r->verdict = p->counts[RESPCHECK_SEVERITY_ERROR] ? RESPCHECK_REJECT
+                                                     : RESPCHECK_ACCEPT;
+    p->flags |= PF_HEAD_KEPT;
+  }
+  respcheck__abort_message(p, p->offset);
 }

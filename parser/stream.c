@@ -293,6 +293,9 @@ respcheck_errno_t respcheck_execute(respcheck_parser_t *p, const char *data,
     case PHASE_BODY:
       used = respcheck__run_llhttp(p, data, len, abs);
       break;
+    case PHASE_CHUNKED:
+      used = respcheck__feed_chunked(p, data, len, abs);
+      break;
     case PHASE_SKIP:
       used = feed_skip(p, data, len, abs);
       break;
@@ -334,13 +337,19 @@ respcheck_errno_t respcheck_finish(respcheck_parser_t *p) {
     }
     break;
   case PHASE_HEAD:
-    respcheck__emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
-                    "the stream ended inside the header section");
-    respcheck__abort_message(p, p->offset);
+    /* What the head's bytes show, its status line, then message-truncated
+     * (RFC 9112 8). */
+    respcheck__check_cut_head(p);
     break;
   case PHASE_CLOSED:
   case PHASE_SKIP:
     respcheck__end_message(p, p->offset, RESPCHECK_END_ABORTED);
+    break;
+  case PHASE_CHUNKED:
+    respcheck__emit(p, RESPCHECK_RULE_MESSAGE_TRUNCATED, p->offset,
+                    "the stream ended inside the content");
+    respcheck__abort_message(p, p->offset);
+    p->phase = PHASE_CLOSED;
     break;
   case PHASE_BODY:
     p->feed_ptr = NULL;

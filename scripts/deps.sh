@@ -18,7 +18,7 @@ set -euo pipefail
 # The packages building the library and the respcheck command needs (the
 # build set); a check below for each. Add a package here too when the build
 # (not only the tests) needs it.
-RESPCHECK_BUILD_PACKAGES="node-llhttp cmake gcc make libc6-dev libpcap-dev"
+RESPCHECK_BUILD_PACKAGES="node-llhttp cmake gcc make libc6-dev libpcap-dev zlib1g-dev libyajl-dev"
 
 # Prints the packages of SET (build or all) that are missing, one a line.
 respcheck_need_packages() {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Writes the test vectors (the fixtures of tests/vectors/, read by
  * vectors.c), and any capture files named, as seed inputs of the fuzz

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The build uses an installed llhttp when one is found: make one (llhttp's
 # sources compiled as a distribution would, loose mode, with a pkg-config
 # file) in a scratch prefix, configure respcheck against it, build it, and

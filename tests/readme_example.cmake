@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Extracts the first C block of README.md, compiles it against the library
 # and runs it: the README's embedding example stays true.
 file(READ ${SOURCE}/README.md readme)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The status registry's tests; include()d from tests/CMakeLists.txt.
 
 find_library(CRITERION_LIB criterion REQUIRED)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Cross-check parser/registry.def against this Python's http.HTTPStatus.
 
 Usage: registry_vs_python.py [path/to/registry.def]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The parser's contract beyond the rules: memory, errors, request contexts,
  * tunnels, spans. */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The status registry against an independent reading of RFC 9110 15 and the
  * IANA registry (2025-09-15): the expectations below are written out here,

@@ -287,13 +287,20 @@ static int finding_line(reader_t *r, respcheck_severity_t sev, const char *p,
 
 static int response_line(reader_t *r, const char *p, const char *end) {
   rc_vector_t *v = cur(r);
-  rc_response_t e = {0, 0, -1, RESPCHECK_ACCEPT};
+  rc_response_t e = {0, 0, 0, -1, RESPCHECK_ACCEPT};
   const char *w, *gt;
   size_t wl;
   uint64_t n;
   if (!next_word(&p, end, &w, &wl))
-    return fail(r, "response needs a status (or -) and accept or reject");
-  if (!is_word(w, wl, "-")) {
+    return fail(r, "response needs a status (or -, or (STATUS)) and accept or "
+                   "reject");
+  if (wl > 2 && w[0] == '(' && w[wl - 1] == ')') {
+    if (parse_uint(w + 1, wl - 2, 999, &n))
+      return fail(r, "a kept head's status is a number, not \"%.*s\"", (int)wl,
+                  w);
+    e.kept = 1;
+    e.status = (int)n;
+  } else if (!is_word(w, wl, "-")) {
     gt = memchr(w, '>', wl);
     if (parse_uint(w, gt ? (size_t)(gt - w) : wl, 99999, &n))
       return fail(r, "a response's status is a number, not \"%.*s\"", (int)wl,

@@ -35,9 +35,12 @@ typedef struct rc_finding {
 } rc_finding_t;
 
 /* "response STATUS>EFFECTIVE accept", "response STATUS reject" (effective
- * not checked), "response - reject" (a message end without a head). */
+ * not checked), "response - reject" (a message end without a head),
+ * "response (STATUS) reject" (one without a head, whose status line was
+ * read: the message end's record, respcheck_message_end_t.response). */
 typedef struct rc_response {
   int has_head;
+  int kept; /* with has_head 0: the record's status is status */
   int status;
   int effective; /* -1: not checked */
   respcheck_verdict_t verdict;

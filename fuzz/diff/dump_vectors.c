@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Writes every test vector (the fixtures of tests/vectors/, read by
  * tests/vectors.c) to a folder, for the differential test

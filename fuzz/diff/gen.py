@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Response variants for the differential test, from a small grammar.
 
 A case is one connection's bytes: a first response built from the grammar,

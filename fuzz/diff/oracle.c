@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * respcheck's reading of one response stream, as one JSON object: the oracle
  * of the differential test (fuzz/diff/run.py, docs/differential.md).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Differential test of real HTTP/1.x clients, with respcheck as the oracle.
 
 For every case (one connection's worth of response bytes), a raw-socket

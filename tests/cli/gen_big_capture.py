@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Streams a large, valid response capture to stdout: keep-alive responses
 back to back (Content-Length bodies from 0 bytes to 1 MiB, chunked bodies,
 304, 204, 100 Continue before a 200), every one of them accepted by

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes the hand-made captures: examples/captures/broken-*.http (bundled
 samples of classic mistakes) and tests/cli/captures/*.http (edge cases for
 the command's tests). Deterministic; the files are committed, this script is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rss_probe CMD [ARG...]: runs CMD (stdin, stdout and stderr inherited),
  * then prints "rss_probe: maxrss_kib=N" on stderr and exits with CMD's

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Tests of the respcheck command, run by CTest (tests/cli/cli.cmake).
 
     run_cli_tests.py --respcheck PATH [--rss-probe PATH] [--group NAME]... [--update]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Integration tests of respcheck-proxy: test_proxy.py starts upstream.py (a
 # crafted upstream on raw sockets), nginx, the proxy and curl, all on
 # 127.0.0.1 with ports from port 0, each process stopped at the end, each

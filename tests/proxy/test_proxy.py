@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Integration tests of respcheck-proxy: real processes on 127.0.0.1.
 
     python3 test_proxy.py --proxy PATH [--group crafted|nginx|shutdown|all]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A crafted HTTP/1.x upstream on raw sockets, for respcheck-proxy's tests.
 
 It reads requests (request line, fields, a Content-Length body) and answers

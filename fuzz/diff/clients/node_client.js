@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: MIT
 // Node.js's http module as a client of the differential test
 // (fuzz/diff/run.py).
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Python http.client as a client of the differential test (fuzz/diff/run.py).
 
 Usage: python_client.py URL METHOD TIMEOUT REQUESTS
