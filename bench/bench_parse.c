@@ -502,10 +502,35 @@ static const engine_t *find_engine(const char *name, size_t len) {
 }
 
 static void usage(void) {
-  fputs("usage: bench_parse [--head] [--passes=N] [--engines=NAME,...] CORPUS\n"
-        "       bench_parse [--head] --once=NAME CORPUS\n"
+  fputs("usage: bench_parse [--head] [--passes=N] [--engines=NAME,...] "
+        "[--rule=ID=LEVEL...] CORPUS\n"
+        "       bench_parse [--head] [--rule=ID=LEVEL...] --once=NAME CORPUS\n"
         "       bench_parse --list\n",
         stderr);
+}
+
+/* --rule=ID=LEVEL: respcheck's severity of one rule, as the command's
+ * option; the table says which were changed (not the default options). */
+#define BENCH_MAX_RULES 64
+static struct {
+  int rule;
+  int severity;
+} bench_rules[BENCH_MAX_RULES];
+static size_t bench_nrules;
+
+static int parse_rule(const char *s) {
+  const char *eq = strrchr(s, '=');
+  int rule, sev;
+  if (eq == NULL || bench_nrules == BENCH_MAX_RULES)
+    return -1;
+  rule = respcheck_rule_from_id(s, (size_t)(eq - s));
+  sev = respcheck_severity_from_name(eq + 1);
+  if (rule < 0 || sev < 0)
+    return -1;
+  bench_rules[bench_nrules].rule = rule;
+  bench_rules[bench_nrules].severity = sev;
+  bench_nrules++;
+  return 0;
 }
 
 /* Compares a pass with the reference (the first bare llhttp pass). */
@@ -597,6 +622,14 @@ static int run_table(const char *path, const corpus_t *corpus, int *selected,
          "not built",
 #endif
          __VERSION__);
+  if (bench_nrules > 0) {
+    printf("options    NOT THE DEFAULTS: respcheck with");
+    for (size_t k = 0; k < bench_nrules; k++)
+      printf(" %s=%s", respcheck_rule_id((respcheck_rule_t)bench_rules[k].rule),
+             respcheck_severity_name(
+                 (respcheck_severity_t)bench_rules[k].severity));
+    printf("\n");
+  }
   printf("method     median of %d passes after 1 warm-up; MB = 10^6 bytes; "
          "pieces of %u bytes\n\n",
          passes, BENCH_PIECE);
@@ -717,6 +750,14 @@ int main(int argc, char **argv) {
       once = a + 7;
     } else if (strncmp(a, "--engines=", 10) == 0) {
       only = a + 10;
+    } else if (strncmp(a, "--rule=", 7) == 0) {
+      if (parse_rule(a + 7) != 0) {
+        fprintf(stderr,
+                "bench_parse: bad --rule=%s (ID=off|info|warning|"
+                "error, ID from respcheck --list-rules)\n",
+                a + 7);
+        return 2;
+      }
     } else if (strcmp(a, "--list") == 0) {
       for (size_t k = 0; k < ENGINE_COUNT; k++)
         puts(engines[k].name);
@@ -771,6 +812,10 @@ int main(int argc, char **argv) {
   respcheck_options_init(&opts);
   if (corpus.head)
     opts.default_request.method = RESPCHECK_METHOD_HEAD;
+  for (size_t k = 0; k < bench_nrules; k++)
+    respcheck_options_set_severity(
+        &opts, (respcheck_rule_t)bench_rules[k].rule,
+        (respcheck_severity_t)bench_rules[k].severity);
   respcheck_callbacks_t cbs;
   memset(&cbs, 0, sizeof(cbs));
   cbs.on_finding = rc_on_finding;

@@ -71,6 +71,7 @@ respcheck_parser_t *respcheck_parser_init(void *mem, size_t size,
   p->headers = (respcheck_header_t *)(void *)((char *)mem + h);
   p->line_ends = (uint32_t *)(void *)((char *)mem + l);
   p->queue = (respcheck_request_t *)(void *)((char *)mem + q);
+  respcheck__value_masks(p);
   respcheck_parser_reset(p);
   return p;
 }

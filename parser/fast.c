@@ -175,7 +175,7 @@ static size_t fast_fields(respcheck_parser_t *p, const char *b, size_t fe) {
     kf = respcheck__classify(b + ls, h->name.len);
     if (kf) {
       seen |= (unsigned)kf;
-      if (kf & KF_VALUE_READ) {
+      if (kf & p->read_kf) {
         if (nread < FAST_READ_MAX) {
           p->f_read[nread] = (uint32_t)(h - p->headers);
           p->f_read_kf[nread] = (unsigned)kf;

@@ -277,73 +277,139 @@ static RC_INLINE unsigned kf_index(unsigned kf) {
 #endif
 }
 
+/* The checks of each known field, by index (check_field); fields.c's own
+ * take the value's bytes. */
+static void check_none(respcheck_parser_t *p, const respcheck_header_t *h) {
+  (void)p;
+  (void)h;
+}
+static void check_cl_field(respcheck_parser_t *p, const respcheck_header_t *h) {
+  check_content_length(p, h->value.ptr, h->value.len, h->offset);
+}
+static void check_te_field(respcheck_parser_t *p, const respcheck_header_t *h) {
+  check_transfer_encoding(p, h->value.ptr, h->value.len, h->offset);
+}
+static void check_connection_field(respcheck_parser_t *p,
+                                   const respcheck_header_t *h) {
+  check_connection(p, h->value.ptr, h->value.len);
+}
+static void check_ct_field(respcheck_parser_t *p, const respcheck_header_t *h) {
+  check_content_type(p, h->value.ptr, h->value.len);
+  if (p->opts.severity[RESPCHECK_RULE_CONTENT_TYPE_INVALID])
+    respcheck__check_content_type(p, h);
+}
+static void check_date_field(respcheck_parser_t *p,
+                             const respcheck_header_t *h) {
+  respcheck__check_date_field(p, h, KF_DATE);
+}
+static void check_lm_field(respcheck_parser_t *p, const respcheck_header_t *h) {
+  respcheck__check_date_field(p, h, KF_LAST_MODIFIED);
+}
+static void check_expires_field(respcheck_parser_t *p,
+                                const respcheck_header_t *h) {
+  respcheck__check_date_field(p, h, KF_EXPIRES);
+}
+
+static void (*const value_checks[KFI_COUNT])(respcheck_parser_t *,
+                                             const respcheck_header_t *) = {
+    [KFI_CONTENT_LENGTH] = check_cl_field,
+    [KFI_TRANSFER_ENCODING] = check_te_field,
+    [KFI_CONNECTION] = check_connection_field,
+    [KFI_LOCATION] = respcheck__check_location,
+    [KFI_WWW_AUTHENTICATE] = check_none,
+    [KFI_PROXY_AUTHENTICATE] = check_none,
+    [KFI_ALLOW] = check_none,
+    [KFI_CONTENT_RANGE] = respcheck__check_content_range,
+    [KFI_CONTENT_TYPE] = check_ct_field,
+    [KFI_UPGRADE] = check_none,
+    [KFI_DATE] = check_date_field,
+    [KFI_MULTIPART_BYTERANGES] = check_none,
+    [KFI_LAST_MODIFIED] = check_lm_field,
+    [KFI_EXPIRES] = check_expires_field,
+    [KFI_RETRY_AFTER] = respcheck__check_retry_after,
+    [KFI_CACHE_CONTROL] = respcheck__check_cache_control,
+    [KFI_ETAG] = respcheck__check_etag,
+    [KFI_VARY] = respcheck__check_vary,
+    [KFI_AGE] = respcheck__check_age,
+    [KFI_SET_COOKIE] = respcheck__check_set_cookie,
+    [KFI_CONTENT_ENCODING] = respcheck__check_content_encoding,
+    [KFI_STRICT_TRANSPORT_SECURITY] = respcheck__check_sts,
+};
+
+/* The rules each value check reports, or whose facts it gives the
+ * semantic pass (semantics.c): a check runs when one of them is on. */
+static const struct value_rules {
+  respcheck_rule_t rule;
+  unsigned kf; /* enum known_field */
+} value_rules[] = {
+    {RESPCHECK_RULE_DATE_INVALID, KF_DATE},
+    {RESPCHECK_RULE_LAST_MODIFIED_INVALID, KF_LAST_MODIFIED},
+    {RESPCHECK_RULE_LAST_MODIFIED_FUTURE, KF_DATE | KF_LAST_MODIFIED},
+    {RESPCHECK_RULE_EXPIRES_INVALID, KF_EXPIRES},
+    {RESPCHECK_RULE_RETRY_AFTER_INVALID, KF_RETRY_AFTER},
+    {RESPCHECK_RULE_HTTP_DATE_OBSOLETE,
+     KF_DATE | KF_LAST_MODIFIED | KF_EXPIRES | KF_RETRY_AFTER},
+    {RESPCHECK_RULE_CACHE_CONTROL_INVALID, KF_CACHE_CONTROL},
+    {RESPCHECK_RULE_CACHE_CONTROL_ARGUMENT_INVALID, KF_CACHE_CONTROL},
+    {RESPCHECK_RULE_CACHE_CONTROL_CONFLICT, KF_CACHE_CONTROL},
+    {RESPCHECK_RULE_ETAG_INVALID, KF_ETAG},
+    {RESPCHECK_RULE_VARY_INVALID, KF_VARY},
+    {RESPCHECK_RULE_AGE_INVALID, KF_AGE},
+    {RESPCHECK_RULE_CONTENT_ENCODING_UNKNOWN, KF_CONTENT_ENCODING},
+    {RESPCHECK_RULE_CONTENT_RANGE_INVALID, KF_CONTENT_RANGE},
+    {RESPCHECK_RULE_CONTENT_RANGE_MISSING_416, KF_CONTENT_RANGE},
+    {RESPCHECK_RULE_LOCATION_INVALID, KF_LOCATION},
+    {RESPCHECK_RULE_SET_COOKIE_INVALID, KF_SET_COOKIE},
+    {RESPCHECK_RULE_STRICT_TRANSPORT_SECURITY_INVALID,
+     KF_STRICT_TRANSPORT_SECURITY},
+    {RESPCHECK_RULE_STRICT_TRANSPORT_SECURITY_PLAIN_HTTP,
+     KF_STRICT_TRANSPORT_SECURITY},
+};
+
+/* The framing fields are always read (RFC 9112 6.3), and Content-Type for
+ * multipart/byteranges (RFC 9110 14.6; content-type-invalid is tested in
+ * check_ct_field); a field whose rules are all off gets check_none, and
+ * the fast path does not give it to check_field at all unless it is a
+ * singleton and singleton-field-repeated is on. */
+void respcheck__value_masks(respcheck_parser_t *p) {
+  const unsigned char *sev = p->opts.severity;
+  unsigned value = KF_CONTENT_LENGTH | KF_TRANSFER_ENCODING | KF_CONNECTION |
+                   KF_CONTENT_TYPE;
+  size_t i;
+  for (i = 0; i < sizeof(value_rules) / sizeof(value_rules[0]); i++) {
+    if (sev[value_rules[i].rule] != RESPCHECK_SEVERITY_OFF)
+      value |= value_rules[i].kf;
+  }
+  for (i = 0; i < KFI_COUNT; i++)
+    p->value_check[i] = (value & (1u << i)) ? value_checks[i] : check_none;
+  p->read_kf = value;
+  if (sev[RESPCHECK_RULE_SINGLETON_FIELD_REPEATED] != RESPCHECK_SEVERITY_OFF)
+    p->read_kf |= KF_SINGLETON;
+  p->class_run = respcheck__class_runner(-1);
+}
+
+/* The finding for a second line of a singleton field: "a sender MUST NOT
+ * generate multiple field lines with the same name in a message ...
+ * unless that field's definition allows multiple field line values to be
+ * recombined as a comma-separated list" (RFC 9110 5.3). */
+static RC_COLD void report_singleton(respcheck_parser_t *p,
+                                     const respcheck_header_t *h, unsigned kf) {
+  respcheck__emit(p, RESPCHECK_RULE_SINGLETON_FIELD_REPEATED, h->offset,
+                  "a second %s field line: %s is a singleton field",
+                  field_name((enum known_field)kf),
+                  field_name((enum known_field)kf));
+}
+
 /* One field whose value the rules read, kf its known field (0: none);
- * then p->facts.seen has kf. Dispatched on kf's bit index: a jump. */
+ * then p->facts.seen has kf. The parser's table of checks, by kf's bit
+ * index, is the dispatch. */
 static RC_INLINE void check_field(respcheck_parser_t *p,
                                   const respcheck_header_t *h, unsigned kf) {
   if (kf == 0)
     return;
   if (kf & p->facts.seen & KF_SINGLETON)
-    /* "a sender MUST NOT generate multiple field lines with the same name
-     * in a message ... unless that field's definition allows multiple
-     * field line values to be recombined as a comma-separated list"
-     * (RFC 9110 5.3). */
-    respcheck__emit(p, RESPCHECK_RULE_SINGLETON_FIELD_REPEATED, h->offset,
-                    "a second %s field line: %s is a singleton field",
-                    field_name((enum known_field)kf),
-                    field_name((enum known_field)kf));
-  switch (kf_index(kf)) {
-  case KFI_CONTENT_LENGTH:
-    check_content_length(p, h->value.ptr, h->value.len, h->offset);
-    break;
-  case KFI_TRANSFER_ENCODING:
-    check_transfer_encoding(p, h->value.ptr, h->value.len, h->offset);
-    break;
-  case KFI_CONNECTION:
-    check_connection(p, h->value.ptr, h->value.len);
-    break;
-  case KFI_CONTENT_TYPE:
-    check_content_type(p, h->value.ptr, h->value.len);
-    respcheck__check_content_type(p, h);
-    break;
-  case KFI_CONTENT_ENCODING:
-    respcheck__check_content_encoding(p, h);
-    break;
-  case KFI_CONTENT_RANGE:
-    respcheck__check_content_range(p, h);
-    break;
-  case KFI_LOCATION:
-    respcheck__check_location(p, h);
-    break;
-  case KFI_SET_COOKIE:
-    respcheck__check_set_cookie(p, h);
-    break;
-  case KFI_STRICT_TRANSPORT_SECURITY:
-    respcheck__check_sts(p, h);
-    break;
-  case KFI_DATE:
-  case KFI_LAST_MODIFIED:
-  case KFI_EXPIRES:
-    respcheck__check_date_field(p, h, (enum known_field)kf);
-    break;
-  case KFI_RETRY_AFTER:
-    respcheck__check_retry_after(p, h);
-    break;
-  case KFI_CACHE_CONTROL:
-    respcheck__check_cache_control(p, h);
-    break;
-  case KFI_AGE:
-    respcheck__check_age(p, h);
-    break;
-  case KFI_ETAG:
-    respcheck__check_etag(p, h);
-    break;
-  case KFI_VARY:
-    respcheck__check_vary(p, h);
-    break;
-  default:
-    break;
-  }
+    report_singleton(p, h, kf);
+  p->value_check[kf_index(kf)](p, h);
   p->facts.seen |= kf;
 }
 

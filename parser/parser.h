@@ -338,6 +338,8 @@ enum rv_memo_slot {
   MEMO_COUNT
 };
 
+struct rv_class; /* a byte class (values.h) */
+
 struct respcheck_parser {
   llhttp_t llh;
   llhttp_settings_t head_settings; /* while a head is fed */
@@ -438,6 +440,17 @@ struct respcheck_parser {
   size_t f_nread;            /* fields whose values the rules read */
   uint32_t f_read[FAST_READ_MAX];    /* their indexes, up to FAST_READ_MAX */
   unsigned f_read_kf[FAST_READ_MAX]; /* and which known field each is */
+
+  /* Which known fields check_field is given (the fast path records only
+   * those), and the check of each, by index: a field whose rules are all
+   * off has none, and costs nothing (fields.c, respcheck__value_masks). */
+  unsigned read_kf;
+  void (*value_check[KFI_COUNT])(respcheck_parser_t *p,
+                                 const respcheck_header_t *h);
+  /* The way long values are read a byte class at a time, for this CPU
+   * (values_scan.c). */
+  size_t (*class_run)(const struct rv_class *c, const char *v, size_t i,
+                      size_t n);
 
   uint32_t cookie_at[RV_COOKIES_MAX]; /* indexes of the Set-Cookie lines */
   rv_memo_t memo[MEMO_COUNT];
@@ -698,6 +711,9 @@ static inline uint64_t respcheck__part_at(const respcheck_parser_t *p,
 }
 
 /* fields.c: the values the rules read. */
+/* read_kf, value_check and class_run, from the options' severities and
+ * the CPU. */
+void respcheck__value_masks(respcheck_parser_t *p);
 /* Every field of the head, classified again. */
 void respcheck__check_known_fields(respcheck_parser_t *p);
 /* The fields at indexes at[0, n), of the known fields kf[0, n), in order

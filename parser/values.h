@@ -165,6 +165,44 @@ static inline size_t rv_quoted(const char *v, size_t i, size_t n, size_t *bad) {
   return 0;
 }
 
+/* A class of ASCII bytes as two nibble tables: byte c is in it when
+ * lo[c & 15] & hi[c >> 4] is not 0. hi[h] is bit h for h < 8 and 0 from 8
+ * up, so lo[l] has bit h when byte h * 16 + l is in the class, and no byte
+ * from 0x80 up is (values_scan.c reads these tables with PSHUFB). Built at
+ * compile time from a predicate on a byte (RV_CLASS). */
+typedef struct rv_class {
+  unsigned char lo[16];
+  unsigned char hi[16];
+} rv_class_t;
+
+#define RV_NIBBLE(P, l)                                                        \
+  (unsigned char)(!!P(0x00 + (l)) | !!P(0x10 + (l)) << 1 |                     \
+                  !!P(0x20 + (l)) << 2 | !!P(0x30 + (l)) << 3 |                \
+                  !!P(0x40 + (l)) << 4 | !!P(0x50 + (l)) << 5 |                \
+                  !!P(0x60 + (l)) << 6 | !!P(0x70 + (l)) << 7)
+#define RV_CLASS(P)                                                            \
+  {                                                                            \
+    {RV_NIBBLE(P, 0),  RV_NIBBLE(P, 1),  RV_NIBBLE(P, 2),  RV_NIBBLE(P, 3),    \
+     RV_NIBBLE(P, 4),  RV_NIBBLE(P, 5),  RV_NIBBLE(P, 6),  RV_NIBBLE(P, 7),    \
+     RV_NIBBLE(P, 8),  RV_NIBBLE(P, 9),  RV_NIBBLE(P, 10), RV_NIBBLE(P, 11),   \
+     RV_NIBBLE(P, 12), RV_NIBBLE(P, 13), RV_NIBBLE(P, 14), RV_NIBBLE(P, 15)},  \
+    {                                                                          \
+      1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0                      \
+    }                                                                          \
+  }
+
+static inline int rv_in_class(const rv_class_t *c, char ch) {
+  unsigned char b = (unsigned char)ch;
+  return (c->lo[b & 15] & c->hi[b >> 4]) != 0;
+}
+
+/* values_scan.c: the end of the run of v[i, n) in class c. */
+typedef size_t (*rv_class_run_t)(const rv_class_t *c, const char *v, size_t i,
+                                 size_t n);
+/* The way for a CPU level: 2 AVX2, 1 SSSE3, 0 neither; -1 the best this
+ * CPU has. Levels the build or the CPU cannot run give a lower one. */
+rv_class_run_t respcheck__class_runner(int level);
+
 /* The finding of rule for field name's value (h), at byte at of it:
  * `name "value": why`. Out of line: the checks call it only on a fault
  * (fields.c). */

@@ -15,77 +15,21 @@
 
 #include "values.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 /* ------------------------------------------------------------------------ */
 /* Set-Cookie */
 
-/* cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E: the end of
- * the run of them at i. Cookie values are long (session tokens): sixteen
- * bytes at a time where SSE2 is there. */
-static size_t cookie_octets(const char *v, size_t i, size_t n) {
-#if defined(__SSE2__)
-  /* Signed, "below 0x21" takes the controls, SP and the bytes from 0x80 up
-   * at once. */
-  const __m128i low = _mm_set1_epi8(0x21), del = _mm_set1_epi8(0x7f);
-  const __m128i dq = _mm_set1_epi8('"'), comma = _mm_set1_epi8(',');
-  const __m128i semi = _mm_set1_epi8(';'), bs = _mm_set1_epi8('\\');
-#define RC_COOKIE_BAD(x)                                                       \
-  _mm_or_si128(                                                                \
-      _mm_or_si128(_mm_cmplt_epi8(x, low), _mm_cmpeq_epi8(x, del)),            \
-      _mm_or_si128(                                                            \
-          _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, comma)),       \
-          _mm_or_si128(_mm_cmpeq_epi8(x, semi), _mm_cmpeq_epi8(x, bs))))
-  while (i + 32 <= n) {
-    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
-    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(v + i + 16));
-    if (_mm_movemask_epi8(_mm_or_si128(RC_COOKIE_BAD(a), RC_COOKIE_BAD(b))))
-      break;
-    i += 32;
-  }
-  while (i + 16 <= n) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
-    unsigned m = (unsigned)_mm_movemask_epi8(RC_COOKIE_BAD(x));
-    if (m)
-      return i + (size_t)__builtin_ctz(m);
-    i += 16;
-  }
-#undef RC_COOKIE_BAD
-#endif
-  for (; i < n; i++) {
-    unsigned char c = (unsigned char)v[i];
-    if (c < 0x21 || c > 0x7e || c == '"' || c == ',' || c == ';' || c == '\\')
-      break;
-  }
-  return i;
-}
+/* cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E. Cookie
+ * values are long (session tokens): read a class at a time. */
+#define COOKIE_OCTET(c)                                                        \
+  ((c) == 0x21 || ((c) >= 0x23 && (c) <= 0x2b) ||                              \
+   ((c) >= 0x2d && (c) <= 0x3a) || ((c) >= 0x3c && (c) <= 0x5b) ||             \
+   ((c) >= 0x5d && (c) <= 0x7e))
+static const rv_class_t cookie_octet = RV_CLASS(COOKIE_OCTET);
 
-/* The end of the run at i of CHAR except CTLs or ";" (path-value,
- * extension-av: printable ASCII and SP). */
-static size_t av_chars(const char *v, size_t i, size_t n) {
-#if defined(__SSE2__)
-  const __m128i low = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
-  const __m128i semi = _mm_set1_epi8(';');
-  while (i + 16 <= n) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
-    __m128i bad = _mm_or_si128(
-        _mm_cmplt_epi8(x, low),
-        _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmpeq_epi8(x, semi)));
-    unsigned m = (unsigned)_mm_movemask_epi8(bad);
-    if (m)
-      return i + (size_t)__builtin_ctz(m);
-    i += 16;
-  }
-#endif
-  for (; i < n; i++) {
-    unsigned char c = (unsigned char)v[i];
-    if (c < 0x20 || c > 0x7e || c == ';')
-      break;
-  }
-  return i;
-}
+/* CHAR except CTLs or ";" (path-value, extension-av): printable ASCII and
+ * SP but ";". */
+#define AV_CHAR(c) ((c) >= 0x20 && (c) <= 0x7e && (c) != ';')
+static const rv_class_t av_char = RV_CLASS(AV_CHAR);
 
 enum cookie_av {
   AV_EXPIRES,
@@ -187,7 +131,7 @@ void respcheck__check_set_cookie(respcheck_parser_t *p,
   p->facts.cookie_count++;
   i = name_end + 1;
   if (i < n && v[i] == '"') {
-    i = cookie_octets(v, i + 1, n);
+    i = p->class_run(&cookie_octet, v, i + 1, n);
     if (i == n || v[i] != '"') {
       why = "the quoted cookie value is not closed, or holds a byte that is "
             "not a cookie-octet";
@@ -195,11 +139,11 @@ void respcheck__check_set_cookie(respcheck_parser_t *p,
     }
     i++;
   } else {
-    i = cookie_octets(v, i, n);
+    i = p->class_run(&cookie_octet, v, i, n);
   }
   attrs = i;
   if (p->facts.cookie_attrs != NULL && n - i == p->facts.cookie_attrs_len &&
-      rv_same(v + i, p->facts.cookie_attrs, n - i))
+      memcmp(v + i, p->facts.cookie_attrs, n - i) == 0)
     return; /* the attributes of the line before, found valid */
   while (i < n) {
     size_t s, e, ne;
@@ -215,7 +159,7 @@ void respcheck__check_set_cookie(respcheck_parser_t *p,
       goto out;
     }
     s = i + 2;
-    e = av_chars(v, s, n);
+    e = p->class_run(&av_char, v, s, n);
     if (e < n && v[e] != ';') {
       why = "an attribute holds a byte that is not CHAR, or a control";
       i = e;

@@ -46,78 +46,56 @@ static const unsigned char uri_class[256] = {
 };
 /* clang-format on */
 
-/* What the bytes of one part of a URI may be besides unreserved,
- * sub-delims and pct-encoded (3.2.1, 3.2.2, 3.3, 3.4, 3.5). */
+/* What the bytes of one part of the authority may be besides unreserved,
+ * sub-delims and pct-encoded (3.2.1, 3.2.2); the path, query and fragment
+ * are pq_run's. */
 enum uri_part {
   UP_USERINFO, /* ":" */
-  UP_HOST,     /* nothing (reg-name) */
-  UP_PATH,     /* pchar: ":" "@"; and "/" */
-  UP_QUERY     /* pchar, "/" and "?"; the fragment too */
+  UP_HOST      /* nothing (reg-name) */
 };
 
-/* pchar, "/" and "?" but "%" (3.3, 3.4, 3.5): a path, its query and a
- * fragment are runs of them. */
-/* clang-format off */
-static const unsigned char uri_pq_table[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-/* clang-format on */
+/* pchar, "/" and "?" but pct-encoded (3.3, 3.4, 3.5): unreserved, sub-delims,
+ * ":" "@" "/" "?". A path, its query and a fragment are runs of them, read
+ * a class at a time: the long part of most references. */
+#define URI_PQ(c)                                                              \
+  (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') ||                 \
+   ((c) >= '0' && (c) <= '9') || (c) == '-' || (c) == '.' || (c) == '_' ||     \
+   (c) == '~' || (c) == '!' || (c) == '$' || ((c) >= '&' && (c) <= ',') ||     \
+   (c) == ';' || (c) == '=' || (c) == ':' || (c) == '@' || (c) == '/' ||       \
+   (c) == '?')
+static const rv_class_t uri_pq = RV_CLASS(URI_PQ);
+
+/* pct-encoded = "%" HEXDIG HEXDIG (2.1), at v[i]. */
+static int pct_encoded(const char *v, size_t i, size_t n) {
+  return i + 2 < n && v[i] == '%' &&
+         (uri_class[(unsigned char)v[i + 1]] & UC_HEX) &&
+         (uri_class[(unsigned char)v[i + 2]] & UC_HEX);
+}
+
+/* The end of the path-and-query (or fragment) run at v[i]. */
+static size_t pq_run(rv_class_run_t run, const char *v, size_t i, size_t n) {
+  for (;;) {
+    i = run(&uri_pq, v, i, n);
+    if (!pct_encoded(v, i, n))
+      return i;
+    i += 3;
+  }
+}
 
 /* The end of the run of v[i, n) that part allows; a "%" not followed by
  * two HEXDIG ends it too. */
 static size_t uri_run(const char *v, size_t i, size_t n, int part) {
-  if (part == UP_QUERY) {
-    /* The long part of most references: four bytes a step. */
-    const unsigned char *t = uri_pq_table;
-    while (i + 4 <= n &&
-           (t[(unsigned char)v[i]] & t[(unsigned char)v[i + 1]] &
-            t[(unsigned char)v[i + 2]] & t[(unsigned char)v[i + 3]]))
-      i += 4;
-  }
   for (; i < n; i++) {
     unsigned char c = (unsigned char)v[i];
     if (uri_class[c] & (UC_UNRESERVED | UC_SUB_DELIM))
       continue;
-    if (c == '%') {
-      /* pct-encoded = "%" HEXDIG HEXDIG (2.1) */
-      if (i + 2 < n && (uri_class[(unsigned char)v[i + 1]] & UC_HEX) &&
-          (uri_class[(unsigned char)v[i + 2]] & UC_HEX)) {
-        i += 2;
-        continue;
-      }
-      return i;
+    if (pct_encoded(v, i, n)) {
+      i += 2;
+      continue;
     }
-    switch (part) {
-    case UP_USERINFO:
-      if (c == ':')
-        continue;
-      return i;
-    case UP_HOST:
-      return i;
-    case UP_PATH:
-      if (c == ':' || c == '@' || c == '/')
-        continue;
-      return i;
-    default:
-      if (c == ':' || c == '@' || c == '/' || c == '?')
-        continue;
-      return i;
-    }
+    if (part == UP_USERINFO && c == ':')
+      continue;
+    return i;
   }
   return i;
 }
@@ -139,7 +117,8 @@ static size_t ip_literal(const char *v, size_t i, size_t n) {
 
 /* The index of the first byte of URI-reference v[0, n) that breaks RFC
  * 3986 4.1, or n; *why says what is wrong. */
-static size_t uri_reference(const char *v, size_t n, const char **why) {
+static size_t uri_reference(rv_class_run_t run, const char *v, size_t n,
+                            const char **why) {
   size_t i = 0, e;
   /* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ":" */
   if (n > 0 && (v[0] | 0x20) >= 'a' && (v[0] | 0x20) <= 'z') {
@@ -188,9 +167,9 @@ static size_t uri_reference(const char *v, size_t n, const char **why) {
   }
   /* path [ "?" query ]: a "?" ends the path, and the query takes "?" too,
    * so the two are one run of pchar, "/" and "?" (4.1). */
-  i = uri_run(v, i, n, UP_QUERY);
+  i = pq_run(run, v, i, n);
   if (i < n && v[i] == '#')
-    i = uri_run(v, i + 1, n, UP_QUERY);
+    i = pq_run(run, v, i + 1, n);
   if (i == n)
     return n;
   switch (v[i]) {
@@ -218,7 +197,7 @@ static size_t uri_reference(const char *v, size_t n, const char **why) {
 void respcheck__check_location(respcheck_parser_t *p,
                                const respcheck_header_t *h) {
   const char *why = NULL;
-  size_t bad = uri_reference(h->value.ptr, h->value.len, &why);
+  size_t bad = uri_reference(p->class_run, h->value.ptr, h->value.len, &why);
   if (bad < h->value.len) {
     char q[200];
     respcheck__emit(p, RESPCHECK_RULE_LOCATION_INVALID, rv_at(p, h, bad),
