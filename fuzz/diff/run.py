@@ -82,6 +82,43 @@ def log(msg):
 # --------------------------------------------------------------------------
 # Building the oracle.
 
+def cache_source(bdir):
+    """The source tree a build folder's CMake cache was made from, or None."""
+    try:
+        with open(os.path.join(bdir, "CMakeCache.txt"), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith("CMAKE_HOME_DIRECTORY:INTERNAL="):
+                    return line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
+def default_build_dir():
+    """A folder of this checkout's own: a CMake cache belongs to one source
+    tree, and two clones sharing one fail to configure (as fuzz/build_dir.sh
+    names fuzz/run.sh's)."""
+    tag = hashlib.sha256(os.path.realpath(ROOT).encode()).hexdigest()[:12]
+    return os.path.join(tempfile.gettempdir(), "respcheck-diff-build-" + tag)
+
+
+def checked_build_dir(bdir):
+    """bdir, or the default; exits 2 when a named folder belongs to another
+    tree (it is never reconfigured or deleted)."""
+    if bdir is None:
+        bdir = default_build_dir()
+        made = cache_source(bdir)
+        if made is not None and os.path.realpath(made) != os.path.realpath(ROOT):
+            bdir = tempfile.mkdtemp(prefix=os.path.basename(bdir) + ".")
+        return bdir
+    made = cache_source(bdir)
+    if made is not None and os.path.realpath(made) != os.path.realpath(ROOT):
+        print("run.py: %s was configured from another source tree (%s); give a build folder"
+              " of this checkout (%s)" % (bdir, made, ROOT), file=sys.stderr)
+        sys.exit(2)
+    return bdir
+
+
 def build_tools(args):
     """Paths of the oracle and dump_vectors, building them when needed."""
     oracle, dump = args.oracle, args.dump_vectors
@@ -1090,12 +1127,13 @@ def main():
                     " observed readings and classes to PATH")
     ap.add_argument("--oracle", help="the oracle binary (default: build it in --build-dir)")
     ap.add_argument("--dump-vectors", help="the dump_vectors binary (default: build it)")
-    ap.add_argument("--build-dir", default=os.path.join(tempfile.gettempdir(), "respcheck-diff-build"),
+    ap.add_argument("--build-dir", default=None,
                     help="where the library, oracle and dump_vectors are built when not given"
-                         " (default: %(default)s)")
+                         " (default: %s, named after this checkout)" % default_build_dir())
     ap.add_argument("--no-table", action="store_true", help="print only the summary")
     ap.add_argument("--quiet", dest="progress", action="store_false", help="no progress lines")
     args = ap.parse_args()
+    args.build_dir = checked_build_dir(args.build_dir)
     args.clients = [c for c in args.clients.split(",") if c]
     args.modes = [m for m in args.modes.split(",") if m]
     args.sources = [s for s in args.sources.split(",") if s]
