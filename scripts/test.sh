@@ -40,10 +40,12 @@ cmake --build "$out/gcc" -j "$jobs"
 (cd "$out/gcc" && ctest --output-on-failure -j "$jobs")
 
 echo "== gcc, llhttp in loose mode (the layer must not depend on strict mode)"
+# Every test: with loose llhttp no head takes the fast path, so the command,
+# the proxy and the capture readers all read through the line pass here.
 cmake -S "$root" -B "$out/loose" -DCMAKE_C_COMPILER=gcc -DRESPCHECK_WERROR=ON \
-  -DRESPCHECK_LLHTTP_STRICT=OFF -DRESPCHECK_BUILD_TOOLS=OFF >/dev/null
-cmake --build "$out/loose" -j "$jobs" --target test_vectors test_api
-(cd "$out/loose" && ctest --output-on-failure -R 'test_vectors|test_api')
+  -DRESPCHECK_LLHTTP_STRICT=OFF >/dev/null
+cmake --build "$out/loose" -j "$jobs"
+(cd "$out/loose" && ctest --output-on-failure -j "$jobs")
 
 echo "== clang, ASan + UBSan"
 cmake -S "$root" -B "$out/asan" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
