@@ -40,12 +40,15 @@ cmake --build "$out/gcc" -j "$jobs"
 (cd "$out/gcc" && ctest --output-on-failure -j "$jobs")
 
 echo "== gcc, llhttp in loose mode (the layer must not depend on strict mode)"
-# Every test: with loose llhttp no head takes the fast path, so the command,
-# the proxy and the capture readers all read through the line pass here.
+# Every test but cli-golden: with loose llhttp no head takes the fast path,
+# so the command, the proxy and the capture readers all read through the line
+# pass here. cli-golden's expected outputs hold the offset llhttp gives when
+# it refuses a head (parse-error), which depends on its mode (the strict build
+# above runs it).
 cmake -S "$root" -B "$out/loose" -DCMAKE_C_COMPILER=gcc -DRESPCHECK_WERROR=ON \
   -DRESPCHECK_LLHTTP_STRICT=OFF >/dev/null
 cmake --build "$out/loose" -j "$jobs"
-(cd "$out/loose" && ctest --output-on-failure -j "$jobs")
+(cd "$out/loose" && ctest --output-on-failure -j "$jobs" -E '^cli-golden$')
 
 echo "== clang, ASan + UBSan"
 cmake -S "$root" -B "$out/asan" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
