@@ -386,6 +386,9 @@ static void push_ready(rc_flow_t *fs) {
     rq.method = r->pub.method;
     rq.version_major = r->pub.version_major;
     rq.version_minor = r->pub.version_minor;
+    /* A capture holds plain TCP only: what it reads came over plain HTTP
+     * (strict-transport-security-plain-http). */
+    rq.transport = RESPCHECK_TRANSPORT_PLAIN;
     if (respcheck_push_request(fs->rp, &rq) != RESPCHECK_E_OK)
       break;
     q_push(&fs->pushed, r);
@@ -1112,6 +1115,9 @@ respcheck_capture_http_t *respcheck_capture_http_new(
     http->copts = *copts;
   else
     respcheck_capture_options_init(&http->copts);
+  /* A response whose request is not in the capture came over plain TCP
+   * too. */
+  http->opts.default_request.transport = RESPCHECK_TRANSPORT_PLAIN;
   http->parser_size = respcheck_parser_size(&http->opts);
   if (http->parser_size == 0 ||
       respcheck__capture_options_valid(&http->copts) != 0) {

@@ -784,7 +784,8 @@ static void run_stream(state_t *s, const uint8_t *data, size_t len) {
 /* Once: the documented answers to NULL arguments and default options. */
 static void check_api_edges(void) {
   respcheck_options_t d;
-  respcheck_request_t req = {RESPCHECK_METHOD_GET, 1, 1};
+  respcheck_request_t req = {RESPCHECK_METHOD_GET, 1, 1,
+                             RESPCHECK_TRANSPORT_UNKNOWN};
   size_t n;
   void *mem;
   respcheck_parser_t *p;

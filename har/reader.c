@@ -256,6 +256,21 @@ static void report_not_http1(respcheck_har_reader_t *r) {
 }
 
 /* The entry's object closed: its response is checked. */
+
+/* s[0, n) starts with the scheme lit (lower-case, with its ':'), in any
+ * case (RFC 3986 3.1). */
+static int scheme_is(const char *s, size_t n, const char *lit) {
+  size_t i, k = strlen(lit);
+  if (n < k)
+    return 0;
+  for (i = 0; i < k; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if ((c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c) != (unsigned char)lit[i])
+      return 0;
+  }
+  return 1;
+}
+
 static void entry_end(respcheck_har_reader_t *r) {
   respcheck_har_entry_t *e = &r->entry;
   respcheck_head_parts_t parts;
@@ -281,6 +296,12 @@ static void entry_end(respcheck_har_reader_t *r) {
       e->request.version_minor = 0;
     }
   }
+  /* How the response came, by the URL's scheme (RFC 9110 4.2): what
+   * strict-transport-security-plain-http needs. */
+  e->request.transport =
+      scheme_is(r->url, e->url.len, "https:")  ? RESPCHECK_TRANSPORT_TLS
+      : scheme_is(r->url, e->url.len, "http:") ? RESPCHECK_TRANSPORT_PLAIN
+                                               : RESPCHECK_TRANSPORT_UNKNOWN;
   e->http1 = http1_version(r->resp_version, &minor);
   for (i = 0; i < r->nfields; i++) {
     const field_t *f = &r->fields[i];

@@ -369,11 +369,21 @@ RESPCHECK_EXTERN respcheck_method_t respcheck_method_from_name(const char *s,
                                                                size_t len);
 RESPCHECK_EXTERN const char *respcheck_method_name(respcheck_method_t m);
 
+/* How a response came to the caller: a stream's bytes do not say, a
+ * capture of port 80, an archive's or a HAR entry's URI does. Only
+ * strict-transport-security-plain-http reads it (RFC 6797 8.1, 7.2). */
+typedef enum respcheck_transport {
+  RESPCHECK_TRANSPORT_UNKNOWN = 0, /* said once a stream; not for parts */
+  RESPCHECK_TRANSPORT_PLAIN = 1,   /* plain HTTP over TCP */
+  RESPCHECK_TRANSPORT_TLS = 2      /* https: the rule is not said */
+} respcheck_transport_t;
+
 /* What the caller knows of the request a response answers. */
 typedef struct respcheck_request {
   respcheck_method_t method;
   unsigned char version_major; /* 0 = unknown: assume 1.1 */
   unsigned char version_minor;
+  unsigned char transport; /* respcheck_transport_t; 0 = unknown */
 } respcheck_request_t;
 
 /* Framing flags of a response, as respcheck reads them. */

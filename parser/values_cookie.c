@@ -216,14 +216,17 @@ void respcheck__check_sts(respcheck_parser_t *p, const respcheck_header_t *h) {
   size_t n = h->value.len, i = 0, bad = 0;
   int max_age = 0, subdomains = 0, preload = 0;
 
-  if (!(p->flags & (PF_STS_NOTED | PF_PARTS))) {
+  unsigned transport = respcheck__current_request(p)->transport;
+  if (!(p->flags & PF_STS_NOTED) && transport != RESPCHECK_TRANSPORT_TLS &&
+      (transport == RESPCHECK_TRANSPORT_PLAIN || !(p->flags & PF_PARTS))) {
     /* RFC 6797 8.1: "If an HTTP response is received over insecure
      * transport, the UA MUST ignore any present STS header field(s)"; 7.2:
      * "An HSTS Host MUST NOT include the STS header field in HTTP
      * responses conveyed over non-secure transport." Which transport a
-     * stream came over is not in its bytes: said once a stream. A head
-     * given as parts is no stream, and its caller knows the transport
-     * (a HAR entry's URL is mostly https): not said there. */
+     * stream came over is not in its bytes: unless the request context
+     * says (respcheck_request_t.transport), said once a stream; never
+     * over TLS. A head given as parts is no stream: said only when its
+     * caller says plain HTTP (a HAR entry's http:// URL). */
     p->flags |= PF_STS_NOTED;
     respcheck__emit(p, RESPCHECK_RULE_STRICT_TRANSPORT_SECURITY_PLAIN_HTTP,
                     h->offset,

@@ -215,8 +215,10 @@ Test(requests, pipelined_contexts_pair_in_order) {
   counts_t c = {0};
   respcheck_options_t o;
   respcheck_parser_t *p;
-  respcheck_request_t head = {RESPCHECK_METHOD_HEAD, 1, 1};
-  respcheck_request_t get = {RESPCHECK_METHOD_GET, 1, 1};
+  respcheck_request_t head = {RESPCHECK_METHOD_HEAD, 1, 1,
+                              RESPCHECK_TRANSPORT_UNKNOWN};
+  respcheck_request_t get = {RESPCHECK_METHOD_GET, 1, 1,
+                             RESPCHECK_TRANSPORT_UNKNOWN};
   /* 100 + 200 answer the HEAD (no body despite Content-Length); the next
    * 200 answers the GET and has a body. */
   static const char s[] = "HTTP/1.1 100 Continue\r\n\r\n"

@@ -275,7 +275,8 @@ Test(parts, each_rule_without_bytes) {
   got_t g;
   for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     const rule_case_t *c = &cases[i];
-    respcheck_request_t r10 = {RESPCHECK_METHOD_GET, 1, 0};
+    respcheck_request_t r10 = {RESPCHECK_METHOD_GET, 1, 0,
+                               RESPCHECK_TRANSPORT_UNKNOWN};
     check(&g, NULL, c->req10 ? &r10 : NULL, c->major, c->minor, c->fires);
     cr_expect(fired(&g, c->rule), "%s does not fire for \"%s\"",
               respcheck_rule_id(c->rule), c->fires);
@@ -338,6 +339,26 @@ Test(parts, no_rule_about_bytes) {
     cr_expect_eq(g.heads, 1);
     cr_expect_eq(g.ends, 1);
   }
+}
+
+/* strict-transport-security-plain-http from parts: said when the caller
+ * says the response came over plain HTTP (a HAR entry's http:// URL), not
+ * when it came over TLS nor when the transport is unknown. */
+Test(parts, sts_plain_http_by_transport) {
+  static const char head[] =
+      "200 OK|Strict-Transport-Security: max-age=60|Date: " DATE;
+  respcheck_request_t req = {RESPCHECK_METHOD_GET, 1, 1,
+                             RESPCHECK_TRANSPORT_UNKNOWN};
+  got_t g;
+  req.transport = RESPCHECK_TRANSPORT_PLAIN;
+  cr_expect_eq(check(&g, NULL, &req, 1, 1, head), RESPCHECK_E_OK);
+  cr_expect(fired(&g, RESPCHECK_RULE_STRICT_TRANSPORT_SECURITY_PLAIN_HTTP));
+  req.transport = RESPCHECK_TRANSPORT_TLS;
+  cr_expect_eq(check(&g, NULL, &req, 1, 1, head), RESPCHECK_E_OK);
+  cr_expect(!fired(&g, RESPCHECK_RULE_STRICT_TRANSPORT_SECURITY_PLAIN_HTTP));
+  req.transport = RESPCHECK_TRANSPORT_UNKNOWN;
+  cr_expect_eq(check(&g, NULL, &req, 1, 1, head), RESPCHECK_E_OK);
+  cr_expect(!fired(&g, RESPCHECK_RULE_STRICT_TRANSPORT_SECURITY_PLAIN_HTTP));
 }
 
 Test(parts, offsets_and_callbacks) {
@@ -473,8 +494,10 @@ Test(parts, request_context_as_for_a_stream) {
   head_t hd;
   respcheck_callbacks_t cb = {0};
   respcheck_parser_t *p;
-  respcheck_request_t head = {RESPCHECK_METHOD_HEAD, 1, 1};
-  respcheck_request_t get10 = {RESPCHECK_METHOD_GET, 1, 0};
+  respcheck_request_t head = {RESPCHECK_METHOD_HEAD, 1, 1,
+                              RESPCHECK_TRANSPORT_UNKNOWN};
+  respcheck_request_t get10 = {RESPCHECK_METHOD_GET, 1, 0,
+                               RESPCHECK_TRANSPORT_UNKNOWN};
   cb.on_finding = on_finding;
   cb.on_head = on_head;
   p = respcheck_parser_new(NULL, &cb, &g);
@@ -752,6 +775,7 @@ Test(parts, same_findings_as_the_stream_on_every_vector) {
     o.default_request.method = vec->method;
     if (vec->request_10)
       o.default_request.version_minor = 0;
+    o.default_request.transport = vec->transport;
     cb.on_finding = v_finding;
     cb.on_head = v_head;
     p = respcheck_parser_new(&o, &cb, &v);

@@ -181,6 +181,7 @@ static void options_for(const rc_vector_t *v, respcheck_options_t *o) {
   o->default_request.method = v->method;
   if (v->request_10)
     o->default_request.version_minor = 0;
+  o->default_request.transport = v->transport;
 }
 
 /* Feeds the vector in pieces of the given sizes (0: the rest) and logs

@@ -200,6 +200,17 @@ static int context_line(reader_t *r, const char *s, size_t n) {
                     "\"%.*s\"",
                     (int)xl, x);
     }
+  } else if (is_word(w, wl, "transport")) {
+    if (v->transport != RESPCHECK_TRANSPORT_UNKNOWN)
+      return fail(r, "a second transport line");
+    if (!next_word(&p, end, &x, &xl))
+      return fail(r, "transport needs tls or plain");
+    if (is_word(x, xl, "tls"))
+      v->transport = RESPCHECK_TRANSPORT_TLS;
+    else if (is_word(x, xl, "plain"))
+      v->transport = RESPCHECK_TRANSPORT_PLAIN;
+    else
+      return fail(r, "transport is tls or plain, not \"%.*s\"", (int)xl, x);
   } else if (is_word(w, wl, "severity")) {
     char id[64], level[16];
     int rule, sev;

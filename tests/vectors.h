@@ -54,6 +54,7 @@ typedef struct rc_vector {
   size_t len;
   respcheck_method_t method; /* of the request answered */
   int request_10;            /* the request was HTTP/1.0 */
+  unsigned char transport;   /* respcheck_transport_t: "transport" line */
   rc_limits_t limits;
   /* Severities set by "severity RULE LEVEL" (severity_set[rule] is 1). */
   unsigned char severity[RESPCHECK_RULE_COUNT];

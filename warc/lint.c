@@ -403,6 +403,7 @@ static void lint_exec(respcheck_warc_reader_t *r, const char *d, size_t n) {
 /* The head is in h[0, n): choose the parser, tell the user. */
 static void lint_start(respcheck_warc_reader_t *r, const char *h, size_t n) {
   warc_info_t *in = r->lrec;
+  respcheck_request_t req;
   int rewritten;
   switch (r->opts.crawler_rewrite) {
   case RESPCHECK_WARC_REWRITE_ALWAYS:
@@ -421,8 +422,12 @@ static void lint_start(respcheck_warc_reader_t *r, const char *h, size_t n) {
   r->lscan = 0;
   r->c_valid = 0;
   respcheck_parser_reset(r->lp);
-  if (in->pub.flags & RESPCHECK_WARC_PAIRED)
-    respcheck_push_request(r->lp, &in->pub.request);
+  /* The request the response answers, or the options' default, with the
+   * transport the record's URI says. */
+  req = (in->pub.flags & RESPCHECK_WARC_PAIRED) ? in->pub.request
+                                                : r->opts.http.default_request;
+  req.transport = in->transport;
+  respcheck_push_request(r->lp, &req);
   if (r->cb.on_record)
     r->cb.on_record(r->user, &in->pub);
 }
@@ -527,6 +532,17 @@ static int record_kind(const warc_header_t *h) {
   return WARC_KIND_OTHER;
 }
 
+/* The URI starts with the scheme lit (lower-case, with its ':'), in any
+ * case (RFC 3986 3.1). */
+static int scheme_is(respcheck_span_t uri, const char *lit) {
+  respcheck_span_t head = uri;
+  size_t n = strlen(lit);
+  if (uri.len < n)
+    return 0;
+  head.len = n;
+  return warc__span_ieq(head, lit);
+}
+
 static void info_fill(respcheck_warc_reader_t *r, warc_info_t *in, int kind) {
   const warc_header_t *h = &r->h;
   respcheck_warc_record_t *p = &in->pub;
@@ -563,6 +579,13 @@ static void info_fill(respcheck_warc_reader_t *r, warc_info_t *in, int kind) {
   }
   p->target_uri.ptr = in->target_uri;
   p->target_uri.len = copy_cut(in->target_uri, t, uri.ptr, uri.len);
+  /* The scheme says how the crawler fetched it (RFC 9110 4.2.1, 4.2.2):
+   * what strict-transport-security-plain-http needs. */
+  in->transport = RESPCHECK_TRANSPORT_UNKNOWN;
+  if (scheme_is(uri, "https:"))
+    in->transport = RESPCHECK_TRANSPORT_TLS;
+  else if (scheme_is(uri, "http:"))
+    in->transport = RESPCHECK_TRANSPORT_PLAIN;
   if (kind == WARC_KIND_REVISIT)
     p->flags |= RESPCHECK_WARC_REVISIT;
   if (h->truncated.len || h->segmented)

@@ -68,7 +68,8 @@ typedef struct warc_info {
   uint64_t id_hash;
   uint64_t concurrent[WARC_MAX_CONCURRENT];
   unsigned nconcurrent;
-  int kind; /* enum warc_kind */
+  int kind;                /* enum warc_kind */
+  unsigned char transport; /* respcheck_transport_t, from the URI's scheme */
 } warc_info_t;
 
 /* A request record kept for pairing. */

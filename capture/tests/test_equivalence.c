@@ -40,6 +40,7 @@ static void push_final(respcheck_parser_t *p, raw_t *r) {
   q.method = respcheck_method_from_name(f->method, strlen(f->method));
   q.version_major = (unsigned char)f->req_major;
   q.version_minor = (unsigned char)f->req_minor;
+  q.transport = RESPCHECK_TRANSPORT_PLAIN;
   cr_assert_eq(respcheck_push_request(p, &q), RESPCHECK_E_OK);
 }
 

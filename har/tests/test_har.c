@@ -293,6 +293,37 @@ Test(har, firefox_export) {
 /* Strings past max_string are cut before yajl sees them: the limits still
  * fire, the URL is kept up to max_url_length, and the JSON stays valid
  * across escapes and two-byte characters. */
+/* The entry's URL says how the response came: over TLS (https://),
+ * strict-transport-security-plain-http is not said; over plain HTTP it
+ * is; without a URL scheme, not (a head given as parts has no stream). */
+Test(har, sts_plain_http_follows_the_url_scheme) {
+#define STS_ENTRY(url)                                                         \
+  "{\"request\": {\"method\": \"GET\", \"url\": \"" url "\", "                 \
+  "\"httpVersion\": \"HTTP/1.1\", \"headers\": []}, \"response\": "            \
+  "{\"status\": 200, \"statusText\": \"OK\", \"httpVersion\": \"HTTP/1.1\", "  \
+  "\"headers\": [{\"name\": \"Date\", \"value\": \"Tue, 15 Jul 2025 "          \
+  "08:12:31 GMT\"}, {\"name\": \"Strict-Transport-Security\", \"value\": "     \
+  "\"max-age=60\"}]}}"
+  static const char
+      har[] =
+          "{\"log\": {\"version\": \"1.2\", \"entries\": [" STS_ENTRY("https://"
+                                                                      "example."
+                                                                      "test/") ", " STS_ENTRY(
+              "HTTP://example.test/") ", " STS_ENTRY("/relative") "]}}";
+#undef STS_ENTRY
+  static const char *const said[] = {
+      "  F strict-transport-security-plain-http @2 #0", NULL};
+  static const char *const not_said[] = {"strict-transport-security-plain-http",
+                                         NULL};
+  run_t t;
+  run_data(&t, (const unsigned char *)har, sizeof(har) - 1, 0, NULL);
+  cr_expect_eq(t.err, RESPCHECK_HAR_E_OK, "%s", t.reason);
+  expect_entry(&t, 0, NULL, not_said);
+  expect_entry(&t, 1, said, NULL);
+  expect_entry(&t, 2, NULL, not_said);
+  done(&t);
+}
+
 Test(har, long_strings_are_cut) {
   run_t t;
   respcheck_har_options_t o;

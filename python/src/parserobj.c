@@ -269,7 +269,8 @@ static PyObject *parser_push_request(PyObject *self, PyObject *args,
   static char *kwlist[] = {k_method, k_version, k_target, NULL};
   parser_object_t *p = (parser_object_t *)self;
   PyObject *method, *version = NULL, *target = NULL, *d;
-  respcheck_request_t req = {RESPCHECK_METHOD_GET, 1, 1};
+  respcheck_request_t req = {RESPCHECK_METHOD_GET, 1, 1,
+                             RESPCHECK_TRANSPORT_UNKNOWN};
   respcheck_errno_t err;
   if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO:push_request", kwlist,
                                    &method, &version, &target))

@@ -115,6 +115,7 @@ static int run_example(const rc_explain_case_t *c, int rule, run_t *run) {
   opts.default_request.method = (respcheck_method_t)c->method;
   if (c->request_10)
     opts.default_request.version_minor = 0;
+  opts.default_request.transport = (unsigned char)c->transport;
   if (c->max_header_bytes)
     opts.max_header_bytes = c->max_header_bytes;
   if (c->max_headers)
@@ -169,6 +170,9 @@ static void context(const rc_explain_case_t *c, char *buf, size_t cap) {
     RC_ADD("the response to a %s request%s",
            respcheck_method_name((respcheck_method_t)c->method),
            c->request_10 ? " in HTTP/1.0" : "");
+  if (c->transport != RESPCHECK_TRANSPORT_UNKNOWN)
+    RC_ADD("%scame over %s", n ? ", " : "",
+           c->transport == RESPCHECK_TRANSPORT_TLS ? "TLS" : "plain HTTP");
   if (c->max_header_bytes)
     RC_ADD("%s--max-header-bytes=%zu", n ? ", " : "", c->max_header_bytes);
   if (c->max_headers)

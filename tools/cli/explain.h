@@ -31,6 +31,7 @@ typedef struct rc_explain_case {
   size_t len;
   int method;     /* respcheck_method_t of the request answered */
   int request_10; /* the request was HTTP/1.0 */
+  int transport;  /* respcheck_transport_t: how the response came */
   /* Limits (respcheck_options_t's names); 0: the default. */
   size_t max_header_bytes, max_headers, max_line_length, max_reason_length,
       max_chunk_extension;

@@ -237,10 +237,10 @@ static void put_case(FILE *out, const char *var, const rc_vector_t *v) {
   put_literal(out, v->name, strlen(v->name));
   fputs(",\n    ", out);
   put_literal(out, v->data, v->len);
-  fprintf(out, ",\n    %zu, %d, %d, %zu, %zu, %zu, %zu, %zu, ", v->len,
-          (int)v->method, v->request_10, v->limits.header_bytes,
-          v->limits.headers, v->limits.line, v->limits.reason,
-          v->limits.chunk_ext);
+  fprintf(out, ",\n    %zu, %d, %d, %d, %zu, %zu, %zu, %zu, %zu, ", v->len,
+          (int)v->method, v->request_10, (int)v->transport,
+          v->limits.header_bytes, v->limits.headers, v->limits.line,
+          v->limits.reason, v->limits.chunk_ext);
   if (nsev > 0)
     fprintf(out, "%s_severity, %zu};\n", var, nsev);
   else

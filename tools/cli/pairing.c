@@ -206,6 +206,7 @@ static void advance(rc_pairing_t *pr) {
         respcheck_method_from_name(pr->cur.method, strlen(pr->cur.method));
     rq.version_major = pr->cur.version_major;
     rq.version_minor = pr->cur.version_minor;
+    rq.transport = app->opts.default_request.transport;
     (void)respcheck_push_request(app->parser, &rq);
     memset(&info, 0, sizeof info);
     info.method = pr->cur.method;

@@ -464,6 +464,55 @@ Test(warc, crawler_fields_without_common_crawl_warcinfo) {
   done(&t);
 }
 
+/* One WARC/1.1 response record of uri whose block is http, at the end of
+ * out[0, cap); returns its length. */
+static size_t response_record(char *out, size_t cap, const char *uri,
+                              const char *http) {
+  int n = snprintf(out, cap,
+                   "WARC/1.1\r\nWARC-Type: response\r\n"
+                   "WARC-Record-ID: <urn:uuid:%08zx-0000-4000-8000-"
+                   "000000000000>\r\nWARC-Target-URI: %s\r\n"
+                   "Content-Type: application/http;msgtype=response\r\n"
+                   "Content-Length: %zu\r\n\r\n%s\r\n\r\n",
+                   strlen(uri), uri, strlen(http), http);
+  cr_assert(n > 0 && (size_t)n < cap);
+  return (size_t)n;
+}
+
+/* A response of an https:// URI came over TLS: Strict-Transport-Security
+ * is where it belongs (RFC 6797 7.1), strict-transport-security-plain-http
+ * is not said; of an http:// URI it is. */
+Test(warc, sts_plain_http_follows_the_target_uri_scheme) {
+  static const char http[] =
+      "HTTP/1.1 200 OK\r\nDate: Tue, 15 Jul 2025 08:12:31 GMT\r\n"
+      "Strict-Transport-Security: max-age=31536000\r\n"
+      "Content-Length: 0\r\n\r\n";
+  respcheck_warc_options_t o;
+  char buf[2048];
+  size_t n;
+  run_t t;
+  respcheck_warc_options_init(&o);
+  o.http.severity[RESPCHECK_RULE_STRICT_TRANSPORT_SECURITY_PLAIN_HTTP] =
+      RESPCHECK_SEVERITY_WARNING;
+  n = response_record(buf, sizeof(buf), "https://example.test/", http);
+  n +=
+      response_record(buf + n, sizeof(buf) - n, "HTTPS://example.test/b", http);
+  run_data(&t, (const unsigned char *)buf, n, 0, &o);
+  cr_expect_eq(t.err, RESPCHECK_WARC_E_OK);
+  HAS(&t, "R1 d=");
+  HASNT(&t, "strict-transport-security-plain-http");
+  done(&t);
+  n = response_record(buf, sizeof(buf), "http://example.test/", http);
+  n += response_record(buf + n, sizeof(buf) - n, "<https://example.test/>",
+                       http);
+  run_data(&t, (const unsigned char *)buf, n, 0, &o);
+  cr_expect_eq(t.err, RESPCHECK_WARC_E_OK);
+  cr_expect_eq(occurrences(&t, "strict-transport-security-plain-http"), 1, "%s",
+               t.log.p);
+  HAS(&t, "uri=http://example.test/\n  F strict-transport-security-plain-http");
+  done(&t);
+}
+
 /* Bad inputs: what came before is reported, then the error and where. */
 Test(warc, bad_corrupt_gzip_member) {
   run_t t;
