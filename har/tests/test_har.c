@@ -297,26 +297,31 @@ Test(har, firefox_export) {
  * strict-transport-security-plain-http is not said; over plain HTTP it
  * is; without a URL scheme, not (a head given as parts has no stream). */
 Test(har, sts_plain_http_follows_the_url_scheme) {
-#define STS_ENTRY(url)                                                         \
-  "{\"request\": {\"method\": \"GET\", \"url\": \"" url "\", "                 \
-  "\"httpVersion\": \"HTTP/1.1\", \"headers\": []}, \"response\": "            \
-  "{\"status\": 200, \"statusText\": \"OK\", \"httpVersion\": \"HTTP/1.1\", "  \
-  "\"headers\": [{\"name\": \"Date\", \"value\": \"Tue, 15 Jul 2025 "          \
-  "08:12:31 GMT\"}, {\"name\": \"Strict-Transport-Security\", \"value\": "     \
-  "\"max-age=60\"}]}}"
-  static const char
-      har[] =
-          "{\"log\": {\"version\": \"1.2\", \"entries\": [" STS_ENTRY("https://"
-                                                                      "example."
-                                                                      "test/") ", " STS_ENTRY(
-              "HTTP://example.test/") ", " STS_ENTRY("/relative") "]}}";
-#undef STS_ENTRY
+  static const char entry[] =
+      "{\"request\": {\"method\": \"GET\", \"url\": \"%s\", \"httpVersion\": "
+      "\"HTTP/1.1\", \"headers\": []}, \"response\": {\"status\": 200, "
+      "\"statusText\": \"OK\", \"httpVersion\": \"HTTP/1.1\", \"headers\": "
+      "[{\"name\": \"Date\", \"value\": \"Tue, 15 Jul 2025 08:12:31 GMT\"}, "
+      "{\"name\": \"Strict-Transport-Security\", \"value\": \"max-age=60\"}]}}";
+  static const char *const urls[] = {"https://example.test/",
+                                     "HTTP://example.test/", "/relative"};
+  char har[4096];
+  size_t n = 0, i;
+  n += (size_t)snprintf(har, sizeof(har),
+                        "{\"log\": {\"version\": \"1.2\", \"entries\": [");
+  for (i = 0; i < 3; i++) {
+    if (i)
+      n += (size_t)snprintf(har + n, sizeof(har) - n, ", ");
+    n += (size_t)snprintf(har + n, sizeof(har) - n, entry, urls[i]);
+  }
+  n += (size_t)snprintf(har + n, sizeof(har) - n, "]}}");
+  cr_assert(n < sizeof(har));
   static const char *const said[] = {
       "  F strict-transport-security-plain-http @2 #0", NULL};
   static const char *const not_said[] = {"strict-transport-security-plain-http",
                                          NULL};
   run_t t;
-  run_data(&t, (const unsigned char *)har, sizeof(har) - 1, 0, NULL);
+  run_data(&t, (const unsigned char *)har, n, 0, NULL);
   cr_expect_eq(t.err, RESPCHECK_HAR_E_OK, "%s", t.reason);
   expect_entry(&t, 0, NULL, not_said);
   expect_entry(&t, 1, said, NULL);
