@@ -13,7 +13,8 @@
  * and the near miss most like it (a case that lists the rule as absent:
  * the one whose bytes start like the firing case's for longest, then a
  * "-near" one, then the shortest; not one whose context turns the rule
- * off), so that the two differ in what makes the rule fire. The examples
+ * off); cases of cut-heads.md and peer-suites.md only when no other has
+ * the rule, so that the two differ in what makes the rule fire. The examples
  * carry their case's severity lines, which --explain applies. A malformed page
  * (a section without an explanation or a quote, a section twice, a bad id)
  * stops the build, naming the line; a rule with no section yet, or a section
@@ -190,6 +191,15 @@ static int name_is_near(const rc_vector_t *v) {
   return n >= 5 && strcmp(v->name + n - 5, "-near") == 0;
 }
 
+/* A case of a file written for one concern (a rule's own cases), not of
+ * the files that replay heads cut by the end of the stream or other
+ * projects' cases: those make poor examples (a cut head that fires and its
+ * near miss can be the same bytes but for the end). */
+static int teaching(const rc_vector_t *v) {
+  return strcmp(v->file, "cut-heads.md") != 0 &&
+         strcmp(v->file, "peer-suites.md") != 0;
+}
+
 static int fires(const rc_vector_t *v, int rule) {
   size_t i;
   for (i = 0; i < v->expect_count; i++)
@@ -291,7 +301,8 @@ int main(int argc, char **argv) {
     size_t best_common = 0;
     for (k = 0; k < set.count; k++) {
       const rc_vector_t *v = &set.v[k];
-      if (fires(v, r) && better(v, !name_is_near(v), f, f && !name_is_near(f)))
+      if (fires(v, r) && better(v, 2 * teaching(v) + !name_is_near(v), f,
+                                f ? 2 * teaching(f) + !name_is_near(f) : 0))
         f = v;
     }
     for (k = 0; k < set.count; k++) {
@@ -299,12 +310,17 @@ int main(int argc, char **argv) {
       size_t c = f != NULL ? common_prefix(v, f) : 0;
       if (!v->absent[r] || !rule_on(v, r))
         continue;
-      if (nm == NULL || c > best_common ||
-          (c == best_common &&
-           better(v, name_is_near(v), nm, name_is_near(nm)))) {
-        nm = v;
-        best_common = c;
+      if (nm != NULL && teaching(v) != teaching(nm)) {
+        if (!teaching(v))
+          continue;
+      } else if (nm != NULL &&
+                 (c < best_common ||
+                  (c == best_common &&
+                   !better(v, name_is_near(v), nm, name_is_near(nm))))) {
+        continue;
       }
+      nm = v;
+      best_common = c;
     }
     if (f != NULL) {
       char var[32];
