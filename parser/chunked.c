@@ -467,7 +467,12 @@ static size_t usual_lines(respcheck_parser_t *p, const char *data, size_t i,
     p->ck_state = CK_SIZE_FIRST;
     return i + 2;
   case CK_TRAILERS:
-    if (p->tr_state != TR_LINE_START || data[i] != '\r' || data[i + 1] != '\n')
+    /* The empty line counts against the section's limit like every other
+     * byte of the section: one that does not fit is left to
+     * respcheck__feed_trailers, which stops there, so that the limit does
+     * not depend on where a call starts (fuzz bug 9). */
+    if (p->tr_state != TR_LINE_START || data[i] != '\r' ||
+        data[i + 1] != '\n' || p->opts.max_header_bytes - p->trailer_bytes < 2)
       return i;
     respcheck__chunked_done(p, abs + i + 2);
     return i + 2;
