@@ -12,7 +12,7 @@ string(FIND "${rest}" "```" stop)
 string(SUBSTRING "${rest}" 0 ${stop} code)
 file(WRITE ${WORK}/readme_example.c "${code}")
 separate_arguments(extra UNIX_COMMAND "${FLAGS}")
-execute_process(COMMAND ${CC} -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter ${extra}
+execute_process(COMMAND ${CC} -std=c11 -Wall -Wextra -Werror ${extra}
                 -I${SOURCE}/include ${WORK}/readme_example.c ${LIB} -o ${WORK}/readme_example
                 RESULT_VARIABLE rc)
 if(rc)

@@ -1115,6 +1115,7 @@ static void text_summary(rc_out_t *out) {
   FILE *fp = out->fp;
   const rc_out_stats_t *s = &out->stats;
   int r;
+  size_t width = 28;
   fprintf(fp, "summary: %" PRIu64 " file%s", s->files,
           s->files == 1 ? "" : "s");
   if (s->unreadable_files > 0)
@@ -1129,14 +1130,24 @@ static void text_summary(rc_out_t *out) {
   if (s->baselined > 0)
     fprintf(fp, "; %" PRIu64 " baselined", s->baselined);
   fputc('\n', fp);
+  /* The counts in one column: as wide as the longest id listed (28 at
+   * least, as it always was). */
+  for (r = 0; r < nrules(&out->cfg); r++) {
+    if (out->rule_counts[r] > 0) {
+      size_t n = strlen(str_or(rule_id(&out->cfg, r), "?"));
+      if (n > width)
+        width = n;
+    }
+  }
   for (r = 0; r < nrules(&out->cfg); r++) {
     if (out->rule_counts[r] == 0)
       continue;
-    fprintf(fp, "  %-28s %8" PRIu64 "\n", str_or(rule_id(&out->cfg, r), "?"),
-            out->rule_counts[r]);
+    fprintf(fp, "  %-*s %8" PRIu64 "\n", (int)width,
+            str_or(rule_id(&out->cfg, r), "?"), out->rule_counts[r]);
   }
   if (out->other_rule_count > 0)
-    fprintf(fp, "  %-28s %8" PRIu64 "\n", "(other)", out->other_rule_count);
+    fprintf(fp, "  %-*s %8" PRIu64 "\n", (int)width, "(other)",
+            out->other_rule_count);
 }
 
 /* The --summary as a JSON object (no newline). */
