@@ -22,6 +22,10 @@
 #                     back into fuzz/corpus/NAME/ (-set_cover_merge=1 on
 #                     edges only, -use_counters=0: every edge kept, a few
 #                     hundred files)
+#   --seeds DIR       also seed each harness NAME with the files of DIR/NAME
+#                     (e.g. the test vectors: respcheck_dump_vectors
+#                     tests/vectors DIR writes DIR/stream, split, output);
+#                     with --update-corpus, those that add an edge are kept
 #   --jobs N          run N harnesses at a time (default 1: exec/s figures
 #                     are then per core)
 #   --loose           llhttp compiled in loose mode (RESPCHECK_LLHTTP_STRICT
@@ -44,12 +48,14 @@ jobs=1
 strict=ON
 print_dir=0
 only=()
+seeds=""
 pos=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --coverage) coverage=1 ;;
     --update-corpus) update=1 ;;
     --only) only+=("$2"); shift ;;
+    --seeds) seeds=$2; shift ;;
     --jobs) jobs=$2; shift ;;
     --loose) strict=OFF ;;
     --print-build-dir) print_dir=1 ;;
@@ -60,6 +66,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ ${#pos[@]} -ge 1 ] && secs=${pos[0]}
+if [ -n "$seeds" ]; then
+  [ -d "$seeds" ] || { echo "run.sh: --seeds $seeds is not a folder" >&2; exit 2; }
+  seeds=$(cd "$seeds" && pwd)
+fi
 case "$secs" in ''|*[!0-9]*) echo "run.sh: SECONDS must be a number" >&2; exit 2 ;; esac
 
 # The build folder belongs to this checkout (build_dir.sh).
@@ -99,7 +109,7 @@ run_one() {
   local h=$1 dir=$build/run/$1
   rm -rf "$dir"
   mkdir -p "$dir/corpus" "$dir/artifacts"
-  for src in "$here/corpus/$h" "$here/regressions/$h"; do
+  for src in "$here/corpus/$h" "$here/regressions/$h" ${seeds:+"$seeds/$h"}; do
     if [ -d "$src" ] && [ -n "$(ls -A "$src" 2>/dev/null)" ]; then
       cp "$src"/* "$dir/corpus/"
     fi
@@ -168,6 +178,11 @@ if [ "$update" = 1 ] && [ "$status" = 0 ]; then
       >"$dir/merge.log" 2>&1
     find "$here/corpus/$h" -type f -delete
     cp "$dir/merged"/* "$here/corpus/$h/"
+    # regressions/NAME is replayed and seeded anyway: no second copy (a
+    # merged file is named by the SHA-1 of its bytes).
+    for r in "$here/regressions/$h"/*; do
+      if [ -f "$r" ]; then rm -f "$here/corpus/$h/$(sha1sum <"$r" | cut -c1-40)"; fi
+    done
     echo "   $h: $(find "$here/corpus/$h" -type f | wc -l) files, $(du -sh "$here/corpus/$h" | cut -f1)"
   done
 fi
