@@ -560,11 +560,18 @@ def t_smuggle(c):
 
 @case("upstream unreachable: 502")
 def t_unreachable(c):
-    pp, port, log = start_proxy(c.procs, c.proxy, c.tmp, free_port(),
-                                name="proxy-unreachable")
-    via = exchange(port, get("/valid"))
-    assert status_of(via) == 502 and b"upstream unreachable" in via, via
-    pp.stop()
+    # A port bound but never listened on, held for the whole case: a
+    # connection to it is refused, and the proxy's own listening socket
+    # (port 0) cannot be given it, as it could a port found free and let go
+    # (the proxy then proxied to itself until --max-connections).
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        pp, port, log = start_proxy(c.procs, c.proxy, c.tmp,
+                                    held.getsockname()[1],
+                                    name="proxy-unreachable")
+        via = exchange(port, get("/valid"))
+        assert status_of(via) == 502 and b"upstream unreachable" in via, via
+        pp.stop()
 
 
 @case("idle upstream: 504 after --timeout")
