@@ -380,6 +380,13 @@ struct respcheck_parser {
    * day alone (values_date.c). Zero: none yet. */
   uint64_t date_day[3][2];
   int64_t date_day_secs[3];
+  /* The same for the year: bytes 11-15 of the last IMF-fixdate read
+   * (" 1994"), the time its first day starts, whether it is a leap year
+   * and the weekday of its first day (Monday 0). A date in the same year
+   * is read from its month, day and time of day. Zero: none yet. */
+  uint64_t date_year[3];
+  int64_t date_year_secs[3];
+  unsigned char date_year_leap[3], date_year_wd[3];
 
   char errbuf[160];
   char msg[384];
