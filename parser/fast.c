@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
+#include "values.h"
 
 /* What a callback returns when the head is not plain: llhttp stops
  * (HPE_USER), and the line pass takes the head. */
@@ -64,6 +64,9 @@ static int fast_status_complete(llhttp_t *l) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
   size_t e = p->f_reason_end, i;
   const unsigned char *b;
+  const respcheck_status_info_t *info;
+  struct status_memo *m;
+  unsigned code;
   if (e + 2 > p->f_end)
     return NOT_PLAIN;
   b = (const unsigned char *)fast_view(p, e + 2);
@@ -73,11 +76,32 @@ static int fast_status_complete(llhttp_t *l) {
       b[12] != ' ' || b[e] != '\r' || b[e + 1] != '\n' ||
       e > p->opts.max_line_length || e - 13 > p->opts.max_reason_length)
     return NOT_PLAIN;
+  code = (unsigned)(b[9] - '0') * 100 + (unsigned)(b[10] - '0') * 10 +
+         (unsigned)(b[11] - '0');
+  m = &p->status_memo[STATUS_MEMO_WAY(code)];
+  p->f_next = e + 2;
+  if (m->code == code && m->len == e - 13 &&
+      rv_same(m->reason, (const char *)b + 13, e - 13)) {
+    p->f_phrase = m->phrase;
+    return 0;
+  }
   for (i = 13; i < e; i++) {
     if (!respcheck__text_char[b[i]])
       return NOT_PLAIN;
   }
-  p->f_next = e + 2;
+  /* What check_head_semantics asks of the phrase (registry.c). */
+  info = respcheck_status_lookup((int)code);
+  p->f_phrase =
+      info != NULL && e > 13 &&
+              respcheck__phrase_matches(info, (const char *)b + 13, e - 13)
+          ? 2
+          : 1;
+  if (e - 13 <= sizeof(m->reason)) {
+    m->code = code;
+    m->len = (unsigned)(e - 13);
+    memcpy(m->reason, b + 13, e - 13);
+    m->phrase = p->f_phrase;
+  }
   return 0;
 }
 
@@ -298,6 +322,7 @@ static int fast_headers_complete(llhttp_t *l) {
 #if RESPCHECK_VERIFY_FAST_PATH
   fast_verify(p);
 #endif
+  p->facts.phrase_known = p->f_phrase;
   fast_known_fields(p);
   respcheck__check_framing_fields(p);
   p->phase = PHASE_BODY;

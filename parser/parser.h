@@ -192,6 +192,12 @@ enum llhttp_fix {
 };
 
 /* What the syntax pass learned of a head, for the semantic pass. */
+/* Ways of the fast path's memo of status lines (16), and the way of a
+ * code: the 18 commonest codes (100, 200, 201, 204, 206, 301-304, 307,
+ * 308, 400, 401, 403, 404, 500, 502, 503) fall in 16 ways. */
+#define STATUS_MEMO_WAYS 16
+#define STATUS_MEMO_WAY(code) ((((code) * 1717u) >> 10) & 15u)
+
 typedef struct head_facts {
   unsigned seen; /* enum known_field */
   uint64_t content_length;
@@ -213,6 +219,9 @@ typedef struct head_facts {
    * line was read to its end. */
   int cut_status;
   int status_line_read;
+  /* Whether the reason phrase is the code's registered one (or a former
+   * one): 0 not known yet, 1 no, 2 yes (fast.c's status memo). */
+  int phrase_known;
   /* Field values the semantic pass compares (values_*.c). */
   int date_ok, lm_ok; /* the first Date, Last-Modified are valid dates */
   int64_t date_secs, lm_secs;
@@ -356,7 +365,16 @@ struct respcheck_parser {
   respcheck_header_t *f_cur; /* the field being read */
   const char *f_name_end;    /* where its name would go on, before a value */
   unsigned f_seen;           /* enum known_field, of the fields kept */
-  size_t f_nread;            /* fields whose values the rules read */
+  int f_phrase;              /* head_facts.phrase_known of the status line */
+  /* Status lines the fast path has read: the code and reason of one whose
+   * reason was text, and head_facts.phrase_known for it; by code. The same
+   * line again (most of a connection's) needs neither read again. */
+  struct status_memo {
+    unsigned code, len;
+    int phrase;
+    char reason[32];
+  } status_memo[STATUS_MEMO_WAYS];
+  size_t f_nread;                    /* fields whose values the rules read */
   uint32_t f_read[FAST_READ_MAX];    /* their indexes, up to FAST_READ_MAX */
   unsigned f_read_kf[FAST_READ_MAX]; /* and which known field each is */
 
