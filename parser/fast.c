@@ -160,11 +160,8 @@ static size_t fast_fields(respcheck_parser_t *p, const char *b, size_t fe) {
   size_t ls = p->f_next, max_line = p->opts.max_line_length;
   uint64_t abs = p->head_abs;
   respcheck_header_t *h = p->headers, *last = h + p->nheaders;
-  unsigned seen = 0;
-  size_t nread = 0;
   for (; h < last; h++) {
     size_t ne = ls + h->name.len, vs, ve, le, k;
-    enum known_field kf;
     if (h->name.ptr != buf + ls || ne == ls || ne >= fe || b[ne] != ':')
       return 0;
     if (h->value.ptr != NULL) {
@@ -196,21 +193,8 @@ static size_t fast_fields(respcheck_parser_t *p, const char *b, size_t fe) {
     h->value.ptr = buf + vs;
     h->value.len = ve - vs;
     h->offset = abs + ls;
-    kf = respcheck__classify(b + ls, h->name.len);
-    if (kf) {
-      seen |= (unsigned)kf;
-      if (kf & p->read_kf) {
-        if (nread < FAST_READ_MAX) {
-          p->f_read[nread] = (uint32_t)(h - p->headers);
-          p->f_read_kf[nread] = (unsigned)kf;
-        }
-        nread++;
-      }
-    }
     ls = le + 2;
   }
-  p->f_seen = seen;
-  p->f_nread = nread;
   return ls;
 }
 
@@ -277,16 +261,6 @@ static void fast_verify(respcheck_parser_t *p) {
 }
 #endif
 
-/* The fields the rules read, in order, as respcheck__check_known_fields
- * does. */
-static void fast_known_fields(respcheck_parser_t *p) {
-  if (p->f_nread > FAST_READ_MAX)
-    respcheck__check_known_fields(p);
-  else
-    respcheck__check_fields_at(p, p->f_read, p->f_read_kf, p->f_nread);
-  p->facts.seen |= p->f_seen;
-}
-
 /* The empty line: the head is plain. Its bytes go to buf (the spans point
  * there already), then the checks run as for any head. */
 static int fast_headers_complete(llhttp_t *l) {
@@ -323,7 +297,7 @@ static int fast_headers_complete(llhttp_t *l) {
   fast_verify(p);
 #endif
   p->facts.phrase_known = p->f_phrase;
-  fast_known_fields(p);
+  respcheck__check_plain_fields(p);
   respcheck__check_framing_fields(p);
   p->phase = PHASE_BODY;
   return respcheck__head_complete(p, l);

@@ -75,10 +75,6 @@ enum phase {
   PHASE_SKIP     /* content after a response to HEAD: to the next status line */
 };
 
-/* The fast path keeps the indexes of that many of them; past it, it looks
- * at every field again. */
-#define FAST_READ_MAX 32
-
 /* The parser's booleans: bits of its flags word, as libuv keeps a
  * handle's. */
 /* The stream. */
@@ -196,7 +192,7 @@ enum llhttp_fix {
  * code: the 18 commonest codes (100, 200, 201, 204, 206, 301-304, 307,
  * 308, 400, 401, 403, 404, 500, 502, 503) fall in 16 ways. */
 #define STATUS_MEMO_WAYS 16
-#define STATUS_MEMO_WAY(code) ((((code) * 1717u) >> 10) & 15u)
+#define STATUS_MEMO_WAY(code) ((((code)*1717u) >> 10) & 15u)
 
 typedef struct head_facts {
   unsigned seen; /* enum known_field */
@@ -364,7 +360,6 @@ struct respcheck_parser {
   size_t f_next;       /* offset where the next line must start, or 0 */
   respcheck_header_t *f_cur; /* the field being read */
   const char *f_name_end;    /* where its name would go on, before a value */
-  unsigned f_seen;           /* enum known_field, of the fields kept */
   int f_phrase;              /* head_facts.phrase_known of the status line */
   /* Status lines the fast path has read: the code and reason of one whose
    * reason was text, and head_facts.phrase_known for it; by code. The same
@@ -374,9 +369,6 @@ struct respcheck_parser {
     int phrase;
     char reason[32];
   } status_memo[STATUS_MEMO_WAYS];
-  size_t f_nread;                    /* fields whose values the rules read */
-  uint32_t f_read[FAST_READ_MAX];    /* their indexes, up to FAST_READ_MAX */
-  unsigned f_read_kf[FAST_READ_MAX]; /* and which known field each is */
 
   /* Which known fields check_field is given (the fast path records only
    * those), and the check of each, by index: a field whose rules are all
@@ -564,10 +556,8 @@ static inline uint64_t respcheck__part_at(const respcheck_parser_t *p,
 void respcheck__value_masks(respcheck_parser_t *p);
 /* Every field of the head, classified again. */
 void respcheck__check_known_fields(respcheck_parser_t *p);
-/* The fields at indexes at[0, n), of the known fields kf[0, n), in order
- * (the fast path's list of the fields whose values the rules read). */
-void respcheck__check_fields_at(respcheck_parser_t *p, const uint32_t *at,
-                                const unsigned *kf, size_t n);
+/* The same for a head the fast path read. */
+void respcheck__check_plain_fields(respcheck_parser_t *p);
 
 /* fast.c: the fast path. */
 /* The fast path's head callbacks (on_message_complete is glue.c's). */
