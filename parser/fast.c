@@ -31,6 +31,13 @@ static size_t fast_off(const respcheck_parser_t *p, const char *at) {
   return p->fold + (size_t)(at - p->fdata);
 }
 
+/* Where the span byte at lies in the head, as a place in buf (hbase +
+ * fast_off), in one addition: llhttp's buffer and buf are different
+ * arrays, so the difference is taken as numbers (feed_head_fast). */
+static const char *fast_place(const respcheck_parser_t *p, const char *at) {
+  return (const char *)((uintptr_t)at + p->f_delta);
+}
+
 /* The head's bytes [0, upto) in one piece: in the buffer llhttp reads when
  * the head starts there; else in buf, copied there as they are needed. */
 static const char *fast_view(respcheck_parser_t *p, size_t upto) {
@@ -110,7 +117,7 @@ static int fast_status_complete(llhttp_t *l) {
  * llhttp's spans, as places in buf, until fast_fields checks them. */
 static int fast_field(llhttp_t *l, const char *at, size_t len) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
-  const char *bp = p->hbase + fast_off(p, at);
+  const char *bp = fast_place(p, at);
   respcheck_header_t *h;
   if (bp == p->f_name_end) {
     p->f_cur->name.len += len;
@@ -138,7 +145,7 @@ static int fast_value(llhttp_t *l, const char *at, size_t len) {
     return 0;
   if (h == NULL)
     return NOT_PLAIN;
-  bp = p->hbase + fast_off(p, at);
+  bp = fast_place(p, at);
   if (h->value.ptr == NULL) {
     h->value.ptr = bp;
     h->value.len = len;

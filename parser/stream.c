@@ -236,6 +236,7 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
   p->f_end = old + n;
   p->feed_ptr = data;
   p->feed_abs = p->offset;
+  p->f_delta = (uintptr_t)p->hbase + old - (uintptr_t)data;
   e = llhttp_execute(&p->llh, data, n);
   if (p->flags & PF_HEAD_DONE)
     return respcheck__llhttp_result(p, e, data, n, p->offset);
