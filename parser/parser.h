@@ -354,9 +354,7 @@ struct respcheck_parser {
   size_t fold;         /* the head offset of fdata[0] */
   size_t fvalid;       /* head bytes in buf (when fold > 0) */
   const char *hbase;   /* the head's first byte, where its spans point */
-  /* hbase + fold - fdata, as a number: a span's place in the head is its
-   * pointer plus this, in one addition a callback (fast.c). */
-  uintptr_t f_delta;
+  uintptr_t f_delta;   /* hbase + fold - fdata, as a number (fast.c) */
   size_t f_avail;      /* bytes of the caller's buffer from the head on */
   size_t f_end;        /* offset of the end of the bytes llhttp was given */
   size_t f_reason_end; /* offset of the end of the reason phrase */
