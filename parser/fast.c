@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
+#include "values.h"
 
 /* What a callback returns when the head is not plain: llhttp stops
  * (HPE_USER), and the line pass takes the head. */
@@ -29,6 +29,13 @@ enum { NOT_PLAIN = -1 };
 
 static size_t fast_off(const respcheck_parser_t *p, const char *at) {
   return p->fold + (size_t)(at - p->fdata);
+}
+
+/* Where the span byte at lies in the head, as a place in buf (hbase +
+ * fast_off), in one addition: llhttp's buffer and buf are different
+ * arrays, so the difference is taken as numbers (feed_head_fast). */
+static const char *fast_place(const respcheck_parser_t *p, const char *at) {
+  return (const char *)((uintptr_t)at + p->f_delta);
 }
 
 /* The head's bytes [0, upto) in one piece: in the buffer llhttp reads when
@@ -64,6 +71,9 @@ static int fast_status_complete(llhttp_t *l) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
   size_t e = p->f_reason_end, i;
   const unsigned char *b;
+  const respcheck_status_info_t *info;
+  struct status_memo *m;
+  unsigned code;
   if (e + 2 > p->f_end)
     return NOT_PLAIN;
   b = (const unsigned char *)fast_view(p, e + 2);
@@ -73,11 +83,32 @@ static int fast_status_complete(llhttp_t *l) {
       b[12] != ' ' || b[e] != '\r' || b[e + 1] != '\n' ||
       e > p->opts.max_line_length || e - 13 > p->opts.max_reason_length)
     return NOT_PLAIN;
+  code = (unsigned)(b[9] - '0') * 100 + (unsigned)(b[10] - '0') * 10 +
+         (unsigned)(b[11] - '0');
+  m = &p->status_memo[STATUS_MEMO_WAY(code)];
+  p->f_next = e + 2;
+  if (m->code == code && m->len == e - 13 &&
+      rv_same(m->reason, (const char *)b + 13, e - 13)) {
+    p->f_phrase = m->phrase;
+    return 0;
+  }
   for (i = 13; i < e; i++) {
     if (!respcheck__text_char[b[i]])
       return NOT_PLAIN;
   }
-  p->f_next = e + 2;
+  /* What check_head_semantics asks of the phrase (registry.c). */
+  info = respcheck_status_lookup((int)code);
+  p->f_phrase =
+      info != NULL && e > 13 &&
+              respcheck__phrase_matches(info, (const char *)b + 13, e - 13)
+          ? 2
+          : 1;
+  if (e - 13 <= sizeof(m->reason)) {
+    m->code = code;
+    m->len = (unsigned)(e - 13);
+    memcpy(m->reason, b + 13, e - 13);
+    m->phrase = p->f_phrase;
+  }
   return 0;
 }
 
@@ -86,7 +117,7 @@ static int fast_status_complete(llhttp_t *l) {
  * llhttp's spans, as places in buf, until fast_fields checks them. */
 static int fast_field(llhttp_t *l, const char *at, size_t len) {
   respcheck_parser_t *p = respcheck__from_llhttp(l);
-  const char *bp = p->hbase + fast_off(p, at);
+  const char *bp = fast_place(p, at);
   respcheck_header_t *h;
   if (bp == p->f_name_end) {
     p->f_cur->name.len += len;
@@ -114,7 +145,7 @@ static int fast_value(llhttp_t *l, const char *at, size_t len) {
     return 0;
   if (h == NULL)
     return NOT_PLAIN;
-  bp = p->hbase + fast_off(p, at);
+  bp = fast_place(p, at);
   if (h->value.ptr == NULL) {
     h->value.ptr = bp;
     h->value.len = len;
@@ -136,11 +167,8 @@ static size_t fast_fields(respcheck_parser_t *p, const char *b, size_t fe) {
   size_t ls = p->f_next, max_line = p->opts.max_line_length;
   uint64_t abs = p->head_abs;
   respcheck_header_t *h = p->headers, *last = h + p->nheaders;
-  unsigned seen = 0;
-  size_t nread = 0;
   for (; h < last; h++) {
     size_t ne = ls + h->name.len, vs, ve, le, k;
-    enum known_field kf;
     if (h->name.ptr != buf + ls || ne == ls || ne >= fe || b[ne] != ':')
       return 0;
     if (h->value.ptr != NULL) {
@@ -172,21 +200,8 @@ static size_t fast_fields(respcheck_parser_t *p, const char *b, size_t fe) {
     h->value.ptr = buf + vs;
     h->value.len = ve - vs;
     h->offset = abs + ls;
-    kf = respcheck__classify(b + ls, h->name.len);
-    if (kf) {
-      seen |= (unsigned)kf;
-      if (kf & p->read_kf) {
-        if (nread < FAST_READ_MAX) {
-          p->f_read[nread] = (uint32_t)(h - p->headers);
-          p->f_read_kf[nread] = (unsigned)kf;
-        }
-        nread++;
-      }
-    }
     ls = le + 2;
   }
-  p->f_seen = seen;
-  p->f_nread = nread;
   return ls;
 }
 
@@ -253,16 +268,6 @@ static void fast_verify(respcheck_parser_t *p) {
 }
 #endif
 
-/* The fields the rules read, in order, as respcheck__check_known_fields
- * does. */
-static void fast_known_fields(respcheck_parser_t *p) {
-  if (p->f_nread > FAST_READ_MAX)
-    respcheck__check_known_fields(p);
-  else
-    respcheck__check_fields_at(p, p->f_read, p->f_read_kf, p->f_nread);
-  p->facts.seen |= p->f_seen;
-}
-
 /* The empty line: the head is plain. Its bytes go to buf (the spans point
  * there already), then the checks run as for any head. */
 static int fast_headers_complete(llhttp_t *l) {
@@ -298,7 +303,8 @@ static int fast_headers_complete(llhttp_t *l) {
 #if RESPCHECK_VERIFY_FAST_PATH
   fast_verify(p);
 #endif
-  fast_known_fields(p);
+  p->facts.phrase_known = p->f_phrase;
+  respcheck__check_plain_fields(p);
   respcheck__check_framing_fields(p);
   p->phase = PHASE_BODY;
   return respcheck__head_complete(p, l);

@@ -422,9 +422,17 @@ void respcheck__check_known_fields(respcheck_parser_t *p) {
   }
 }
 
-void respcheck__check_fields_at(respcheck_parser_t *p, const uint32_t *at,
-                                const unsigned *kf, size_t n) {
-  size_t i;
-  for (i = 0; i < n; i++)
-    check_field(p, &p->headers[at[i]], kf[i]);
+/* The same for a head the fast path read (no obs-fold): the known fields
+ * whose values the rules read are checked in order; the others are added
+ * to p->facts.seen after them, as if checked with no check. */
+void respcheck__check_plain_fields(respcheck_parser_t *p) {
+  const respcheck_header_t *h = p->headers, *last = h + p->nheaders;
+  unsigned read = p->read_kf, seen = 0;
+  for (; h < last; h++) {
+    unsigned kf = (unsigned)respcheck__classify(h->name.ptr, h->name.len);
+    if (kf & read)
+      check_field(p, h, kf);
+    seen |= kf;
+  }
+  p->facts.seen |= seen;
 }

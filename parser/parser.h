@@ -75,10 +75,6 @@ enum phase {
   PHASE_SKIP     /* content after a response to HEAD: to the next status line */
 };
 
-/* The fast path keeps the indexes of that many of them; past it, it looks
- * at every field again. */
-#define FAST_READ_MAX 32
-
 /* The parser's booleans: bits of its flags word, as libuv keeps a
  * handle's. */
 /* The stream. */
@@ -192,6 +188,12 @@ enum llhttp_fix {
 };
 
 /* What the syntax pass learned of a head, for the semantic pass. */
+/* Ways of the fast path's memo of status lines (16), and the way of a
+ * code: the 18 commonest codes (100, 200, 201, 204, 206, 301-304, 307,
+ * 308, 400, 401, 403, 404, 500, 502, 503) fall in 16 ways. */
+#define STATUS_MEMO_WAYS 16
+#define STATUS_MEMO_WAY(code) ((((code)*1717u) >> 10) & 15u)
+
 typedef struct head_facts {
   unsigned seen; /* enum known_field */
   uint64_t content_length;
@@ -213,6 +215,9 @@ typedef struct head_facts {
    * line was read to its end. */
   int cut_status;
   int status_line_read;
+  /* Whether the reason phrase is the code's registered one (or a former
+   * one): 0 not known yet, 1 no, 2 yes (fast.c's status memo). */
+  int phrase_known;
   /* Field values the semantic pass compares (values_*.c). */
   int date_ok, lm_ok; /* the first Date, Last-Modified are valid dates */
   int64_t date_secs, lm_secs;
@@ -349,16 +354,22 @@ struct respcheck_parser {
   size_t fold;         /* the head offset of fdata[0] */
   size_t fvalid;       /* head bytes in buf (when fold > 0) */
   const char *hbase;   /* the head's first byte, where its spans point */
+  uintptr_t f_delta;   /* hbase + fold - fdata, as a number (fast.c) */
   size_t f_avail;      /* bytes of the caller's buffer from the head on */
   size_t f_end;        /* offset of the end of the bytes llhttp was given */
   size_t f_reason_end; /* offset of the end of the reason phrase */
   size_t f_next;       /* offset where the next line must start, or 0 */
   respcheck_header_t *f_cur; /* the field being read */
   const char *f_name_end;    /* where its name would go on, before a value */
-  unsigned f_seen;           /* enum known_field, of the fields kept */
-  size_t f_nread;            /* fields whose values the rules read */
-  uint32_t f_read[FAST_READ_MAX];    /* their indexes, up to FAST_READ_MAX */
-  unsigned f_read_kf[FAST_READ_MAX]; /* and which known field each is */
+  int f_phrase;              /* head_facts.phrase_known of the status line */
+  /* Status lines the fast path has read: the code and reason of one whose
+   * reason was text, and head_facts.phrase_known for it; by code. The same
+   * line again (most of a connection's) needs neither read again. */
+  struct status_memo {
+    unsigned code, len;
+    int phrase;
+    char reason[32];
+  } status_memo[STATUS_MEMO_WAYS];
 
   /* Which known fields check_field is given (the fast path records only
    * those), and the check of each, by index: a field whose rules are all
@@ -380,6 +391,13 @@ struct respcheck_parser {
    * day alone (values_date.c). Zero: none yet. */
   uint64_t date_day[3][2];
   int64_t date_day_secs[3];
+  /* The same for the year: bytes 11-15 of the last IMF-fixdate read
+   * (" 1994"), the time its first day starts, whether it is a leap year
+   * and the weekday of its first day (Monday 0). A date in the same year
+   * is read from its month, day and time of day. Zero: none yet. */
+  uint64_t date_year[3];
+  int64_t date_year_secs[3];
+  unsigned char date_year_leap[3], date_year_wd[3];
 
   char errbuf[160];
   char msg[384];
@@ -539,10 +557,8 @@ static inline uint64_t respcheck__part_at(const respcheck_parser_t *p,
 void respcheck__value_masks(respcheck_parser_t *p);
 /* Every field of the head, classified again. */
 void respcheck__check_known_fields(respcheck_parser_t *p);
-/* The fields at indexes at[0, n), of the known fields kf[0, n), in order
- * (the fast path's list of the fields whose values the rules read). */
-void respcheck__check_fields_at(respcheck_parser_t *p, const uint32_t *at,
-                                const unsigned *kf, size_t n);
+/* The same for a head the fast path read. */
+void respcheck__check_plain_fields(respcheck_parser_t *p);
 
 /* fast.c: the fast path. */
 /* The fast path's head callbacks (on_message_complete is glue.c's). */

@@ -176,7 +176,9 @@ static RC_INLINE void check_head_semantics(respcheck_parser_t *p, int cut) {
     }
     if (r->reason.len && info->state != RESPCHECK_STATUS_RESERVED &&
         (!cut || f->status_line_read) &&
-        !respcheck__phrase_matches(info, r->reason.ptr, r->reason.len))
+        (f->phrase_known
+             ? f->phrase_known == 1
+             : !respcheck__phrase_matches(info, r->reason.ptr, r->reason.len)))
       check_reason(p, info);
   }
 

@@ -168,6 +168,8 @@ static int value_after_colon(const respcheck_parser_t *p,
                              const respcheck_header_t *h) {
   size_t i = (size_t)(h->name.ptr - p->hbase) + h->name.len;
   size_t vs = (size_t)(h->value.ptr - p->hbase);
+  if (vs == i + 2 && p->hbase[i] == ':' && p->hbase[i + 1] == ' ')
+    return 1; /* the usual ": " */
   if (vs <= i || p->hbase[i] != ':')
     return 0;
   for (i++; i < vs; i++) {
@@ -234,6 +236,7 @@ static size_t feed_head_fast(respcheck_parser_t *p, const char *data,
   p->f_end = old + n;
   p->feed_ptr = data;
   p->feed_abs = p->offset;
+  p->f_delta = (uintptr_t)p->hbase + old - (uintptr_t)data;
   e = llhttp_execute(&p->llh, data, n);
   if (p->flags & PF_HEAD_DONE)
     return respcheck__llhttp_result(p, e, data, n, p->offset);

@@ -137,6 +137,31 @@ static const char *cc_argument(int d, const char *v, size_t a, size_t e,
   }
 }
 
+/* The commonest valid forms, "max-age=" DIGITS, alone or after "private, "
+ * or "public, ", all lower-case as servers send them: their directive bits
+ * (the argument differs from response to response, so the memo misses
+ * them), or 0 for any other value, which the grammar below reads. */
+static RC_INLINE unsigned cc_common_form(const char *v, size_t n) {
+  unsigned bits = CCB(CCD_MAX_AGE);
+  uint64_t seconds;
+  size_t a;
+  if (n > 17 && v[0] == 'p' && memcmp(v, "private, ", 9) == 0) {
+    bits |= CCB(CCD_PRIVATE);
+    v += 9;
+    n -= 9;
+  } else if (n > 16 && v[0] == 'p' && memcmp(v, "public, ", 8) == 0) {
+    bits |= CCB(CCD_PUBLIC);
+    v += 8;
+    n -= 8;
+  }
+  if (n <= 8 || memcmp(v, "max-age=", 8) != 0)
+    return 0;
+  a = rv_digits(v, 8, n, &seconds);
+  if (a != n)
+    return 0;
+  return seconds > 0 ? bits | CCB(CCD_FRESH) : bits;
+}
+
 /* Cache-Control = #cache-directive; cache-directive = token [ "="
  * ( token / quoted-string ) ] (RFC 9111 5.2). A sender MUST NOT generate
  * empty list elements (RFC 9110 5.6.1.1). */
@@ -152,6 +177,8 @@ void respcheck__check_cache_control(respcheck_parser_t *p,
 
   if (!(f->seen & KF_CACHE_CONTROL))
     f->cc_offset = rv_at(p, h, 0);
+  if ((bits = cc_common_form(v, n)) != 0)
+    goto merge;
   if ((way = rv_memo_hit(memo, v, n)) != NULL) {
     bits = way->extra & 0xffffu;
     repeated = way->extra >> 16;

@@ -85,19 +85,27 @@ typedef struct date_parts {
  * day up to 23:59:60, the day name of that date) and sets *secs. wd_key is
  * the day name's bytes (key3), or 0 when the form's century is a guess.
  * Returns form, or -form with *why. */
+/* The days of each month in a common year, and before each month. */
+static const unsigned char month_days[12] = {31, 28, 31, 30, 31, 30,
+                                             31, 31, 30, 31, 30, 31};
+static const unsigned short days_before[12] = {0,   31,  59,  90,  120, 151,
+                                               181, 212, 243, 273, 304, 334};
+
+/* The days of month m (1-12) of year y (Gregorian). */
+static unsigned month_length(unsigned y, unsigned m) {
+  return month_days[m - 1] +
+         (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 1u : 0u);
+}
+
 static int finish(int form, const date_parts_t *d, uint32_t wd_key,
                   int64_t *secs, const char **why) {
-  static const unsigned char dim[12] = {31, 28, 31, 30, 31, 30,
-                                        31, 31, 30, 31, 30, 31};
   unsigned y = d->year, m = d->month, era, yoe, doy, wd;
   uint64_t days;
   if (d->hour > 23 || d->minute > 59 || d->second > 60) {
     *why = "the time of day is out of range (00:00:00 to 23:59:60)";
     return -form;
   }
-  if (d->day == 0 ||
-      (d->day > dim[m - 1] && !(m == 2 && d->day == 29 && y % 4 == 0 &&
-                                (y % 100 != 0 || y % 400 == 0)))) {
+  if (d->day == 0 || d->day > month_length(y, m)) {
     *why = "that day of the month does not exist";
     return -form;
   }
@@ -148,6 +156,9 @@ static inline int digits8(uint64_t x, uint64_t mask) {
  * "Sun, 06 Nov 1994 08:49:37 GMT". */
 #define W(b, i) ((uint64_t)(unsigned char)(b) << (8 * (i)))
 #define M(i) W(0xff, i)
+
+/* The SP and year of an IMF-fixdate's bytes 8-15 ("Nov 1994"). */
+#define IMF_YEAR (M(3) | M(4) | M(5) | M(6) | M(7))
 
 /* The time-of-day and zone of an IMF-fixdate (bytes 16-28: " 08:49:37
  * GMT"), words w2 and w3 of it, are well formed. */
@@ -272,11 +283,43 @@ int respcheck__http_date_cached(respcheck_parser_t *p, unsigned slot,
       *secs = p->date_day_secs[slot] + (int64_t)(h * 3600 + m * 60 + sec);
       return HD_IMF;
     }
+    /* Another day of the same year: its year was checked then; the rest is
+     * checked here. Anything else is read, and reported, by
+     * respcheck__http_date. */
+    if ((w1 & IMF_YEAR) == p->date_year[slot] &&
+        (w0 & (M(3) | M(4) | M(7))) == (W(',', 3) | W(' ', 4) | W(' ', 7)) &&
+        digits8(w0, M(5) | M(6)) &&
+        imf_time_shape(load8(s + 16), load8(s + 21)) && h <= 23 && m <= 59 &&
+        sec <= 60) {
+      unsigned d = dig(s[5]) * 10 + dig(s[6]), mo = month_name(s + 8);
+      unsigned leap = p->date_year_leap[slot];
+      if (mo != 0 && d >= 1 && d <= month_days[mo - 1] + (mo == 2 ? leap : 0)) {
+        unsigned doy = days_before[mo - 1] + (mo > 2 ? leap : 0) + d - 1;
+        if (key3(s) == day_keys[(p->date_year_wd[slot] + doy) % 7]) {
+          day[0] = w0;
+          day[1] = w1;
+          p->date_day_secs[slot] =
+              p->date_year_secs[slot] + (int64_t)doy * 86400;
+          *secs = p->date_day_secs[slot] + (int64_t)(h * 3600 + m * 60 + sec);
+          return HD_IMF;
+        }
+      }
+    }
     form = respcheck__http_date(s, n, secs, why);
     if (form == HD_IMF) {
+      unsigned d = dig(s[5]) * 10 + dig(s[6]), mo = month_name(s + 8);
+      unsigned y =
+          dig(s[12]) * 1000 + dig(s[13]) * 100 + dig(s[14]) * 10 + dig(s[15]);
+      unsigned leap = month_length(y, 2) - 28;
+      unsigned doy = days_before[mo - 1] + (mo > 2 ? leap : 0) + d - 1;
+      unsigned wd = (unsigned)day_name(key3(s));
       day[0] = w0;
       day[1] = w1;
       p->date_day_secs[slot] = *secs - (int64_t)(h * 3600 + m * 60 + sec);
+      p->date_year[slot] = w1 & IMF_YEAR;
+      p->date_year_secs[slot] = p->date_day_secs[slot] - (int64_t)doy * 86400;
+      p->date_year_leap[slot] = (unsigned char)leap;
+      p->date_year_wd[slot] = (unsigned char)((wd + 7 - doy % 7) % 7);
     }
     return form;
   }
