@@ -24,8 +24,9 @@
  *   api.c        the public functions: respcheck_execute's loop over the
  *                phases, respcheck_finish, the parser's memory, accessors
  *   fast.c       the fast path, and its verification against the line pass
- *   lines.c      the line pass: assembling a head, the status line, field
- *                lines, obs-folds, byte checks; the byte classes
+ *   assemble.c   the line pass: a head assembled in buf and given to llhttp
+ *   lines.c      the line pass's checks: the status line, field lines,
+ *                obs-folds, byte checks; the byte classes
  *   fields.c     the values the rules read: Content-Length,
  *                Transfer-Encoding, Connection, Content-Type
  *   semantics.c  once llhttp has read a head: status-specific rules, the
@@ -48,6 +49,10 @@
 #include "internal.h"
 #include "known_fields.h"
 #include "llhttp.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Set by the build when llhttp is compiled here in strict mode. */
 #ifndef RESPCHECK_LLHTTP_IS_STRICT
@@ -173,7 +178,7 @@ enum trailer_state {
 #define CKF_CR_SAID (1u << 10)     /* a bare CR in it (said) */
 
 /* What llhttp 8.1 refuses in a head the RFCs let a recipient read: the line
- * pass gives llhttp a copy with these changed (lines.c, feed_normalised). */
+ * pass gives llhttp a copy with these changed (assemble.c, feed_normalised). */
 enum llhttp_fix {
   FIX_BARE_LF = 1 << 0, /* a line ends with LF alone: CR LF (RFC 9112 2.2) */
   FIX_VERSION = 1 << 1, /* HTTP/1.x, x > 1: HTTP/1.1 (RFC 9110 6.2) */
@@ -418,6 +423,29 @@ extern const unsigned char respcheck__text_char[256];
 static inline int respcheck__is_ows(char c) { return c == ' ' || c == '\t'; }
 
 /* ------------------------------------------------------------------------ */
+/* Scanning heads (lines.c, assemble.c). */
+
+/* The index of the first byte c in d[i, n), or n. Heads are scanned line by
+ * line: inline and 16 bytes at a time, it costs a few instructions a line
+ * where a call to memchr costs tens. */
+static inline size_t respcheck__find_byte(const char *d, size_t i, size_t n,
+                                          char c) {
+#if defined(__SSE2__)
+  const __m128i want = _mm_set1_epi8(c);
+  while (i + 16 <= n) {
+    __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, want));
+    if (m)
+      return i + (size_t)__builtin_ctz(m);
+    i += 16;
+  }
+#endif
+  while (i < n && d[i] != c)
+    i++;
+  return i;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Small accessors. */
 
 static inline respcheck_parser_t *respcheck__from_llhttp(llhttp_t *l) {
@@ -526,14 +554,16 @@ void respcheck__fail_limit(respcheck_parser_t *p, respcheck_rule_t rule,
  * then they are skipped to the next status line. */
 void respcheck__head_content(respcheck_parser_t *p);
 
-/* lines.c: the line pass. */
+/* assemble.c: the line pass gathers a head in buf and gives it to llhttp;
+ * a head cut by the end of the stream, its lines as far as they go; an
+ * obs-fold shown as spaces. */
 size_t respcheck__feed_head(respcheck_parser_t *p, const char *data,
                             size_t len);
-void respcheck__check_head_lines(respcheck_parser_t *p);
-/* The stream ended inside a head: its lines as far as they go. */
 void respcheck__check_cut_head(respcheck_parser_t *p);
-void respcheck__check_line_bytes(respcheck_parser_t *p);
 void respcheck__unfold(respcheck_parser_t *p);
+/* lines.c: the line pass's checks. */
+void respcheck__check_head_lines(respcheck_parser_t *p);
+void respcheck__check_line_bytes(respcheck_parser_t *p);
 /* The HTTP-version's digits (RFC 9112 2.3, RFC 9110 6.2), the version at
  * off; and a reason phrase s[0, n) at off (RFC 9112 4): its bytes and its
  * length. cr_reported: a CR in it is bare-cr's, not reported here. Both
