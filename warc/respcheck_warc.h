@@ -43,7 +43,9 @@
  * everything before was reported, the response being read is finished (its
  * message-truncated says the archive ends there), and every later call
  * returns the same error, with a reason and the byte offset in the file as
- * it is stored (compressed, for gzip).
+ * it is stored (compressed, for gzip). A callback that asks to stop gets
+ * no further callback, on_record_end included (also when the reader was
+ * already stopping on an error: a held response is linted then).
  *
  * Threading: no global state; one reader per thread at a time.
  */
