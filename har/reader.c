@@ -298,10 +298,10 @@ static void entry_end(respcheck_har_reader_t *r) {
   }
   /* How the response came, by the URL's scheme (RFC 9110 4.2): what
    * strict-transport-security-plain-http needs. */
-  e->request.transport =
-      scheme_is(r->url, e->url.len, "https:")  ? RESPCHECK_TRANSPORT_TLS
-      : scheme_is(r->url, e->url.len, "http:") ? RESPCHECK_TRANSPORT_PLAIN
-                                               : RESPCHECK_TRANSPORT_UNKNOWN;
+  if (scheme_is(r->url, e->url.len, "https:"))
+    e->request.transport = RESPCHECK_TRANSPORT_TLS;
+  else if (scheme_is(r->url, e->url.len, "http:"))
+    e->request.transport = RESPCHECK_TRANSPORT_PLAIN; /* else the options' */
   e->http1 = http1_version(r->resp_version, &minor);
   for (i = 0; i < r->nfields; i++) {
     const field_t *f = &r->fields[i];

@@ -423,10 +423,11 @@ static void lint_start(respcheck_warc_reader_t *r, const char *h, size_t n) {
   r->c_valid = 0;
   respcheck_parser_reset(r->lp);
   /* The request the response answers, or the options' default, with the
-   * transport the record's URI says. */
+   * transport the record's URI says (when it says one). */
   req = (in->pub.flags & RESPCHECK_WARC_PAIRED) ? in->pub.request
                                                 : r->opts.http.default_request;
-  req.transport = in->transport;
+  if (in->transport != RESPCHECK_TRANSPORT_UNKNOWN)
+    req.transport = in->transport;
   respcheck_push_request(r->lp, &req);
   if (r->cb.on_record)
     r->cb.on_record(r->user, &in->pub);
@@ -684,6 +685,7 @@ static warc_request_t *parse_request(respcheck_warc_reader_t *r) {
   q->req.method = respcheck_method_from_name(s, m);
   q->req.version_major = (unsigned char)(sp[6] - '0');
   q->req.version_minor = (unsigned char)(sp[8] - '0');
+  q->req.transport = r->opts.http.default_request.transport;
   q->version_len = copy_cut(q->version, sizeof(q->version), sp + 6, 3);
   q->target_len =
       copy_cut(q->target, r->opts.max_target_length, s + m + 1, e - m - 1);

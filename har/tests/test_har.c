@@ -327,6 +327,16 @@ Test(har, sts_plain_http_follows_the_url_scheme) {
   expect_entry(&t, 1, said, NULL);
   expect_entry(&t, 2, NULL, not_said);
   done(&t);
+  /* A URL without a scheme keeps the transport the options give. */
+  {
+    respcheck_har_options_t o;
+    respcheck_har_options_init(&o);
+    o.http.default_request.transport = RESPCHECK_TRANSPORT_PLAIN;
+    run_data(&t, (const unsigned char *)har, n, 0, &o);
+    expect_entry(&t, 0, NULL, not_said);
+    expect_entry(&t, 2, said, NULL);
+    done(&t);
+  }
 }
 
 Test(har, long_strings_are_cut) {
